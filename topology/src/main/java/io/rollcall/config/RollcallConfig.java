@@ -1,0 +1,228 @@
+package io.rollcall.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The whole configuration, parsed and validated once at start-up.
+ *
+ * <p>Sources, later ones winning: built-in defaults, a properties file, environment
+ * variables. {@code rollcall.*} settings are ours; every other key is a Kafka client or
+ * Kafka Streams setting and passes through unchanged (security settings included). In the
+ * environment, {@code ROLLCALL_WINDOW_SIZE} sets {@code rollcall.window.size} and
+ * {@code KAFKA_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers}.
+ *
+ * @param kafka Kafka client and Streams settings, passed through unchanged
+ */
+public record RollcallConfig(
+        String applicationId,
+        String eventsTopic,
+        String aggregatesTopic,
+        String deadLetterTopic,
+        Duration windowSize,
+        Duration windowGrace,
+        Duration windowRetention,
+        int maxEventBytes,
+        int maxLabels,
+        Path stateDir,
+        Map<String, String> kafka) {
+
+    public static final String PREFIX = "rollcall.";
+
+    /** Every rollcall setting with its default. */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    public RollcallConfig {
+        kafka = Collections.unmodifiableMap(new TreeMap<>(kafka));
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new TreeMap<>();
+        d.put("rollcall.application.id", "rollcall");
+        d.put("rollcall.topic.events", "metric-events");
+        d.put("rollcall.topic.aggregates", "metric-aggregates");
+        d.put("rollcall.topic.dead-letter", "metric-events-dlq");
+        d.put("rollcall.window.size", "1m");
+        d.put("rollcall.window.grace", "30s");
+        d.put("rollcall.window.retention", "1h");
+        d.put("rollcall.event.max-bytes", "65536");
+        d.put("rollcall.event.max-labels", "64");
+        d.put("rollcall.state.dir", System.getProperty("java.io.tmpdir") + "/rollcall-state");
+        return Collections.unmodifiableMap(d);
+    }
+
+    /** Defaults overridden by {@code settings} (rollcall.* and Kafka keys mixed). */
+    public static RollcallConfig of(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(DEFAULTS);
+        all.putAll(settings);
+        return parse(all);
+    }
+
+    /** Defaults, then the file (if given), then the environment. */
+    public static RollcallConfig load(Path file, Map<String, String> environment) {
+        Map<String, String> all = new HashMap<>(DEFAULTS);
+        if (file != null) {
+            all.putAll(readFile(file));
+        }
+        all.putAll(fromEnvironment(environment));
+        return parse(all);
+    }
+
+    /** Maps {@code ROLLCALL_X_Y} to {@code rollcall.x.y} and {@code KAFKA_X_Y} to {@code x.y}. */
+    static Map<String, String> fromEnvironment(Map<String, String> environment) {
+        Map<String, String> out = new HashMap<>();
+        environment.forEach((name, value) -> {
+            if (name.startsWith("ROLLCALL_") && !name.equals("ROLLCALL_CONFIG")) {
+                out.put(envToKey(name), value);
+            } else if (name.startsWith("KAFKA_")) {
+                out.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return out;
+    }
+
+    private static String envToKey(String name) {
+        String key = name.toLowerCase(Locale.ROOT).replace('_', '.');
+        // Our multi-word leaves are hyphenated (topic.dead-letter, event.max-bytes); the
+        // environment cannot say '-', so accept the dotted spelling for them too.
+        for (String known : DEFAULTS.keySet()) {
+            if (known.replace('-', '.').equals(key)) {
+                return known;
+            }
+        }
+        return key;
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(file)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage());
+        }
+        Map<String, String> out = new HashMap<>();
+        properties.stringPropertyNames().forEach(name -> out.put(name, properties.getProperty(name).strip()));
+        return out;
+    }
+
+    private static RollcallConfig parse(Map<String, String> all) {
+        Set<String> unknown = new TreeSet<>();
+        Map<String, String> kafka = new TreeMap<>();
+        all.forEach((key, value) -> {
+            if (key.startsWith(PREFIX)) {
+                if (!DEFAULTS.containsKey(key)) {
+                    unknown.add(key);
+                }
+            } else {
+                kafka.put(key, value);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown setting(s) " + unknown + "; known: " + DEFAULTS.keySet());
+        }
+        Function<String, String> get = all::get;
+        Duration size = positive("rollcall.window.size", Durations.parse("rollcall.window.size", get.apply("rollcall.window.size")));
+        Duration grace = Durations.parse("rollcall.window.grace", get.apply("rollcall.window.grace"));
+        Duration retention = Durations.parse("rollcall.window.retention", get.apply("rollcall.window.retention"));
+        if (grace.isNegative()) {
+            throw new ConfigException("rollcall.window.grace: must not be negative, got " + grace);
+        }
+        if (retention.compareTo(size.plus(grace)) < 0) {
+            throw new ConfigException("rollcall.window.retention: must be at least window size + grace ("
+                    + size.plus(grace) + "), got " + retention);
+        }
+        return new RollcallConfig(
+                name("rollcall.application.id", get.apply("rollcall.application.id")),
+                name("rollcall.topic.events", get.apply("rollcall.topic.events")),
+                name("rollcall.topic.aggregates", get.apply("rollcall.topic.aggregates")),
+                name("rollcall.topic.dead-letter", get.apply("rollcall.topic.dead-letter")),
+                size, grace, retention,
+                positiveInt("rollcall.event.max-bytes", get.apply("rollcall.event.max-bytes")),
+                positiveInt("rollcall.event.max-labels", get.apply("rollcall.event.max-labels")),
+                Path.of(name("rollcall.state.dir", get.apply("rollcall.state.dir"))),
+                kafka);
+    }
+
+    /** This config with some settings replaced; validation runs again. */
+    public RollcallConfig with(Map<String, String> overrides) {
+        Map<String, String> all = new HashMap<>(asMap());
+        all.putAll(overrides);
+        return parse(all);
+    }
+
+    /** Every setting, rollcall.* and Kafka, as strings. */
+    public Map<String, String> asMap() {
+        Map<String, String> all = new TreeMap<>(kafka);
+        all.put("rollcall.application.id", applicationId);
+        all.put("rollcall.topic.events", eventsTopic);
+        all.put("rollcall.topic.aggregates", aggregatesTopic);
+        all.put("rollcall.topic.dead-letter", deadLetterTopic);
+        all.put("rollcall.window.size", windowSize.toString());
+        all.put("rollcall.window.grace", windowGrace.toString());
+        all.put("rollcall.window.retention", windowRetention.toString());
+        all.put("rollcall.event.max-bytes", Integer.toString(maxEventBytes));
+        all.put("rollcall.event.max-labels", Integer.toString(maxLabels));
+        all.put("rollcall.state.dir", stateDir.toString());
+        return all;
+    }
+
+    /** The Kafka settings, for a client. */
+    public Properties kafkaProperties() {
+        Properties properties = new Properties();
+        properties.putAll(kafka);
+        return properties;
+    }
+
+    public String bootstrapServers() {
+        String servers = kafka.get("bootstrap.servers");
+        if (servers == null || servers.isBlank()) {
+            throw new ConfigException("bootstrap.servers: not set; set it in the config file or as KAFKA_BOOTSTRAP_SERVERS");
+        }
+        return servers;
+    }
+
+    /** Settings whose values must never be printed. */
+    public static boolean isSecret(String key) {
+        String k = key.toLowerCase(Locale.ROOT);
+        return List.of("password", "secret", "jaas", "token", "credentials").stream().anyMatch(k::contains);
+    }
+
+    private static String name(String setting, String value) {
+        if (value == null || value.isBlank()) {
+            throw new ConfigException(setting + ": must not be empty");
+        }
+        return value.strip();
+    }
+
+    private static int positiveInt(String setting, String value) {
+        try {
+            int parsed = Integer.parseInt(value.strip());
+            if (parsed <= 0) {
+                throw new ConfigException(setting + ": must be a positive integer, got " + value);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(setting + ": must be a positive integer, got '" + value + "'");
+        }
+    }
+
+    private static Duration positive(String setting, Duration value) {
+        if (value.isZero() || value.isNegative()) {
+            throw new ConfigException(setting + ": must be positive, got " + value);
+        }
+        return value;
+    }
+}

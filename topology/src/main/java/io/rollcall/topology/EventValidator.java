@@ -1,0 +1,117 @@
+package io.rollcall.topology;
+
+import io.rollcall.schema.AvroSerde;
+import io.rollcall.schema.BadRecordException;
+import io.rollcall.schema.BadRecordException.Reason;
+import io.rollcall.schema.SeriesId;
+import io.rollcall.schema.avro.MetricEvent;
+import io.rollcall.schema.avro.MetricType;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * Decodes and checks each raw record of the events topic. Good events continue, stamped
+ * with their event time (windows are in event time) and marked with whether they sit on
+ * their single-writer partition; bad records continue as {@link Validated.Invalid} with
+ * dead-letter headers naming the reason and where they came from.
+ */
+final class EventValidator implements FixedKeyProcessor<byte[], byte[], Validated> {
+
+    private final int partitions;
+    private final int maxEventBytes;
+    private final int maxLabels;
+    private final AvroSerde<MetricEvent> serde;
+    private FixedKeyProcessorContext<byte[], Validated> context;
+
+    EventValidator(int partitions, int maxEventBytes, int maxLabels, AvroSerde<MetricEvent> serde) {
+        this.partitions = partitions;
+        this.maxEventBytes = maxEventBytes;
+        this.maxLabels = maxLabels;
+        this.serde = serde;
+    }
+
+    @Override
+    public void init(FixedKeyProcessorContext<byte[], Validated> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(FixedKeyRecord<byte[], byte[]> record) {
+        try {
+            MetricEvent event = check(record.key(), record.value());
+            boolean placed = context.recordMetadata()
+                    .map(source -> source.partition() == SingleWriter.partitionFor(record.key(), partitions))
+                    .orElse(false);
+            context.forward(record
+                    .withValue((Validated) new Validated.Valid(event, placed))
+                    .withTimestamp(event.getTimestamp().toEpochMilli()));
+        } catch (BadRecordException e) {
+            context.forward(record
+                    .withValue((Validated) new Validated.Invalid(record.value(), e.reason(), e.getMessage()))
+                    .withHeaders(deadLetterHeaders(record.headers(), e)));
+        }
+    }
+
+    private MetricEvent check(byte[] key, byte[] value) {
+        if (key == null || key.length != SeriesId.BYTES) {
+            throw invalid(Reason.BAD_KEY, "key must be a series id of exactly 8 bytes, got "
+                    + (key == null ? "null" : key.length + " bytes"));
+        }
+        if (value == null) {
+            throw invalid(Reason.NULL_VALUE, "value is null");
+        }
+        if (value.length > maxEventBytes) {
+            throw invalid(Reason.TOO_LARGE, "value of " + value.length + " bytes exceeds rollcall.event.max-bytes="
+                    + maxEventBytes);
+        }
+        MetricEvent event = serde.deserialize(value);
+        SeriesId keyId = SeriesId.fromBytes(key);
+        if (event.getId() != keyId.bits()) {
+            throw invalid(Reason.INVALID_EVENT, "event id " + Long.toUnsignedString(event.getId())
+                    + " does not match record key " + keyId);
+        }
+        double v = event.getValue();
+        if (!Double.isFinite(v)) {
+            throw invalid(Reason.INVALID_EVENT, "value must be finite, got " + v);
+        }
+        if (v < 0 && event.getType() != MetricType.GAUGE) {
+            throw invalid(Reason.INVALID_EVENT, event.getType() + " value must be >= 0, got " + v);
+        }
+        if (event.getTimestamp().toEpochMilli() < 0) {
+            throw invalid(Reason.INVALID_EVENT, "timestamp before 1970: " + event.getTimestamp());
+        }
+        if (event.getLabels().size() > maxLabels) {
+            throw invalid(Reason.INVALID_EVENT, event.getLabels().size()
+                    + " labels exceed rollcall.event.max-labels=" + maxLabels);
+        }
+        return event;
+    }
+
+    private static BadRecordException invalid(Reason reason, String message) {
+        return new BadRecordException(reason, message);
+    }
+
+    private Headers deadLetterHeaders(Headers headers, BadRecordException e) {
+        headers.remove(DeadLetterHeaders.REASON);
+        headers.remove(DeadLetterHeaders.MESSAGE);
+        headers.add(DeadLetterHeaders.REASON, utf8(e.reason().code()));
+        headers.add(DeadLetterHeaders.MESSAGE, utf8(e.getMessage()));
+        context.recordMetadata().ifPresent((RecordMetadata source) -> {
+            headers.remove(DeadLetterHeaders.SOURCE_TOPIC);
+            headers.remove(DeadLetterHeaders.SOURCE_PARTITION);
+            headers.remove(DeadLetterHeaders.SOURCE_OFFSET);
+            headers.add(DeadLetterHeaders.SOURCE_TOPIC, utf8(source.topic()));
+            headers.add(DeadLetterHeaders.SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
+            headers.add(DeadLetterHeaders.SOURCE_OFFSET, utf8(Long.toString(source.offset())));
+        });
+        return headers;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
