@@ -108,8 +108,12 @@ public record Aggregate(
         return count == 0 ? 0.0 : (double) errorCount / count;
     }
 
-    /** The value at quantile q, within 1 % relative error; NaN when empty. */
+    /**
+     * The value at quantile q, within 1 % relative error; NaN when empty. Clamped to
+     * [min, max]: the sketch may overshoot the extremes by up to 1 %, the truth never does.
+     */
     public double quantile(double q) {
-        return sketch.quantile(q);
+        double estimate = sketch.quantile(q);
+        return Double.isNaN(estimate) ? estimate : Math.max(min, Math.min(max, estimate));
     }
 }

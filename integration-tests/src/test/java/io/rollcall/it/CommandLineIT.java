@@ -1,0 +1,89 @@
+package io.rollcall.it;
+
+import static io.rollcall.it.KafkaCluster.topic;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rollcall.config.RollcallConfig;
+import io.rollcall.schema.AvroSerde;
+import io.rollcall.schema.SeriesId;
+import io.rollcall.schema.avro.MetricEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** The packaged {@code rollcall.jar}, run as a user runs it: a separate JVM. */
+class CommandLineIT {
+
+    private static final Path JAR = Path.of("..", "topology", "target", "rollcall.jar").toAbsolutePath().normalize();
+    /** A row of the demo's aggregate table: id, metric, revision, count, … */
+    private static final Pattern AGGREGATE_ROW =
+            Pattern.compile("(?m)^\\s+(\\d{1,20})\\s+\\S+\\s+\\S+-r4[12]\\s+([\\d,]+)\\s");
+
+    @Test
+    void demoRunsEverythingInOneProcessPrintsAggregatesAndStopsCleanlyOnSigterm() throws Exception {
+        Path log = Files.createTempFile("rollcall-demo", ".log");
+        Process demo = new ProcessBuilder(java(), "-Xmx1g", "-jar", JAR.toString(), "demo", "--rate", "2000",
+                "--series", "400")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> AGGREGATE_ROW.matcher(read(log)).find() || !demo.isAlive());
+            String output = read(log);
+            assertThat(output).contains("[demo] broker up at", "rollcall RUNNING", "processed", "dead-lettered",
+                    "a few aggregates, read back through interactive queries");
+            var row = AGGREGATE_ROW.matcher(output);
+            assertThat(row.find()).as("an aggregate row in:%n%s", output).isTrue();
+            assertThat(Long.parseLong(row.group(2).replace(",", ""))).isPositive();
+            SeriesId.parse(row.group(1));
+        } finally {
+            demo.destroy(); // SIGTERM, as Ctrl-C or Kubernetes would
+        }
+        assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("demo exits within 60 s of SIGTERM").isTrue();
+        assertThat(read(log)).contains("[demo] stopped cleanly");
+    }
+
+    @Test
+    void produceSendsTheRequestedNumberOfValidEventsToAnyCluster() throws Exception {
+        RollcallConfig config = Fixtures.uniqueConfig("produce");
+        KafkaCluster.get().createTopics(List.of(topic(config.eventsTopic(), 3)));
+
+        Process produce = new ProcessBuilder(java(), "-jar", JAR.toString(), "produce",
+                "--bootstrap-servers", KafkaCluster.get().bootstrapServers(), "--topic", config.eventsTopic(),
+                "--count", "5000", "--rate", "0", "--series", "300")
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(produce.getInputStream().readAllBytes());
+        assertThat(produce.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(produce.exitValue()).as(output).isZero();
+        assertThat(output).contains("done: 5,000 sent");
+
+        AvroSerde<MetricEvent> serde = AvroSerde.metricEvent();
+        List<ConsumerRecord<byte[], byte[]>> records = Fixtures.readAll(config, config.eventsTopic());
+        assertThat(records).hasSize(5000);
+        List<Long> ids = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            MetricEvent event = serde.deserialize(record.value());
+            assertThat(event.getId()).isEqualTo(SeriesId.fromBytes(record.key()).bits());
+            ids.add(event.getId());
+        }
+        assertThat(ids.stream().distinct().count()).isBetween(250L, 300L);
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String read(Path log) throws IOException {
+        return Files.readString(log);
+    }
+}

@@ -1,0 +1,100 @@
+package io.rollcall.it;
+
+import static org.awaitility.Awaitility.await;
+
+import io.rollcall.config.RollcallConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Unique names per test, and ways to wait for and read what the app wrote. */
+final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    /** A config with its own application id and topics, so tests never see each other's data. */
+    static RollcallConfig uniqueConfig(String test) {
+        String id = test + "-" + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            Path stateDir = Files.createTempDirectory("rollcall-it-" + test);
+            return RollcallConfig.of(Map.of(
+                    "bootstrap.servers", KafkaCluster.get().bootstrapServers(),
+                    "rollcall.application.id", id,
+                    "rollcall.topic.events", id + "-events",
+                    "rollcall.topic.aggregates", id + "-aggregates",
+                    "rollcall.topic.dead-letter", id + "-dlq",
+                    "rollcall.state.dir", stateDir.toString()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until the app has committed (exactly-once: transactionally) every input record. */
+    static void awaitCommitted(RollcallConfig config, long records, Duration timeout) {
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+                    .until(() -> committed(admin, config.applicationId(), config.eventsTopic()) >= records);
+        }
+    }
+
+    private static long committed(Admin admin, String group, String topic) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> offsets =
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        return offsets.entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset())
+                .sum();
+    }
+
+    /** Every committed record of a topic, from the beginning to the end offsets at call time. */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(RollcallConfig config, String topic) {
+        Properties props = config.kafkaProperties();
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (Admin admin = Admin.create(config.kafkaProperties());
+             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            Map<TopicPartition, Long> end = new HashMap<>();
+            admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+                            org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+                    .all().get().forEach((tp, info) -> end.put(tp, info.offset()));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topic + " to its end within 60 s");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            return out;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

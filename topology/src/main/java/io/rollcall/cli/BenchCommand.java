@@ -1,0 +1,45 @@
+package io.rollcall.cli;
+
+import io.rollcall.bench.PipelineBenchmark;
+import io.rollcall.embedded.EmbeddedKafka;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Pipeline throughput vs. a plain consumer on the same preloaded topic.",
+                "Starts an embedded broker in this JVM unless --bootstrap-servers is given."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = {"-b", "--bootstrap-servers"}, description = "Use this cluster instead of an embedded broker.")
+    String bootstrapServers;
+
+    @Option(names = "--events", defaultValue = "1000000", description = "Events to preload (default: ${DEFAULT-VALUE}).")
+    long events;
+
+    @Option(names = "--series", defaultValue = "100000", description = "Distinct series ids (default: ${DEFAULT-VALUE}).")
+    int series;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the topic (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--no-warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Warm the JVM with one unreported pass of each (default: on).")
+    boolean warmup;
+
+    @Override
+    public Integer call() throws Exception {
+        System.out.printf("rollcall bench: %,d events, %,d series, %d partitions, broker %s%n", events, series,
+                partitions, bootstrapServers == null ? "embedded in this JVM" : bootstrapServers);
+        if (bootstrapServers != null) {
+            new PipelineBenchmark(new PipelineBenchmark.Settings(bootstrapServers, events, series, partitions, warmup),
+                    System.out).run();
+            return 0;
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            new PipelineBenchmark(new PipelineBenchmark.Settings(kafka.bootstrapServers(), events, series, partitions,
+                    warmup), System.out).run();
+        }
+        return 0;
+    }
+}

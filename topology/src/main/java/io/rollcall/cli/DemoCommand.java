@@ -1,0 +1,194 @@
+package io.rollcall.cli;
+
+import io.rollcall.aggregate.Aggregate;
+import io.rollcall.app.RollcallApp;
+import io.rollcall.app.Topics;
+import io.rollcall.config.RollcallConfig;
+import io.rollcall.embedded.EmbeddedKafka;
+import io.rollcall.load.LoadGenerator;
+import io.rollcall.load.Workload;
+import io.rollcall.query.Lookup;
+import io.rollcall.schema.SeriesId;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Everything in one process: an embedded Kafka broker, the topics, rollcall,",
+                "and a load generator; prints progress and aggregates read back through",
+                "interactive queries, until Ctrl-C."})
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--rate", defaultValue = "5000", description = "Events per second (default: ${DEFAULT-VALUE}).")
+    long rate;
+
+    @Option(names = "--series", defaultValue = "3000", description = "Distinct series ids (default: ${DEFAULT-VALUE}).")
+    int series;
+
+    @Option(names = "--partitions", defaultValue = "6", description = "Partitions of metric-events (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--duration", description = "Stop by itself after this long, e.g. 60s (default: run until Ctrl-C).")
+    String duration;
+
+    private static final long PROGRESS_MS = 2_000;
+    private static final long AGGREGATES_EVERY_MS = 30_000;
+    private static final long FIRST_AGGREGATES_AFTER_MS = 8_000;
+
+    @Override
+    public Integer call() throws Exception {
+        if (System.getenv("KAFKA_LOG_LEVEL") == null) {
+            // Transient broker and client warnings (topic not yet known, concurrent
+            // transactions) are normal while everything starts at once; keep the terminal
+            // for the demo's own progress. Must happen before the first logger exists.
+            System.setProperty("rollcall.kafka.log.level", "ERROR");
+        }
+        Duration limit = duration == null ? null
+                : RollcallConfig.of(Map.of("rollcall.window.size", duration)).windowSize();
+        Shutdown shutdown = new Shutdown();
+        Path stateDir = Files.createTempDirectory("rollcall-demo-state");
+        say("starting an embedded Kafka broker (KRaft, single node)…");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            say("broker up at %s", kafka.bootstrapServers());
+            RollcallConfig config = RollcallConfig.of(Map.of(
+                    "bootstrap.servers", kafka.bootstrapServers(),
+                    "rollcall.application.id", "rollcall-demo",
+                    "rollcall.state.dir", stateDir.toString()));
+            kafka.createTopics(List.of(
+                    new NewTopic(config.eventsTopic(), partitions, (short) 1),
+                    new NewTopic(config.aggregatesTopic(), partitions, (short) 1)
+                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                    new NewTopic(config.deadLetterTopic(), partitions, (short) 1)));
+            say("topics %s (%d partitions), %s (compacted), %s", config.eventsTopic(), partitions,
+                    config.aggregatesTopic(), config.deadLetterTopic());
+            try (RollcallApp app = RollcallApp.start(config);
+                 KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties());
+                 Admin admin = Admin.create(config.kafkaProperties())) {
+                if (!app.awaitRunning(Duration.ofSeconds(60))) {
+                    say("rollcall did not reach RUNNING within 60 s (state %s)", app.streams().state());
+                    return 1;
+                }
+                say("rollcall RUNNING (exactly-once v2, state in %s)", stateDir);
+                LoadGenerator generator = new LoadGenerator(producer,
+                        new LoadGenerator.Settings(config.eventsTopic(), rate, 0, series, 1), Clock.systemUTC());
+                Thread worker = new Thread(generator, "load-generator");
+                worker.setDaemon(true);
+                worker.start();
+                say("load generator: %,d events/s over %,d series of %d services; Ctrl-C to stop", rate, series,
+                        5);
+                run(config, app, admin, producer, generator, shutdown, limit);
+                generator.stop();
+                worker.join(10_000);
+                say("stopping: load generator stopped after %,d events; closing rollcall and the broker…",
+                        generator.sent());
+            }
+        } finally {
+            deleteQuietly(stateDir);
+            shutdown.finished();
+        }
+        say("stopped cleanly");
+        return 0;
+    }
+
+    private void run(RollcallConfig config, RollcallApp app, Admin admin, KafkaProducer<byte[], byte[]> producer,
+                     LoadGenerator generator, Shutdown shutdown, Duration limit) throws Exception {
+        long started = System.currentTimeMillis();
+        long nextAggregates = started + FIRST_AGGREGATES_AFTER_MS;
+        long lastSent = 0;
+        long lastProcessed = 0;
+        int badSent = 0;
+        while (!shutdown.await(PROGRESS_MS)) {
+            // A bad record now and then shows the dead-letter path at work.
+            producer.send(new ProducerRecord<>(config.eventsTopic(), SeriesId.of(badSent).toBytes(),
+                    ("not an event #" + badSent).getBytes(StandardCharsets.UTF_8)));
+            badSent++;
+            long sent = generator.sent();
+            long processed = Progress.processed(app.streams());
+            say("produced %,d (%,d/s) · processed %,d (%,d/s) · dead-lettered %,d · state %s",
+                    sent, (sent - lastSent) * 1000 / PROGRESS_MS, processed,
+                    (processed - lastProcessed) * 1000 / PROGRESS_MS,
+                    endOffsets(admin, config.deadLetterTopic()), app.streams().state());
+            lastSent = sent;
+            lastProcessed = processed;
+            long now = System.currentTimeMillis();
+            if (now >= nextAggregates) {
+                printAggregates(app, generator.workload());
+                nextAggregates = now + AGGREGATES_EVERY_MS;
+            }
+            if (limit != null && now - started >= limit.toMillis()) {
+                break;
+            }
+        }
+    }
+
+    private static void printAggregates(RollcallApp app, Workload workload) {
+        Map<String, Workload.Series> picks = new LinkedHashMap<>();
+        for (Workload.Series s : workload.series()) {
+            picks.putIfAbsent(s.template() + "/" + s.service().length() % 2, s);
+        }
+        say("a few aggregates, read back through interactive queries:");
+        System.out.printf("  %-20s %-21s %-14s %9s %10s %10s %10s %10s %8s%n",
+                "series id", "metric", "revision", "count", "mean", "p50", "p99", "max", "errors");
+        for (Workload.Series s : new ArrayList<>(picks.values()).subList(0, Math.min(8, picks.size()))) {
+            Lookup lookup = app.aggregates().get(SeriesId.of(s.id()));
+            String id = SeriesId.of(s.id()).toString();
+            if (lookup instanceof Lookup.Found found) {
+                Aggregate a = found.aggregate();
+                System.out.printf("  %-20s %-21s %-14s %,9d %10.2f %10.2f %10.2f %10.2f %8d%n",
+                        id, a.name(), s.revision(), a.count(), a.mean(), a.quantile(0.5), a.quantile(0.99),
+                        a.max(), a.errorCount());
+            } else if (lookup instanceof Lookup.NotFound) {
+                System.out.printf("  %-20s %-21s no events yet%n", id, s.template());
+            } else if (lookup instanceof Lookup.NotReady notReady) {
+                System.out.printf("  %-20s not queryable now: %s%n", id, notReady.reason());
+            }
+        }
+    }
+
+    private static long endOffsets(Admin admin, String topic) {
+        try {
+            int partitions = Topics.partitions(admin, topic).orElse(0);
+            Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            return admin.listOffsets(request).all().get().values().stream()
+                    .mapToLong(info -> info.offset()).sum();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            List<Path> all = paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).collect(Collectors.toList());
+            for (Path p : all) {
+                Files.deleteIfExists(p);
+            }
+        } catch (Exception e) {
+            System.err.println("could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.printf("[demo] " + format + "%n", args);
+    }
+
+}

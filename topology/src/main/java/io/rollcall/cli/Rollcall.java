@@ -1,0 +1,31 @@
+package io.rollcall.cli;
+
+import io.rollcall.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code rollcall} executable. Picocli gives us typed options, help and completion without hand-written parsing. */
+@Command(name = "rollcall",
+        mixinStandardHelpOptions = true,
+        version = "rollcall 0.1.0",
+        description = "Kafka Streams metrics pipeline: always-current aggregates of metric events.",
+        subcommands = {DemoCommand.class, ServeCommand.class, ProduceCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Rollcall {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Rollcall());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException) {
+                commandLine.getErr().println("rollcall: configuration error: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,38 @@
+package io.rollcall.cli;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns SIGINT/SIGTERM into a flag the main thread waits on, and makes the JVM wait for
+ * the main thread's orderly clean-up before it exits.
+ */
+final class Shutdown {
+
+    private final CountDownLatch requested = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+
+    Shutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            requested.countDown();
+            try {
+                finished.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "rollcall-shutdown"));
+    }
+
+    boolean isRequested() {
+        return requested.getCount() == 0;
+    }
+
+    /** Waits up to {@code millis}; true when shutdown was requested. */
+    boolean await(long millis) throws InterruptedException {
+        return requested.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    void finished() {
+        finished.countDown();
+    }
+}

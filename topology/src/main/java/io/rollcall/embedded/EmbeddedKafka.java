@@ -1,0 +1,426 @@
+package io.rollcall.embedded;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.common.utils.internals.Exit;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * A real single-node Kafka broker (KRaft, broker and controller in one node) running in this JVM,
+ * for the demo, benchmarks and integration tests on machines without Docker.
+ *
+ * <p>Kafka's own {@code KafkaClusterTestKit} would do this, but it needs the kafka-clients test jar,
+ * which is not published for 4.4.0; hence the server is assembled from {@link Formatter} and
+ * {@link KafkaRaftServer} directly.
+ *
+ * <p>Instances may be shared between threads; {@link #close()} may be called any number of times.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+    private static final String HOST = "127.0.0.1";
+    private static final int NODE_ID = 1;
+    private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
+    // Free ports are found by binding port 0 and releasing it, so another process can take one
+    // before the broker binds it; a fresh pair is tried when that happens.
+    private static final int BIND_ATTEMPTS = 3;
+    private static final Object STARTUP_LOCK = new Object();
+
+    private final KafkaRaftServer server;
+    private final Path logDir;
+    private final boolean deleteLogDirOnClose;
+    private final String bootstrapServers;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private EmbeddedKafka(KafkaRaftServer server, Path logDir, boolean deleteLogDirOnClose, String bootstrapServers) {
+        this.server = server;
+        this.logDir = logDir;
+        this.deleteLogDirOnClose = deleteLogDirOnClose;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Starts a broker on a fresh temporary log directory, deleted again by {@link #close()}. */
+    public static EmbeddedKafka start() {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("rollcall-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create a temporary Kafka log directory", e);
+        }
+        return start(dir, true);
+    }
+
+    /**
+     * Starts a broker on {@code logDir}, which survives {@link #close()}: a directory formatted by an
+     * earlier run is reused with its topics and records, an empty or missing one is formatted.
+     */
+    public static EmbeddedKafka start(Path logDir) {
+        return start(logDir, false);
+    }
+
+    private static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose) {
+        long startedAt = System.nanoTime();
+        EmbeddedKafka kafka;
+        try {
+            formatUnlessFormatted(logDir);
+            kafka = startServer(logDir, deleteLogDirOnClose);
+        } catch (RuntimeException e) {
+            if (deleteLogDirOnClose) {
+                deleteQuietly(logDir, e);
+            }
+            throw e;
+        }
+        try {
+            kafka.awaitBrokerAnswers();
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+        LOG.info("Kafka broker at {} ready in {} ms (log dir {})",
+            kafka.bootstrapServers, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt), logDir);
+        return kafka;
+    }
+
+    private static void formatUnlessFormatted(Path logDir) {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return;
+        }
+        // The Formatter narrates to stdout; keep that out of the application's output.
+        ByteArrayOutputStream narration = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(narration, true, StandardCharsets.UTF_8)) {
+            Files.createDirectories(logDir);
+            new Formatter()
+                .setPrintStream(out)
+                .setNodeId(NODE_ID)
+                .setClusterId(Uuid.randomUuid().toString())
+                .addDirectory(logDir.toString())
+                .setMetadataLogDirectory(logDir.toString())
+                .setControllerListenerName(CONTROLLER_LISTENER)
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .run();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not format Kafka log directory " + logDir, e);
+        }
+        LOG.debug("Formatted {}: {}", logDir, narration.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    private static EmbeddedKafka startServer(Path logDir, boolean deleteLogDirOnClose) {
+        for (int attempt = 1; ; attempt++) {
+            int[] ports = freePorts(2);
+            KafkaRaftServer server = new KafkaRaftServer(
+                new KafkaConfig(brokerConfig(logDir, ports[0], ports[1]), false), Time.SYSTEM);
+            try {
+                startup(server);
+                return new EmbeddedKafka(server, logDir, deleteLogDirOnClose, HOST + ":" + ports[0]);
+            } catch (RuntimeException e) {
+                stop(server);
+                if (attempt == BIND_ATTEMPTS || !(causedByBindFailure(e) || anyTaken(ports))) {
+                    throw new IllegalStateException("Kafka broker on " + logDir + " failed to start", e);
+                }
+                LOG.warn("Port {} or {} was taken before the broker bound it; retrying on other ports",
+                    ports[0], ports[1]);
+            }
+        }
+    }
+
+    /**
+     * Kafka treats some startup failures, such as a taken controller port, as fatal faults and
+     * exits the JVM (ProcessTerminatingFaultHandler), which would end a whole test run without a
+     * report. Until the server is up they become exceptions instead; a fatal fault after that stops
+     * the process, as it would stop a standalone broker. Exit's procedures are global, hence the lock.
+     */
+    private static void startup(KafkaRaftServer server) {
+        synchronized (STARTUP_LOCK) {
+            Exit.setExitProcedure(EmbeddedKafka::failStartup);
+            Exit.setHaltProcedure(EmbeddedKafka::failStartup);
+            try {
+                server.startup();
+            } finally {
+                Exit.resetExitProcedure();
+                Exit.resetHaltProcedure();
+            }
+        }
+    }
+
+    private static void failStartup(int status, String message) {
+        throw new IllegalStateException(
+            "Kafka asked to terminate the JVM with status " + status + (message == null ? "" : ": " + message));
+    }
+
+    // Values are strings, as in server.properties: KafkaConfig rejects a Short where it wants an int.
+    private static Map<String, String> brokerConfig(Path logDir, int brokerPort, int controllerPort) {
+        Map<String, String> config = new HashMap<>();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", String.valueOf(NODE_ID));
+        // A static voter set rather than controller.quorum.bootstrap.servers: a dynamic quorum
+        // stores the controller's endpoint in the metadata log, and a reused log dir gets new ports.
+        config.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        config.put("controller.listener.names", CONTROLLER_LISTENER);
+        config.put("listeners",
+            BROKER_LISTENER + "://" + HOST + ":" + brokerPort + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        config.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
+        config.put("inter.broker.listener.name", BROKER_LISTENER);
+        config.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        config.put("log.dirs", logDir.toString());
+
+        // One broker: every internal topic must fit on one replica, or the groups, transactions
+        // (exactly_once_v2) and share groups that need it never become available.
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        // The defaults (50 partitions each) make the first group or transaction wait for 50 logs.
+        config.put("offsets.topic.num.partitions", "5");
+        config.put("transaction.state.log.num.partitions", "5");
+        config.put("share.coordinator.state.topic.num.partitions", "5");
+        config.put("num.partitions", "1");
+        config.put("default.replication.factor", "1");
+
+        // Nothing waits for more members to join: tests and the demo start them one at a time.
+        config.put("group.initial.rebalance.delay.ms", "0");
+        config.put("group.streams.initial.rebalance.delay.ms", "0");
+        // A typo in a topic name should fail loudly, not create a one-partition topic;
+        // Streams creates its internal topics through Admin and is unaffected.
+        config.put("auto.create.topics.enable", "false");
+        // The cleaner allocates this buffer on the heap at startup (128 MiB by default).
+        config.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
+        return config;
+    }
+
+    /** The address clients connect to, {@code 127.0.0.1:PORT}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** The broker's log directory. */
+    public Path logDir() {
+        return logDir;
+    }
+
+    /**
+     * Creates the topics that do not exist yet, leaving existing ones as they are, and returns once
+     * every partition of every given topic has a leader that serves it.
+     *
+     * <p>Waiting matters: a producer writing at full speed right after creation lost records and
+     * stalled (KAFKA-15591). Creation is acknowledged when the controller has committed the topic,
+     * before the broker's replica manager has loaded the partitions; metadata (describeTopics) can
+     * show a leader before then, so each partition is also probed with ListOffsets, which only the
+     * leader's replica manager answers.
+     */
+    public void createTopics(Collection<NewTopic> topics) {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TOPIC_TIMEOUT.toNanos();
+        Set<String> names = topics.stream().map(NewTopic::name).collect(Collectors.toSet());
+        try (Admin admin = admin()) {
+            for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(topics).values().entrySet()) {
+                try {
+                    await(created.getValue(), deadline);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Could not create topic " + created.getKey(), e.getCause());
+                    }
+                }
+            }
+            awaitPartitionsServed(admin, names, deadline);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Topics " + names + " did not become available", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Topics " + names + " were not available within " + TOPIC_TIMEOUT.toSeconds() + " s", e);
+        }
+    }
+
+    private void awaitPartitionsServed(Admin admin, Set<String> names, long deadline)
+        throws ExecutionException, TimeoutException {
+        Map<String, TopicDescription> descriptions;
+        while (true) {
+            descriptions = await(admin.describeTopics(names).allTopicNames(), deadline);
+            boolean allLed = descriptions.values().stream()
+                .flatMap(description -> description.partitions().stream())
+                .map(TopicPartitionInfo::leader)
+                .allMatch(leader -> leader != null && !leader.isEmpty());
+            if (allLed) {
+                break;
+            }
+            if (!pauseBefore(deadline)) {
+                throw new TimeoutException("Partitions of " + names + " still have no leader");
+            }
+        }
+        Map<TopicPartition, OffsetSpec> latest = descriptions.values().stream()
+            .flatMap(description -> description.partitions().stream()
+                .map(partition -> new TopicPartition(description.name(), partition.partition())))
+            .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
+        // Admin retries NOT_LEADER_OR_FOLLOWER / UNKNOWN_TOPIC_OR_PARTITION itself until the timeout.
+        await(admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(remainingMillis(deadline))).all(), deadline);
+    }
+
+    private void awaitBrokerAnswers() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Exception lastFailure = null;
+        try (Admin admin = admin()) {
+            do {
+                try {
+                    DescribeClusterOptions options = new DescribeClusterOptions().timeoutMs(remainingMillis(deadline));
+                    if (!await(admin.describeCluster(options).nodes(), deadline).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    lastFailure = e;
+                }
+            } while (pauseBefore(deadline));
+        }
+        throw new IllegalStateException(
+            "Kafka broker at " + bootstrapServers + " did not answer within " + START_TIMEOUT.toSeconds() + " s",
+            lastFailure);
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            AdminClientConfig.CLIENT_ID_CONFIG, "rollcall-embedded-kafka"));
+    }
+
+    /** Shuts the broker down, waits until it has stopped and deletes a temporary log directory. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stop(server);
+        if (deleteLogDirOnClose) {
+            try {
+                Utils.delete(logDir.toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not delete Kafka log directory " + logDir, e);
+            }
+        }
+        LOG.info("Kafka broker at {} stopped", bootstrapServers);
+    }
+
+    private static void stop(KafkaRaftServer server) {
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    private static int[] freePorts(int count) {
+        // All sockets stay open until every port is chosen, so the ports differ.
+        ServerSocket[] sockets = new ServerSocket[count];
+        try {
+            InetAddress host = InetAddress.getByName(HOST);
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                sockets[i] = new ServerSocket(0, 1, host);
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not find a free port on " + HOST, e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                Utils.closeQuietly(socket, "port probe");
+            }
+        }
+    }
+
+    private static boolean anyTaken(int[] ports) {
+        for (int port : ports) {
+            try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+                probe.getLocalPort();
+            } catch (IOException e) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean causedByBindFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static <T> T await(KafkaFuture<T> future, long deadline) throws ExecutionException, TimeoutException {
+        try {
+            return future.get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
+        }
+    }
+
+    /** Sleeps briefly; false once the deadline has passed. */
+    private static boolean pauseBefore(long deadline) {
+        if (System.nanoTime() >= deadline) {
+            return false;
+        }
+        try {
+            Thread.sleep(Math.min(50, remainingMillis(deadline)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for the Kafka broker", e);
+        }
+        return true;
+    }
+
+    private static int remainingMillis(long deadline) {
+        return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+    }
+
+    private static void deleteQuietly(Path dir, Exception primary) {
+        try {
+            Utils.delete(dir.toFile());
+        } catch (IOException e) {
+            primary.addSuppressed(e);
+        }
+    }
+}

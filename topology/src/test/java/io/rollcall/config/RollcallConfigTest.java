@@ -1,0 +1,79 @@
+package io.rollcall.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RollcallConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaultsMatchTheContract() {
+        RollcallConfig config = RollcallConfig.of(Map.of());
+        assertThat(config.eventsTopic()).isEqualTo("metric-events");
+        assertThat(config.aggregatesTopic()).isEqualTo("metric-aggregates");
+        assertThat(config.deadLetterTopic()).isEqualTo("metric-events-dlq");
+        assertThat(config.windowSize()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void environmentOverridesTheFileAndKafkaSettingsPassThroughUnchanged() throws Exception {
+        Path file = dir.resolve("rollcall.properties");
+        Files.writeString(file, """
+                rollcall.window.size=5m
+                rollcall.topic.events=from-file
+                bootstrap.servers=file:9092
+                security.protocol=SASL_SSL
+                sasl.mechanism=SCRAM-SHA-512
+                """);
+        RollcallConfig config = RollcallConfig.load(file, Map.of(
+                "ROLLCALL_TOPIC_EVENTS", "from-env",
+                "ROLLCALL_TOPIC_DEAD_LETTER", "dlq-from-env",
+                "KAFKA_BOOTSTRAP_SERVERS", "env:9092",
+                "PATH", "/usr/bin"));
+
+        assertThat(config.windowSize()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.eventsTopic()).isEqualTo("from-env");
+        assertThat(config.deadLetterTopic()).isEqualTo("dlq-from-env");
+        assertThat(config.kafka()).containsEntry("bootstrap.servers", "env:9092")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .doesNotContainKey("path");
+    }
+
+    @Test
+    void rejectsAnInvalidDurationNamingTheSetting() {
+        assertThatThrownBy(() -> RollcallConfig.of(Map.of("rollcall.window.size", "soon")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("rollcall.window.size:");
+    }
+
+    @Test
+    void rejectsRetentionShorterThanWindowPlusGrace() {
+        assertThatThrownBy(() -> RollcallConfig.of(Map.of("rollcall.window.size", "10m", "rollcall.window.retention", "5m")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("rollcall.window.retention:");
+    }
+
+    @Test
+    void reportsUnknownRollcallSettings() {
+        assertThatThrownBy(() -> RollcallConfig.of(Map.of("rollcall.windw.size", "1m")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rollcall.windw.size");
+    }
+
+    @Test
+    void missingBootstrapServersIsAClearError() {
+        assertThatThrownBy(() -> RollcallConfig.of(Map.of()).bootstrapServers())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bootstrap.servers");
+    }
+}
