@@ -11,14 +11,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -45,11 +49,16 @@ final class Fixtures {
         }
     }
 
-    /** Waits until the app has committed (exactly-once: transactionally) every input record. */
+    /**
+     * Waits until the app has consumed and committed (exactly-once: transactionally)
+     * {@code records} input records, and everything it re-routed through its repartition
+     * topic too: only then does every store and output hold every event.
+     */
     static void awaitCommitted(RollcallConfig config, long records, Duration timeout) {
         try (Admin admin = Admin.create(config.kafkaProperties())) {
             await().atMost(timeout).pollInterval(Duration.ofMillis(200))
-                    .until(() -> committed(admin, config.applicationId(), config.eventsTopic()) >= records);
+                    .until(() -> committed(admin, config.applicationId(), config.eventsTopic()) >= records
+                            && repartitionLag(admin, config.applicationId()) == 0);
         }
     }
 
@@ -60,6 +69,29 @@ final class Fixtures {
                 .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
                 .mapToLong(e -> e.getValue().offset())
                 .sum();
+    }
+
+    /** Records of the app's repartition topics not yet committed, against the last stable offsets. */
+    private static long repartitionLag(Admin admin, String group) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> offsets =
+                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+        Set<String> topics = admin.listTopics().names().get().stream()
+                .filter(t -> t.startsWith(group + "-") && t.endsWith("-repartition"))
+                .collect(Collectors.toSet());
+        if (topics.isEmpty()) {
+            return 0;
+        }
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get().forEach((name, description) ->
+                description.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()),
+                        OffsetSpec.latest())));
+        long lag = 0;
+        for (var entry : admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                .all().get().entrySet()) {
+            OffsetAndMetadata done = offsets.get(entry.getKey());
+            lag += entry.getValue().offset() - (done == null ? 0 : done.offset());
+        }
+        return lag;
     }
 
     /** Every committed record of a topic, from the beginning to the end offsets at call time. */
@@ -76,8 +108,7 @@ final class Fixtures {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
             Map<TopicPartition, Long> end = new HashMap<>();
-            admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                            org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+            admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
                     .all().get().forEach((tp, info) -> end.put(tp, info.offset()));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole configuration, parsed and validated once at start-up.
@@ -41,6 +43,7 @@ public record RollcallConfig(
         Map<String, String> kafka) {
 
     public static final String PREFIX = "rollcall.";
+    private static final Logger LOG = LoggerFactory.getLogger(RollcallConfig.class);
 
     /** Every rollcall setting with its default. */
     public static final Map<String, String> DEFAULTS = defaults();
@@ -71,21 +74,39 @@ public record RollcallConfig(
         return parse(all);
     }
 
-    /** Defaults, then the file (if given), then the environment. */
+    /**
+     * Defaults, then the file (if given), then the environment. An unknown {@code rollcall.*}
+     * key in the file is an error (a typo would otherwise be silently ignored); an unknown
+     * {@code ROLLCALL_*} variable is reported as a warning, since environments carry
+     * variables meant for other programs.
+     */
     public static RollcallConfig load(Path file, Map<String, String> environment) {
         Map<String, String> all = new HashMap<>(DEFAULTS);
         if (file != null) {
             all.putAll(readFile(file));
         }
-        all.putAll(fromEnvironment(environment));
+        fromEnvironment(environment).forEach((key, value) -> {
+            if (key.startsWith(PREFIX) && !DEFAULTS.containsKey(key)) {
+                LOG.warn("ignoring environment variable {}: no setting {} (known: {})",
+                        key.replace('.', '_').toUpperCase(Locale.ROOT), key, DEFAULTS.keySet());
+            } else {
+                all.put(key, value);
+            }
+        });
         return parse(all);
     }
+
+    /** Variables that configure the launcher or logging, not the application. */
+    private static final Set<String> NOT_SETTINGS = Set.of("ROLLCALL_CONFIG", "ROLLCALL_LOG_LEVEL", "KAFKA_LOG_LEVEL");
 
     /** Maps {@code ROLLCALL_X_Y} to {@code rollcall.x.y} and {@code KAFKA_X_Y} to {@code x.y}. */
     static Map<String, String> fromEnvironment(Map<String, String> environment) {
         Map<String, String> out = new HashMap<>();
         environment.forEach((name, value) -> {
-            if (name.startsWith("ROLLCALL_") && !name.equals("ROLLCALL_CONFIG")) {
+            if (NOT_SETTINGS.contains(name)) {
+                return;
+            }
+            if (name.startsWith("ROLLCALL_")) {
                 out.put(envToKey(name), value);
             } else if (name.startsWith("KAFKA_")) {
                 out.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);

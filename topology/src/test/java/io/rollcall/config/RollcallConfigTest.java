@@ -71,6 +71,14 @@ class RollcallConfigTest {
     }
 
     @Test
+    void unknownRollcallEnvironmentVariablesAreIgnoredNotFatal() {
+        RollcallConfig config = RollcallConfig.load(null, Map.of("ROLLCALL_HOME", "/opt/rollcall",
+                "ROLLCALL_LOG_LEVEL", "DEBUG", "ROLLCALL_WINDOW_SIZE", "2m"));
+        assertThat(config.windowSize()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.asMap()).doesNotContainKeys("rollcall.home", "rollcall.log.level");
+    }
+
+    @Test
     void missingBootstrapServersIsAClearError() {
         assertThatThrownBy(() -> RollcallConfig.of(Map.of()).bootstrapServers())
                 .isInstanceOf(ConfigException.class)
