@@ -79,6 +79,49 @@ class CommandLineIT {
         assertThat(ids.stream().distinct().count()).isBetween(250L, 300L);
     }
 
+    @Test
+    void serveFailsAtStartWithOneMessageNamingTheSettingWhenTheEventsTopicIsMissing() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(java(), "-jar", JAR.toString(), "serve").redirectErrorStream(true);
+        builder.environment().put("KAFKA_BOOTSTRAP_SERVERS", KafkaCluster.get().bootstrapServers());
+        builder.environment().put("ROLLCALL_TOPIC_EVENTS", "no-such-topic");
+        Process serve = builder.start();
+        String output = new String(serve.getInputStream().readAllBytes());
+
+        assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(serve.exitValue()).as(output).isEqualTo(2);
+        assertThat(output).contains("configuration error: rollcall.topic.events: topic 'no-such-topic' does not exist")
+                .doesNotContain("\tat ", "Exception in thread");
+    }
+
+    @Test
+    void serveAggregatesFromARealClusterAndStopsOnSigterm() throws Exception {
+        RollcallConfig config = Fixtures.uniqueConfig("serve");
+        KafkaCluster.get().createTopics(List.of(topic(config.eventsTopic(), 3)));
+        Path file = Files.createTempFile("rollcall", ".properties");
+        StringBuilder properties = new StringBuilder();
+        config.asMap().forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
+        Files.writeString(file, properties);
+        Path log = Files.createTempFile("rollcall-serve", ".log");
+        Process serve = new ProcessBuilder(java(), "-jar", JAR.toString(), "serve", "--config", file.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            Process produce = new ProcessBuilder(java(), "-jar", JAR.toString(), "produce",
+                    "--bootstrap-servers", KafkaCluster.get().bootstrapServers(), "--topic", config.eventsTopic(),
+                    "--count", "3000", "--rate", "0", "--series", "100").redirectErrorStream(true).start();
+            produce.getInputStream().readAllBytes();
+            assertThat(produce.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+            Fixtures.awaitCommitted(config, 3000, Duration.ofMinutes(2));
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    Fixtures.readAll(config, config.aggregatesTopic()).stream()
+                            .map(r -> SeriesId.fromBytes(r.key())).distinct().count() == 100);
+        } finally {
+            serve.destroy();
+        }
+        assertThat(serve.waitFor(60, TimeUnit.SECONDS)).as("serve exits within 60 s of SIGTERM").isTrue();
+        assertThat(read(log)).contains("state PENDING_SHUTDOWN -> NOT_RUNNING");
+    }
+
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

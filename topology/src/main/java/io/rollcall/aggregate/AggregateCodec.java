@@ -20,19 +20,35 @@ public final class AggregateCodec {
     }
 
     /**
-     * Serde of the Avro single-object encoding of {@link MetricAggregate}: what state stores
-     * hold and what the {@code metric-aggregates} topic carries. Window fields are left null;
-     * a window store's key already carries the window.
+     * Serde of the Avro single-object encoding of {@link MetricAggregate}, as the
+     * {@code metric-aggregates} topic carries it: quantiles included, window fields null.
      */
     public static Serde<Aggregate> serde() {
+        return serde(true);
+    }
+
+    /**
+     * The same encoding for state stores, without computing the quantile fields (NaN):
+     * stores are read back through the sketch, and reading five quantiles on every one of
+     * the store's writes costs more than the rest of the encoding.
+     */
+    public static Serde<Aggregate> storeSerde() {
+        return serde(false);
+    }
+
+    private static Serde<Aggregate> serde(boolean withQuantiles) {
         Serializer<Aggregate> serializer = (topic, aggregate) ->
-                aggregate == null ? null : AVRO.serialize(toAvro(aggregate, null));
+                aggregate == null ? null : AVRO.serialize(toAvro(aggregate, null, withQuantiles));
         Deserializer<Aggregate> deserializer = (topic, bytes) ->
                 bytes == null ? null : fromAvro(AVRO.deserialize(bytes));
         return Serdes.serdeFrom(serializer, deserializer);
     }
 
     public static MetricAggregate toAvro(Aggregate aggregate, Window window) {
+        return toAvro(aggregate, window, true);
+    }
+
+    private static MetricAggregate toAvro(Aggregate aggregate, Window window, boolean withQuantiles) {
         return MetricAggregate.newBuilder()
                 .setId(aggregate.id().bits())
                 .setName(aggregate.name())
@@ -47,11 +63,11 @@ public final class AggregateCodec {
                 .setFirstEventTime(Instant.ofEpochMilli(aggregate.firstEventTime()))
                 .setLastEventTime(Instant.ofEpochMilli(aggregate.lastEventTime()))
                 .setErrorCount(aggregate.errorCount())
-                .setP50(aggregate.quantile(0.50))
-                .setP90(aggregate.quantile(0.90))
-                .setP95(aggregate.quantile(0.95))
-                .setP99(aggregate.quantile(0.99))
-                .setP999(aggregate.quantile(0.999))
+                .setP50(withQuantiles ? aggregate.quantile(0.50) : Double.NaN)
+                .setP90(withQuantiles ? aggregate.quantile(0.90) : Double.NaN)
+                .setP95(withQuantiles ? aggregate.quantile(0.95) : Double.NaN)
+                .setP99(withQuantiles ? aggregate.quantile(0.99) : Double.NaN)
+                .setP999(withQuantiles ? aggregate.quantile(0.999) : Double.NaN)
                 .setSketchRelativeAccuracy(QuantileSketch.RELATIVE_ACCURACY)
                 .setSketch(ByteBuffer.wrap(aggregate.sketch().toBytes()))
                 .build();

@@ -23,8 +23,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the topic (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--no-warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Warm the JVM with one unreported pass of each (default: on).")
+    @Option(names = "--warmup", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Warm the JVM with one unreported pass of each; --no-warmup measures a cold JVM (default: on).")
     boolean warmup;
 
     @Override

@@ -3,6 +3,7 @@ package io.rollcall.cli;
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.app.Topics;
+import io.rollcall.config.Durations;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.embedded.EmbeddedKafka;
 import io.rollcall.load.LoadGenerator;
@@ -60,8 +61,7 @@ final class DemoCommand implements Callable<Integer> {
             // for the demo's own progress. Must happen before the first logger exists.
             System.setProperty("rollcall.kafka.log.level", "ERROR");
         }
-        Duration limit = duration == null ? null
-                : RollcallConfig.of(Map.of("rollcall.window.size", duration)).windowSize();
+        Duration limit = duration == null ? null : Durations.parse("--duration", duration);
         Shutdown shutdown = new Shutdown();
         Path stateDir = Files.createTempDirectory("rollcall-demo-state");
         say("starting an embedded Kafka broker (KRaft, single node)…");

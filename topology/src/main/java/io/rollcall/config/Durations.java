@@ -6,14 +6,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Parses durations as operators write them: {@code 500ms}, {@code 30s}, {@code 1m}, {@code 2h}, {@code 7d} or ISO-8601 {@code PT1M}. */
-final class Durations {
+public final class Durations {
 
     private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
     private Durations() {
     }
 
-    static Duration parse(String setting, String text) {
+    public static Duration parse(String setting, String text) {
         String value = text.strip();
         Matcher m = SHORT.matcher(value);
         try {

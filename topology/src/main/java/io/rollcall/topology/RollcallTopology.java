@@ -50,7 +50,8 @@ public final class RollcallTopology {
             throw new IllegalArgumentException("eventPartitions must be positive, got " + eventPartitions);
         }
         AvroSerde<MetricEvent> eventSerde = AvroSerde.metricEvent();
-        Serde<Aggregate> aggregateSerde = AggregateCodec.serde();
+        Serde<Aggregate> storeSerde = AggregateCodec.storeSerde();
+        Serde<Aggregate> topicSerde = AggregateCodec.serde();
         Serde<byte[]> keySerde = Serdes.ByteArray();
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -85,9 +86,9 @@ public final class RollcallTopology {
                         Named.as("aggregate-all-time"),
                         Materialized.<byte[], Aggregate>as(Stores.persistentTimestampedKeyValueStore(StoreNames.ALL_TIME))
                                 .withKeySerde(keySerde)
-                                .withValueSerde(aggregateSerde))
+                                .withValueSerde(storeSerde))
                 .toStream(Named.as("all-time-changes"))
-                .to(config.aggregatesTopic(), Produced.with(keySerde, aggregateSerde).withName("aggregates"));
+                .to(config.aggregatesTopic(), Produced.with(keySerde, topicSerde).withName("aggregates"));
 
         bySeries.windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
                 .aggregate(Aggregate::empty, (key, event, aggregate) -> aggregate.add(event),
@@ -95,7 +96,7 @@ public final class RollcallTopology {
                         Materialized.<byte[], Aggregate>as(Stores.persistentTimestampedWindowStore(
                                         StoreNames.WINDOWED, config.windowRetention(), config.windowSize(), false))
                                 .withKeySerde(keySerde)
-                                .withValueSerde(aggregateSerde));
+                                .withValueSerde(storeSerde));
 
         return builder.build();
     }
