@@ -119,7 +119,7 @@ class CommandLineIT {
             serve.destroy();
         }
         assertThat(serve.waitFor(60, TimeUnit.SECONDS)).as("serve exits within 60 s of SIGTERM").isTrue();
-        assertThat(read(log)).contains("state PENDING_SHUTDOWN -> NOT_RUNNING");
+        assertThat(read(log)).contains("state PENDING_SHUTDOWN -> NOT_RUNNING", "rollcall: stopped cleanly");
     }
 
     private static String java() {

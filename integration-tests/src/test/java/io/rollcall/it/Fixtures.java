@@ -2,6 +2,7 @@ package io.rollcall.it;
 
 import static org.awaitility.Awaitility.await;
 
+import io.rollcall.app.Offsets;
 import io.rollcall.config.RollcallConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -57,41 +57,23 @@ final class Fixtures {
     static void awaitCommitted(RollcallConfig config, long records, Duration timeout) {
         try (Admin admin = Admin.create(config.kafkaProperties())) {
             await().atMost(timeout).pollInterval(Duration.ofMillis(200))
-                    .until(() -> committed(admin, config.applicationId(), config.eventsTopic()) >= records
+                    .until(() -> Offsets.committed(admin, config.applicationId(), config.eventsTopic()) >= records
                             && repartitionLag(admin, config.applicationId()) == 0);
         }
     }
 
-    private static long committed(Admin admin, String group, String topic) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> offsets =
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        return offsets.entrySet().stream()
-                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-                .mapToLong(e -> e.getValue().offset())
-                .sum();
-    }
-
     /** Records of the app's repartition topics not yet committed, against the last stable offsets. */
     private static long repartitionLag(Admin admin, String group) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> offsets =
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
         Set<String> topics = admin.listTopics().names().get().stream()
                 .filter(t -> t.startsWith(group + "-") && t.endsWith("-repartition"))
                 .collect(Collectors.toSet());
         if (topics.isEmpty()) {
             return 0;
         }
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get().forEach((name, description) ->
-                description.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()),
-                        OffsetSpec.latest())));
-        long lag = 0;
-        for (var entry : admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
-                .all().get().entrySet()) {
-            OffsetAndMetadata done = offsets.get(entry.getKey());
-            lag += entry.getValue().offset() - (done == null ? 0 : done.offset());
-        }
-        return lag;
+        Map<TopicPartition, Long> done = Offsets.committedByPartition(admin, group);
+        return Offsets.lastStable(admin, topics).entrySet().stream()
+                .mapToLong(e -> e.getValue() - done.getOrDefault(e.getKey(), 0L))
+                .sum();
     }
 
     /** Every committed record of a topic, from the beginning to the end offsets at call time. */

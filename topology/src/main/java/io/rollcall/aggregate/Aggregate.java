@@ -113,7 +113,19 @@ public record Aggregate(
      * [min, max]: the sketch may overshoot the extremes by up to 1 %, the truth never does.
      */
     public double quantile(double q) {
-        double estimate = sketch.quantile(q);
+        return clamp(sketch.quantile(q));
+    }
+
+    /** {@link #quantile} for several quantiles at once, in one pass over the sketch. */
+    public double[] quantiles(double... qs) {
+        double[] values = sketch.quantiles(qs);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = clamp(values[i]);
+        }
+        return values;
+    }
+
+    private double clamp(double estimate) {
         return Double.isNaN(estimate) ? estimate : Math.max(min, Math.min(max, estimate));
     }
 }

@@ -48,7 +48,11 @@ public final class AggregateCodec {
         return toAvro(aggregate, window, true);
     }
 
+    private static final double[] PUBLISHED_QUANTILES = {0.50, 0.90, 0.95, 0.99, 0.999};
+    private static final double[] NO_QUANTILES = {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+
     private static MetricAggregate toAvro(Aggregate aggregate, Window window, boolean withQuantiles) {
+        double[] p = withQuantiles ? aggregate.quantiles(PUBLISHED_QUANTILES) : NO_QUANTILES;
         return MetricAggregate.newBuilder()
                 .setId(aggregate.id().bits())
                 .setName(aggregate.name())
@@ -63,11 +67,11 @@ public final class AggregateCodec {
                 .setFirstEventTime(Instant.ofEpochMilli(aggregate.firstEventTime()))
                 .setLastEventTime(Instant.ofEpochMilli(aggregate.lastEventTime()))
                 .setErrorCount(aggregate.errorCount())
-                .setP50(withQuantiles ? aggregate.quantile(0.50) : Double.NaN)
-                .setP90(withQuantiles ? aggregate.quantile(0.90) : Double.NaN)
-                .setP95(withQuantiles ? aggregate.quantile(0.95) : Double.NaN)
-                .setP99(withQuantiles ? aggregate.quantile(0.99) : Double.NaN)
-                .setP999(withQuantiles ? aggregate.quantile(0.999) : Double.NaN)
+                .setP50(p[0])
+                .setP90(p[1])
+                .setP95(p[2])
+                .setP99(p[3])
+                .setP999(p[4])
                 .setSketchRelativeAccuracy(QuantileSketch.RELATIVE_ACCURACY)
                 .setSketch(ByteBuffer.wrap(aggregate.sketch().toBytes()))
                 .build();

@@ -77,6 +77,21 @@ public final class QuantileSketch {
         return isEmpty() ? Double.NaN : sketch.getValueAtQuantile(q);
     }
 
+    /** The values at several quantiles in one pass over the bins; NaN each for an empty sketch. */
+    public double[] quantiles(double... qs) {
+        for (double q : qs) {
+            if (q < 0 || q > 1 || Double.isNaN(q)) {
+                throw new IllegalArgumentException("quantile must be within [0, 1], got " + q);
+            }
+        }
+        if (isEmpty()) {
+            double[] nan = new double[qs.length];
+            java.util.Arrays.fill(nan, Double.NaN);
+            return nan;
+        }
+        return sketch.getValuesAtQuantiles(qs);
+    }
+
     /** DDSketch binary encoding, index mapping included, so any DDSketch library can read it. */
     public byte[] toBytes() {
         GrowingByteArrayOutput output = GrowingByteArrayOutput.withDefaultInitialCapacity();

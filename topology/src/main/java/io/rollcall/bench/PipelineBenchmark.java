@@ -1,5 +1,6 @@
 package io.rollcall.bench;
 
+import io.rollcall.app.Offsets;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.app.StreamsSettings;
 import io.rollcall.config.RollcallConfig;
@@ -13,14 +14,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -151,7 +150,7 @@ public final class PipelineBenchmark {
                 throw new IllegalStateException("pipeline did not reach RUNNING");
             }
             long start = System.nanoTime();
-            while (committed(admin, appId, topic) < settings.events()) {
+            while (Offsets.committed(admin, appId, topic) < settings.events()) {
                 Thread.sleep(20);
                 if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(10)) {
                     throw new IllegalStateException("pipeline did not finish within 10 minutes");
@@ -159,14 +158,5 @@ public final class PipelineBenchmark {
             }
             return new Result("pipeline", settings.events(), (System.nanoTime() - start) / 1e9);
         }
-    }
-
-    private static long committed(Admin admin, String group, String topic) throws ExecutionException, InterruptedException {
-        Map<TopicPartition, OffsetAndMetadata> offsets =
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-        return offsets.entrySet().stream()
-                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-                .mapToLong(e -> e.getValue().offset())
-                .sum();
     }
 }

@@ -2,7 +2,7 @@ package io.rollcall.cli;
 
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.app.RollcallApp;
-import io.rollcall.app.Topics;
+import io.rollcall.app.Offsets;
 import io.rollcall.config.Durations;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.embedded.EmbeddedKafka;
@@ -23,10 +23,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -64,46 +62,53 @@ final class DemoCommand implements Callable<Integer> {
         Duration limit = duration == null ? null : Durations.parse("--duration", duration);
         Shutdown shutdown = new Shutdown();
         Path stateDir = Files.createTempDirectory("rollcall-demo-state");
-        say("starting an embedded Kafka broker (KRaft, single node)…");
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            say("broker up at %s", kafka.bootstrapServers());
-            RollcallConfig config = RollcallConfig.of(Map.of(
-                    "bootstrap.servers", kafka.bootstrapServers(),
-                    "rollcall.application.id", "rollcall-demo",
-                    "rollcall.state.dir", stateDir.toString()));
-            kafka.createTopics(List.of(
-                    new NewTopic(config.eventsTopic(), partitions, (short) 1),
-                    new NewTopic(config.aggregatesTopic(), partitions, (short) 1)
-                            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                    new NewTopic(config.deadLetterTopic(), partitions, (short) 1)));
-            say("topics %s (%d partitions), %s (compacted), %s", config.eventsTopic(), partitions,
-                    config.aggregatesTopic(), config.deadLetterTopic());
-            try (RollcallApp app = RollcallApp.start(config);
-                 KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties());
-                 Admin admin = Admin.create(config.kafkaProperties())) {
-                if (!app.awaitRunning(Duration.ofSeconds(60))) {
-                    say("rollcall did not reach RUNNING within 60 s (state %s)", app.streams().state());
-                    return 1;
-                }
-                say("rollcall RUNNING (exactly-once v2, state in %s)", stateDir);
-                LoadGenerator generator = new LoadGenerator(producer,
-                        new LoadGenerator.Settings(config.eventsTopic(), rate, 0, series, 1), Clock.systemUTC());
-                Thread worker = new Thread(generator, "load-generator");
-                worker.setDaemon(true);
-                worker.start();
-                say("load generator: %,d events/s over %,d series of %d services; Ctrl-C to stop", rate, series,
-                        5);
-                run(config, app, admin, producer, generator, shutdown, limit);
-                generator.stop();
-                worker.join(10_000);
-                say("stopping: load generator stopped after %,d events; closing rollcall and the broker…",
-                        generator.sent());
+        try {
+            say("starting an embedded Kafka broker (KRaft, single node)…");
+            int exitCode;
+            try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+                say("broker up at %s", kafka.bootstrapServers());
+                exitCode = runWith(kafka, stateDir, shutdown, limit);
             }
+            say(exitCode == 0 ? "stopped cleanly" : "stopped");
+            return exitCode;
         } finally {
             deleteQuietly(stateDir);
             shutdown.finished();
         }
-        say("stopped cleanly");
+    }
+
+    private int runWith(EmbeddedKafka kafka, Path stateDir, Shutdown shutdown, Duration limit) throws Exception {
+        RollcallConfig config = RollcallConfig.of(Map.of(
+                "bootstrap.servers", kafka.bootstrapServers(),
+                "rollcall.application.id", "rollcall-demo",
+                "rollcall.state.dir", stateDir.toString()));
+        kafka.createTopics(List.of(
+                new NewTopic(config.eventsTopic(), partitions, (short) 1),
+                new NewTopic(config.aggregatesTopic(), partitions, (short) 1)
+                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+                new NewTopic(config.deadLetterTopic(), partitions, (short) 1)));
+        say("topics %s (%d partitions), %s (compacted), %s", config.eventsTopic(), partitions,
+                config.aggregatesTopic(), config.deadLetterTopic());
+        try (RollcallApp app = RollcallApp.start(config);
+             KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties());
+             Admin admin = Admin.create(config.kafkaProperties())) {
+            if (!app.awaitRunning(Duration.ofSeconds(60))) {
+                say("rollcall did not reach RUNNING within 60 s (state %s)", app.streams().state());
+                return 1;
+            }
+            say("rollcall RUNNING (exactly-once v2, state in %s)", stateDir);
+            LoadGenerator generator = new LoadGenerator(producer,
+                    new LoadGenerator.Settings(config.eventsTopic(), rate, 0, series, 1), Clock.systemUTC());
+            Thread worker = new Thread(generator, "load-generator");
+            worker.setDaemon(true);
+            worker.start();
+            say("load generator: %,d events/s over %,d series of 5 services; Ctrl-C to stop", rate, series);
+            run(config, app, admin, producer, generator, shutdown, limit);
+            generator.stop();
+            worker.join(10_000);
+            say("stopping: load generator stopped after %,d events; closing rollcall and the broker…",
+                    generator.sent());
+        }
         return 0;
     }
 
@@ -164,13 +169,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static long endOffsets(Admin admin, String topic) {
         try {
-            int partitions = Topics.partitions(admin, topic).orElse(0);
-            Map<TopicPartition, OffsetSpec> request = new LinkedHashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            return admin.listOffsets(request).all().get().values().stream()
-                    .mapToLong(info -> info.offset()).sum();
+            return Offsets.lastStable(admin, List.of(topic)).values().stream().mapToLong(Long::longValue).sum();
         } catch (Exception e) {
             return -1;
         }

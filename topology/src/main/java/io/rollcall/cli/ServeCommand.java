@@ -4,6 +4,7 @@ import io.rollcall.app.RollcallApp;
 import io.rollcall.config.RollcallConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,16 +23,20 @@ final class ServeCommand implements Callable<Integer> {
         RollcallConfig settings = RollcallConfig.load(file, System.getenv());
         settings.bootstrapServers();
         Shutdown shutdown = new Shutdown();
-        try (RollcallApp app = RollcallApp.start(settings)) {
-            while (!shutdown.await(1_000)) {
-                if (app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.ERROR) {
-                    System.err.println("rollcall: Kafka Streams is in ERROR state; exiting");
-                    return 1;
+        try {
+            try (RollcallApp app = RollcallApp.start(settings)) {
+                while (!shutdown.await(1_000)) {
+                    if (app.streams().state() == KafkaStreams.State.ERROR) {
+                        System.err.println("rollcall: Kafka Streams is in ERROR state; exiting");
+                        return 1;
+                    }
                 }
+                System.out.println("rollcall: shutting down");
             }
+            System.out.println("rollcall: stopped cleanly");
+            return 0;
         } finally {
             shutdown.finished();
         }
-        return 0;
     }
 }
