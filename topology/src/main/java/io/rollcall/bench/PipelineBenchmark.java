@@ -76,7 +76,7 @@ public final class PipelineBenchmark {
         Result pipeline = pipeline(base, topic, "measured");
         out.printf("(b) rollcall pipeline (EOS v2): %,12.0f records/s  (%,d in %.2f s)%n",
                 pipeline.rate(), pipeline.records(), pipeline.seconds());
-        out.printf("ratio b/a = %.2f  (JVM %s)%n", pipeline.rate() / consumer.rate(),
+        out.printf("ratio b/a = %.3f  (JVM %s)%n", pipeline.rate() / consumer.rate(),
                 settings.warmup() ? "warm: each measured pass follows a warm-up pass" : "cold");
         Properties streams = StreamsSettings.of(base);
         out.printf("settings: %s=%s, %s=%s, %s=%s (default), %s=%s, cache %s bytes, %d cores, heap %d MB%n",

@@ -1,15 +1,21 @@
 package io.rollcall.cli;
 
+import io.rollcall.bench.CodecBenchmark;
 import io.rollcall.bench.PipelineBenchmark;
 import io.rollcall.embedded.EmbeddedKafka;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Pipeline throughput vs. a plain consumer on the same preloaded topic.",
-                "Starts an embedded broker in this JVM unless --bootstrap-servers is given."})
+        description = {"pipeline (default): pipeline throughput vs. a plain consumer on the same preloaded",
+                "topic; starts an embedded broker in this JVM unless --bootstrap-servers is given.",
+                "codec: cost per event of the aggregation step without Kafka."})
 final class BenchCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", defaultValue = "pipeline", description = "pipeline or codec (default: ${DEFAULT-VALUE}).")
+    String what;
 
     @Option(names = {"-b", "--bootstrap-servers"}, description = "Use this cluster instead of an embedded broker.")
     String bootstrapServers;
@@ -29,6 +35,14 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (what.equals("codec")) {
+            new CodecBenchmark((int) Math.min(events, 1_000_000), Math.min(series, 10_000), System.out).run();
+            return 0;
+        }
+        if (!what.equals("pipeline")) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "unknown benchmark '" + what + "'; choose pipeline or codec");
+        }
         System.out.printf("rollcall bench: %,d events, %,d series, %d partitions, broker %s%n", events, series,
                 partitions, bootstrapServers == null ? "embedded in this JVM" : bootstrapServers);
         if (bootstrapServers != null) {
