@@ -43,7 +43,9 @@ final class Fixtures {
                     "rollcall.topic.events", id + "-events",
                     "rollcall.topic.aggregates", id + "-aggregates",
                     "rollcall.topic.dead-letter", id + "-dlq",
-                    "rollcall.state.dir", stateDir.toString()));
+                    "rollcall.state.dir", stateDir.toString(),
+                    "rollcall.http.port", "0",
+                    "rollcall.http.advertised-host", "127.0.0.1"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,7 +1,12 @@
 package io.rollcall.app;
 
 import io.rollcall.config.RollcallConfig;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rollcall.http.HttpApi;
+import io.rollcall.query.ClusterScan;
+import io.rollcall.query.Forwarder;
 import io.rollcall.query.LocalAggregates;
+import io.rollcall.query.MetricQueries;
 import io.rollcall.topology.RollcallTopology;
 import java.time.Duration;
 import java.util.Properties;
@@ -9,8 +14,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,23 +29,54 @@ public final class RollcallApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final int eventPartitions;
+    private final HttpApi http;
+    private final Monitoring monitoring;
+    private final HostInfo self;
     private final CountDownLatch running = new CountDownLatch(1);
 
-    private RollcallApp(KafkaStreams streams, int eventPartitions) {
+    private RollcallApp(KafkaStreams streams, int eventPartitions, HttpApi http, Monitoring monitoring, HostInfo self) {
         this.streams = streams;
         this.eventPartitions = eventPartitions;
+        this.http = http;
+        this.monitoring = monitoring;
+        this.self = self;
     }
 
-    /** Prepares topics and starts processing; returns without waiting for RUNNING. */
+    /**
+     * Prepares topics, starts the HTTP server (so the advertised port is known), then
+     * starts processing; returns without waiting for RUNNING.
+     */
     public static RollcallApp start(RollcallConfig config) {
         int partitions;
         try (Admin admin = Admin.create(config.kafkaProperties())) {
             partitions = Topics.prepare(admin, config);
         }
+        Monitoring monitoring = new Monitoring();
+        ObjectMapper json = Json.mapper();
+        HttpApi http = HttpApi.start(config.httpHost(), config.httpPort(), monitoring.registry(), json);
+        try {
+            return start(config, partitions, monitoring, json, http);
+        } catch (RuntimeException e) {
+            http.close();
+            monitoring.close();
+            throw e;
+        }
+    }
+
+    private static RollcallApp start(RollcallConfig config, int partitions, Monitoring monitoring, ObjectMapper json,
+                                     HttpApi http) {
+        HostInfo self = new HostInfo(config.advertisedHost(), http.port());
         Topology topology = RollcallTopology.build(config, partitions);
         Properties props = StreamsSettings.of(config);
+        // Instances find each other's HTTP endpoints through this; it must be the bound port.
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, MetricQueries.name(self));
         KafkaStreams streams = new KafkaStreams(topology, props);
-        RollcallApp app = new RollcallApp(streams, partitions);
+        monitoring.bind(streams);
+        MetricQueries queries = new MetricQueries(streams, self,
+                new Forwarder(config.forwardTimeout(), MetricQueries.name(self)), config.windowSize());
+        http.attach(new HttpApi.Services(streams, queries,
+                new ClusterScan(queries, config.eventsTopic(), partitions, json)));
+        RollcallApp app = new RollcallApp(streams, partitions, http, monitoring, self);
         streams.setStateListener((now, before) -> {
             LOG.info("state {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING) {
@@ -73,10 +111,23 @@ public final class RollcallApp implements AutoCloseable {
         return new LocalAggregates(streams, eventPartitions);
     }
 
+    /** The HTTP port this instance serves (and advertises) on. */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** {@code host:port} other instances reach this one at. */
+    public String instance() {
+        return MetricQueries.name(self);
+    }
+
+    /** Stops the HTTP server first (in-flight requests finish), then Kafka Streams. */
     @Override
     public void close() {
+        http.close();
         if (!streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT))) {
             LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
         }
+        monitoring.close();
     }
 }

@@ -44,6 +44,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of metric-events (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
     @Option(names = "--duration", description = "Stop by itself after this long, e.g. 60s (default: run until Ctrl-C).")
     String duration;
 
@@ -81,7 +84,8 @@ final class DemoCommand implements Callable<Integer> {
         RollcallConfig config = RollcallConfig.of(Map.of(
                 "bootstrap.servers", kafka.bootstrapServers(),
                 "rollcall.application.id", "rollcall-demo",
-                "rollcall.state.dir", stateDir.toString()));
+                "rollcall.state.dir", stateDir.toString(),
+                "rollcall.http.port", Integer.toString(httpPort)));
         kafka.createTopics(List.of(
                 new NewTopic(config.eventsTopic(), partitions, (short) 1),
                 new NewTopic(config.aggregatesTopic(), partitions, (short) 1)
@@ -97,6 +101,9 @@ final class DemoCommand implements Callable<Integer> {
                 return 1;
             }
             say("rollcall RUNNING (exactly-once v2, state in %s)", stateDir);
+            String base = "http://localhost:" + app.httpPort();
+            say("HTTP API: %s/api/v1/metrics?limit=5 · %s/api/v1/instances · %s/health/ready · %s/metrics",
+                    base, base, base, base);
             LoadGenerator generator = new LoadGenerator(producer,
                     new LoadGenerator.Settings(config.eventsTopic(), rate, 0, series, 1), Clock.systemUTC());
             Thread worker = new Thread(generator, "load-generator");
@@ -144,6 +151,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void printAggregates(RollcallApp app, Workload workload) {
+        String base = "http://localhost:" + app.httpPort() + "/api/v1/metrics/";
         Map<String, Workload.Series> picks = new LinkedHashMap<>();
         for (Workload.Series s : workload.series()) {
             picks.putIfAbsent(s.template() + "/" + s.service().length() % 2, s);
@@ -151,6 +159,7 @@ final class DemoCommand implements Callable<Integer> {
         say("a few aggregates, read back through interactive queries:");
         System.out.printf("  %-20s %-21s %-14s %9s %10s %10s %10s %10s %8s%n",
                 "series id", "metric", "revision", "count", "mean", "p50", "p99", "max", "errors");
+        String last = null;
         for (Workload.Series s : new ArrayList<>(picks.values()).subList(0, Math.min(8, picks.size()))) {
             Lookup lookup = app.aggregates().get(SeriesId.of(s.id()));
             String id = SeriesId.of(s.id()).toString();
@@ -159,11 +168,15 @@ final class DemoCommand implements Callable<Integer> {
                 System.out.printf("  %-20s %-21s %-14s %,9d %10.2f %10.2f %10.2f %10.2f %8d%n",
                         id, a.name(), s.revision(), a.count(), a.mean(), a.quantile(0.5), a.quantile(0.99),
                         a.max(), a.errorCount());
+                last = id;
             } else if (lookup instanceof Lookup.NotFound) {
                 System.out.printf("  %-20s %-21s no events yet%n", id, s.template());
             } else if (lookup instanceof Lookup.NotReady notReady) {
                 System.out.printf("  %-20s not queryable now: %s%n", id, notReady.reason());
             }
+        }
+        if (last != null) {
+            say("the same over HTTP: curl %s%s", base, last);
         }
     }
 

@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * environment, {@code ROLLCALL_WINDOW_SIZE} sets {@code rollcall.window.size} and
  * {@code KAFKA_BOOTSTRAP_SERVERS} sets {@code bootstrap.servers}.
  *
- * @param kafka Kafka client and Streams settings, passed through unchanged
+ * @param httpPort       0 picks a free port (tests); the bound port is what instances advertise
+ * @param advertisedHost how other instances reach this one (a pod's DNS name in Kubernetes)
+ * @param forwardTimeout bound on a request forwarded to the instance that owns a key
+ * @param kafka          Kafka client and Streams settings, passed through unchanged
  */
 public record RollcallConfig(
         String applicationId,
@@ -40,6 +43,10 @@ public record RollcallConfig(
         int maxEventBytes,
         int maxLabels,
         Path stateDir,
+        String httpHost,
+        int httpPort,
+        String advertisedHost,
+        Duration forwardTimeout,
         Map<String, String> kafka) {
 
     public static final String PREFIX = "rollcall.";
@@ -64,6 +71,10 @@ public record RollcallConfig(
         d.put("rollcall.event.max-bytes", "65536");
         d.put("rollcall.event.max-labels", "64");
         d.put("rollcall.state.dir", System.getProperty("java.io.tmpdir") + "/rollcall-state");
+        d.put("rollcall.http.host", "0.0.0.0");
+        d.put("rollcall.http.port", "8080");
+        d.put("rollcall.http.advertised-host", "localhost");
+        d.put("rollcall.http.forward-timeout", "2s");
         return Collections.unmodifiableMap(d);
     }
 
@@ -174,6 +185,11 @@ public record RollcallConfig(
                 positiveInt("rollcall.event.max-bytes", get.apply("rollcall.event.max-bytes")),
                 positiveInt("rollcall.event.max-labels", get.apply("rollcall.event.max-labels")),
                 Path.of(name("rollcall.state.dir", get.apply("rollcall.state.dir"))),
+                name("rollcall.http.host", get.apply("rollcall.http.host")),
+                port("rollcall.http.port", get.apply("rollcall.http.port")),
+                name("rollcall.http.advertised-host", get.apply("rollcall.http.advertised-host")),
+                positive("rollcall.http.forward-timeout",
+                        Durations.parse("rollcall.http.forward-timeout", get.apply("rollcall.http.forward-timeout"))),
                 kafka);
     }
 
@@ -197,6 +213,10 @@ public record RollcallConfig(
         all.put("rollcall.event.max-bytes", Integer.toString(maxEventBytes));
         all.put("rollcall.event.max-labels", Integer.toString(maxLabels));
         all.put("rollcall.state.dir", stateDir.toString());
+        all.put("rollcall.http.host", httpHost);
+        all.put("rollcall.http.port", Integer.toString(httpPort));
+        all.put("rollcall.http.advertised-host", advertisedHost);
+        all.put("rollcall.http.forward-timeout", forwardTimeout.toString());
         return all;
     }
 
@@ -237,6 +257,18 @@ public record RollcallConfig(
             return parsed;
         } catch (NumberFormatException e) {
             throw new ConfigException(setting + ": must be a positive integer, got '" + value + "'");
+        }
+    }
+
+    private static int port(String setting, String value) {
+        try {
+            int parsed = Integer.parseInt(value.strip());
+            if (parsed < 0 || parsed > 65535) {
+                throw new ConfigException(setting + ": must be a port from 0 to 65535, got " + value);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(setting + ": must be a port from 0 to 65535, got '" + value + "'");
         }
     }
 

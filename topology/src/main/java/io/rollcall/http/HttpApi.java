@@ -1,0 +1,239 @@
+package io.rollcall.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rollcall.query.Answer;
+import io.rollcall.query.ClusterScan;
+import io.rollcall.query.MetricQueries;
+import io.rollcall.query.ReadOptions;
+import io.rollcall.schema.SeriesId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API of SPEC.md section 3: parse, call the query services, render. Javalin 7
+ * (Jetty 12) was chosen over Jetty + Jersey for its size: one dependency, routes in plain
+ * Java, no annotation scanning, and start-up in milliseconds, which matters for a service
+ * that scales by adding pods.
+ *
+ * <p>The server starts before Kafka Streams (instances advertise the port it bound), so
+ * the query services are attached later; until then every data endpoint answers 503.
+ */
+public final class HttpApi implements AutoCloseable {
+
+    /** What the handlers need once Kafka Streams exists. */
+    public record Services(KafkaStreams streams, MetricQueries metrics, ClusterScan scan) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final String RETRY_AFTER_SECONDS = "1";
+    private static final Duration DEFAULT_WINDOW_RANGE = Duration.ofHours(1);
+
+    private final Javalin app;
+    private final PrometheusMeterRegistry registry;
+    private final Clock clock;
+    private volatile Services services;
+    private volatile boolean everRunning;
+
+    private HttpApi(PrometheusMeterRegistry registry, ObjectMapper json, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            config.routes.before(ctx -> ctx.attribute("rollcall.start", System.nanoTime()));
+            config.routes.after(this::recordRequest);
+            config.routes.get("/api/v1/metrics/{id}", this::metric);
+            config.routes.get("/api/v1/metrics/{id}/windows", this::windows);
+            config.routes.get("/api/v1/metrics", this::scan);
+            config.routes.get("/api/v1/instances", this::instances);
+            config.routes.get("/internal/v1/scan", this::internalScan);
+            config.routes.get("/health/live", this::live);
+            config.routes.get("/health/ready", this::ready);
+            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(registry.scrape()));
+            config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> notReady(ctx, e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, 500, "internal error; see the server log");
+            });
+            config.routes.error(404, "*", ctx -> {
+                if (ctx.endpoints().matchedHttpEndpoint() == null) {
+                    error(ctx, 404, "no such endpoint: " + ctx.method() + " " + abbreviate(ctx.path()));
+                }
+            });
+            config.routes.error(405, "*", ctx -> error(ctx, 405, "method " + ctx.method() + " not allowed here"));
+        });
+    }
+
+    /** Binds the port ({@code 0}: any free one) and starts serving. */
+    public static HttpApi start(String host, int port, PrometheusMeterRegistry registry, ObjectMapper json) {
+        HttpApi api = new HttpApi(registry, json, Clock.systemUTC());
+        api.app.start(host, port);
+        return api;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void attach(Services services) {
+        this.services = services;
+    }
+
+    private Services services() {
+        Services current = services;
+        if (current == null) {
+            throw new InvalidStateStoreException("starting up");
+        }
+        return current;
+    }
+
+    private void metric(Context ctx) {
+        SeriesId id = Params.id(ctx);
+        ReadOptions options = Params.readOptions(ctx);
+        render(ctx, services().metrics().aggregate(id, options, Params.pathAndQuery(ctx)), "series " + id);
+    }
+
+    private void windows(Context ctx) {
+        SeriesId id = Params.id(ctx);
+        Instant to = Params.time(ctx, "to", clock.instant());
+        Instant from = Params.time(ctx, "from", to.minus(DEFAULT_WINDOW_RANGE));
+        if (from.isAfter(to)) {
+            throw new BadRequest("from: must not be after to (" + from + " > " + to + ")");
+        }
+        ReadOptions options = Params.readOptions(ctx);
+        render(ctx, services().metrics().windows(id, from, to, options, Params.pathAndQuery(ctx)), "series " + id);
+    }
+
+    private void scan(Context ctx) {
+        SeriesId from = Params.optionalId(ctx, "from", SeriesId.MIN);
+        SeriesId to = Params.optionalId(ctx, "to", SeriesId.MAX);
+        if (from.compareTo(to) > 0) {
+            throw new BadRequest("from: must not be above to (" + from + " > " + to + ")");
+        }
+        int limit = Params.limit(ctx);
+        SeriesId after = Params.cursor(ctx);
+        render(ctx, services().scan().page(from, to, after, limit, Params.readOptions(ctx)), "scan");
+    }
+
+    private void internalScan(Context ctx) {
+        List<Integer> partitions = new ArrayList<>();
+        String text = ctx.queryParam("partitions");
+        if (text == null || text.isEmpty()) {
+            throw new BadRequest("partitions: required, e.g. 0,3,5");
+        }
+        for (String part : text.split(",", 1024)) {
+            try {
+                partitions.add(Integer.parseInt(part));
+            } catch (NumberFormatException e) {
+                throw new BadRequest("partitions: not a list of partition numbers");
+            }
+        }
+        SeriesId from = Params.optionalId(ctx, "from", SeriesId.MIN);
+        SeriesId to = Params.optionalId(ctx, "to", SeriesId.MAX);
+        try {
+            ctx.json(services().scan().local(partitions, from, to, Params.limit(ctx), Params.flag(ctx, "standby")));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(e.getMessage());
+        }
+    }
+
+    private void instances(Context ctx) {
+        Services s = services();
+        ctx.json(Map.of(
+                "servedBy", s.metrics().self(),
+                "state", s.streams().state().name(),
+                "instances", s.scan().instances()));
+    }
+
+    /** Fails only when the application is dead: restarting it is then the only cure. */
+    private void live(Context ctx) {
+        Services s = services;
+        KafkaStreams.State state = s == null ? KafkaStreams.State.CREATED : s.streams().state();
+        boolean dead = state == KafkaStreams.State.ERROR || state == KafkaStreams.State.PENDING_ERROR
+                || state == KafkaStreams.State.NOT_RUNNING;
+        ctx.status(dead ? 503 : 200).json(Map.of("status", dead ? "DOWN" : "UP", "state", state.name()));
+    }
+
+    /**
+     * Ready once the first restoration is done and while running or rebalancing: a rebalance
+     * moves some partitions, but reads are still routed or served from standbys, and taking
+     * every pod out of the load balancer at each rebalance would be worse.
+     */
+    private void ready(Context ctx) {
+        Services s = services;
+        KafkaStreams.State state = s == null ? KafkaStreams.State.CREATED : s.streams().state();
+        everRunning |= state == KafkaStreams.State.RUNNING;
+        boolean ready = everRunning && (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING);
+        if (!ready) {
+            ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "READY" : "NOT_READY", "state", state.name()));
+    }
+
+    private static <T> void render(Context ctx, Answer<T> answer, String what) {
+        if (answer instanceof Answer.Local<T> local) {
+            ctx.json(local.value());
+        } else if (answer instanceof Answer.Forwarded<T> forwarded) {
+            ctx.status(forwarded.status()).contentType("application/json").result(forwarded.body());
+            if (forwarded.status() == 503) {
+                ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+            }
+        } else if (answer instanceof Answer.NotFound<T> notFound) {
+            error(ctx, 404, what + " not found (asked " + notFound.served().instance() + ")");
+        } else if (answer instanceof Answer.NotReady<T> notReady) {
+            notReady(ctx, notReady.reason());
+        }
+    }
+
+    private static void notReady(Context ctx, String reason) {
+        ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+        error(ctx, 503, "not queryable now, retry shortly: " + reason);
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status).json(new ApiError(status, message));
+    }
+
+    private void recordRequest(Context ctx) {
+        Long start = ctx.attribute("rollcall.start");
+        if (start == null) {
+            return;
+        }
+        // The route template, not the path: one time series per endpoint, not per id.
+        var matched = ctx.endpoints().matchedHttpEndpoint();
+        String route = matched == null ? "unmatched" : matched.path;
+        Timer.builder("http.server.requests")
+                .description("HTTP requests served")
+                .tag("method", ctx.method().name())
+                .tag("uri", route)
+                .tag("status", Integer.toString(ctx.status().getCode()))
+                .register(registry)
+                .record(Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 80 ? text.substring(0, 80) + "…" : text;
+    }
+
+    /** Stops accepting requests and lets in-flight ones finish (Jetty stop timeout 10 s). */
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

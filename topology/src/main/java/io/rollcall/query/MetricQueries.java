@@ -1,0 +1,199 @@
+package io.rollcall.query;
+
+import io.rollcall.aggregate.Aggregate;
+import io.rollcall.schema.SeriesId;
+import io.rollcall.topology.StoreNames;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.LagInfo;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyWindowStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+/**
+ * Reads of one series, routed to the instance that owns it: answered from a local store
+ * when this instance is the active owner; forwarded to the owner otherwise; and, unless the
+ * caller asks for fresh data, answered from a standby replica (here or elsewhere) when the
+ * active one cannot answer.
+ */
+public final class MetricQueries {
+
+    private static final Serializer<byte[]> KEY = Serdes.ByteArray().serializer();
+
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final Forwarder forwarder;
+    private final long windowSizeMs;
+
+    public MetricQueries(KafkaStreams streams, HostInfo self, Forwarder forwarder, java.time.Duration windowSize) {
+        this.streams = streams;
+        this.self = self;
+        this.forwarder = forwarder;
+        this.windowSizeMs = windowSize.toMillis();
+    }
+
+    public static String name(HostInfo host) {
+        return host.host() + ":" + host.port();
+    }
+
+    public String self() {
+        return name(self);
+    }
+
+    /** The all-time aggregate of a series. {@code path} is this request's path and query, for forwarding. */
+    public Answer<AggregateView> aggregate(SeriesId id, ReadOptions options, String path) {
+        return route(id.toBytes(), options, path, (partition, standby) -> localAggregate(id, partition, standby));
+    }
+
+    /** The windows of a series whose start lies in [from, to]. */
+    public Answer<WindowsView> windows(SeriesId id, Instant from, Instant to, ReadOptions options, String path) {
+        return route(id.toBytes(), options, path, (partition, standby) -> localWindows(id, from, to, partition, standby));
+    }
+
+    private <T> Answer<T> route(byte[] key, ReadOptions options, String path,
+                                BiFunction<Integer, Boolean, Answer<T>> local) {
+        KeyQueryMetadata owner;
+        try {
+            owner = streams.queryMetadataForKey(StoreNames.ALL_TIME, key, KEY);
+        } catch (IllegalStateException e) {
+            return new Answer.NotReady<>("not started: " + e.getMessage());
+        }
+        if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner) || owner.activeHost() == null) {
+            return new Answer.NotReady<>("no owner known for this series yet (rebalancing)");
+        }
+        int partition = owner.partition();
+        if (options.forwarded()) {
+            // Sent here by another instance: answer from our own stores or not at all.
+            return local.apply(partition, options.standby());
+        }
+        if (owner.activeHost().equals(self)) {
+            Answer<T> answer = local.apply(partition, false);
+            if (!(answer instanceof Answer.NotReady) || options.fresh()) {
+                return answer;
+            }
+        } else {
+            Optional<Answer<T>> forwarded = forward(owner.activeHost(), path, options.fresh());
+            if (forwarded.isPresent()) {
+                return forwarded.get();
+            }
+            if (options.fresh()) {
+                return new Answer.NotReady<>("owner " + name(owner.activeHost()) + " of partition " + partition
+                        + " is unavailable and fresh=true rules out standbys");
+            }
+        }
+        for (HostInfo standby : owner.standbyHosts()) {
+            if (standby.equals(self)) {
+                Answer<T> answer = local.apply(partition, true);
+                if (!(answer instanceof Answer.NotReady)) {
+                    return answer;
+                }
+            } else {
+                Optional<Answer<T>> forwarded = forward(standby, withStandby(path), false);
+                if (forwarded.isPresent()) {
+                    return forwarded.get();
+                }
+            }
+        }
+        return new Answer.NotReady<>("partition " + partition + " has no queryable active or standby replica now");
+    }
+
+    /** The owner's answer, unless it could not be reached or (when standbys may help) was itself not ready. */
+    private <T> Optional<Answer<T>> forward(HostInfo host, String path, boolean acceptNotReady) {
+        Optional<HttpResponse<String>> response = forwarder.get(host, path);
+        if (response.isEmpty() || (response.get().statusCode() == 503 && !acceptNotReady)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Answer.Forwarded<>(response.get().statusCode(), response.get().body(), name(host)));
+    }
+
+    private static String withStandby(String path) {
+        return path + (path.contains("?") ? "&" : "?") + "standby=true";
+    }
+
+    private Answer<AggregateView> localAggregate(SeriesId id, int partition, boolean standby) {
+        try {
+            ValueAndTimestamp<Aggregate> value = allTimeStore(partition, standby).get(id.toBytes());
+            Served served = served(partition, standby);
+            return value == null ? new Answer.NotFound<>(served)
+                    : new Answer.Local<>(AggregateView.of(value.value(), null, null, served), served);
+        } catch (InvalidStateStoreException e) {
+            return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
+        }
+    }
+
+    private Answer<WindowsView> localWindows(SeriesId id, Instant from, Instant to, int partition, boolean standby) {
+        try {
+            if (allTimeStore(partition, standby).get(id.toBytes()) == null) {
+                return new Answer.NotFound<>(served(partition, standby));
+            }
+            var params = StoreQueryParameters.fromNameAndType(StoreNames.WINDOWED,
+                    QueryableStoreTypes.<byte[], Aggregate>timestampedWindowStore()).withPartition(partition);
+            ReadOnlyWindowStore<byte[], ValueAndTimestamp<Aggregate>> store =
+                    streams.store(standby ? params.enableStaleStores() : params);
+            Served served = served(partition, standby);
+            List<AggregateView> windows = new ArrayList<>();
+            try (WindowStoreIterator<ValueAndTimestamp<Aggregate>> it = store.fetch(id.toBytes(), from, to)) {
+                it.forEachRemaining(kv -> windows.add(AggregateView.of(kv.value.value(), kv.key,
+                        kv.key + windowSizeMs, null)));
+            }
+            return new Answer.Local<>(new WindowsView(id.toString(), from.toString(), to.toString(), windows,
+                    served.instance(), served.standby(), served.lagRecords()), served);
+        } catch (InvalidStateStoreException e) {
+            return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
+        }
+    }
+
+    ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<Aggregate>> allTimeStore(int partition, boolean stale) {
+        var params = StoreQueryParameters.fromNameAndType(StoreNames.ALL_TIME,
+                QueryableStoreTypes.<byte[], Aggregate>timestampedKeyValueStore()).withPartition(partition);
+        return streams.store(stale ? params.enableStaleStores() : params);
+    }
+
+    Served served(int partition, boolean standby) {
+        if (!standby) {
+            return Served.active(self());
+        }
+        return new Served(self(), true, standbyLag(partition));
+    }
+
+    private long standbyLag(int partition) {
+        try {
+            Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().get(StoreNames.ALL_TIME);
+            LagInfo lag = lags == null ? null : lags.get(partition);
+            return lag == null ? -1 : lag.offsetLag();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    KafkaStreams streams() {
+        return streams;
+    }
+
+    HostInfo selfHost() {
+        return self;
+    }
+
+    Forwarder forwarder() {
+        return forwarder;
+    }
+
+    /** The local result of a forwarded read, or empty when the host cannot be reached or is not ready. */
+    Optional<HttpResponse<String>> forwardRaw(HostInfo host, String path) {
+        return forwarder.get(host, path).filter(r -> r.statusCode() != 503);
+    }
+}
