@@ -128,8 +128,10 @@ public final class MetricQueries {
         try {
             ValueAndTimestamp<Aggregate> value = allTimeStore(partition, standby).get(id.toBytes());
             Served served = served(partition, standby);
-            return value == null ? new Answer.NotFound<>(served)
-                    : new Answer.Local<>(AggregateView.of(value.value(), null, null, served), served);
+            if (value == null) {
+                return absent(served, partition);
+            }
+            return new Answer.Local<>(AggregateView.of(value.value(), null, null, served), served);
         } catch (InvalidStateStoreException e) {
             return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
         }
@@ -138,7 +140,7 @@ public final class MetricQueries {
     private Answer<WindowsView> localWindows(SeriesId id, Instant from, Instant to, int partition, boolean standby) {
         try {
             if (allTimeStore(partition, standby).get(id.toBytes()) == null) {
-                return new Answer.NotFound<>(served(partition, standby));
+                return absent(served(partition, standby), partition);
             }
             var params = StoreQueryParameters.fromNameAndType(StoreNames.WINDOWED,
                     QueryableStoreTypes.<byte[], Aggregate>timestampedWindowStore()).withPartition(partition);
@@ -155,6 +157,18 @@ public final class MetricQueries {
         } catch (InvalidStateStoreException e) {
             return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
         }
+    }
+
+    /**
+     * A missing key is proof of absence only in an active store or a caught-up standby; a
+     * standby still behind (e.g. one just created and restoring) may simply not have it yet.
+     */
+    private static <T> Answer<T> absent(Served served, int partition) {
+        if (served.standby() && served.lagRecords() != 0) {
+            return new Answer.NotReady<>("standby of partition " + partition + " is " + served.lagRecords()
+                    + " records behind and cannot tell whether the series exists");
+        }
+        return new Answer.NotFound<>(served);
     }
 
     ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<Aggregate>> allTimeStore(int partition, boolean stale) {

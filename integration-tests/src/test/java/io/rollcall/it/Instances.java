@@ -1,0 +1,73 @@
+package io.rollcall.it;
+
+import io.rollcall.config.RollcallConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** rollcall instances as separate JVMs running {@code rollcall serve}, so a test can SIGKILL one. */
+final class Instances {
+
+    static final Path JAR = Path.of("..", "topology", "target", "rollcall.jar").toAbsolutePath().normalize();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** One running instance. */
+    record Instance(int port, Process process, Path log) {
+        String base() {
+            return "http://127.0.0.1:" + port;
+        }
+
+        HttpResponse<String> get(String path) throws IOException, InterruptedException {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10)).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        boolean ready() {
+            try {
+                return get("/health/ready").statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    private Instances() {
+    }
+
+    static Instance start(RollcallConfig config, String name, Map<String, String> overrides) throws IOException {
+        int port = freePort();
+        Map<String, String> settings = new HashMap<>(config.asMap());
+        settings.put("rollcall.http.port", Integer.toString(port));
+        settings.put("rollcall.http.advertised-host", "127.0.0.1");
+        settings.put("rollcall.state.dir", Files.createTempDirectory("rollcall-" + name).toString());
+        settings.putAll(overrides);
+        Path file = Files.createTempFile("rollcall-" + name, ".properties");
+        StringBuilder text = new StringBuilder();
+        settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        Files.writeString(file, text);
+        Path log = Files.createTempFile("rollcall-" + name, ".log");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", JAR.toString(), "serve", "--config", file.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        return new Instance(port, process, log);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
