@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.it.Instances.Instance;
 import io.rollcall.load.LoadGenerator;
+import io.rollcall.query.Forwarder;
 import io.rollcall.schema.SeriesId;
+import io.rollcall.topology.SingleWriter;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,10 +98,22 @@ class QueryClusterIT {
         assertThat(scanned).doesNotHaveDuplicates().isSorted().hasSize(expected.size());
         assertThat(scanned).containsExactlyElementsOf(expected.keySet().stream().map(SeriesId::of).sorted().toList());
 
+        // A forwarded request is answered from local stores only, never forwarded again.
+        List<Integer> victimPartitions = activePartitions(instances.get(0), instances.get(2));
+        long victimsId = expected.keySet().stream()
+                .filter(id -> victimPartitions.contains(SingleWriter.partitionFor(SeriesId.of(id).toBytes(), PARTITIONS)))
+                .findFirst().orElseThrow();
+        HttpResponse<String> guarded = instances.get(0).get("/api/v1/metrics/" + SeriesId.of(victimsId),
+                Forwarder.HEADER, "127.0.0.1:1");
+        assertThat(guarded.statusCode()).as("not owned here, and not forwarded again").isEqualTo(503);
+
         // Kill one instance without a clean shutdown and measure until every id is answered again.
         Instance victim = instances.get(2);
         victim.process().destroyForcibly();
         long killed = System.nanoTime();
+        HttpResponse<String> fresh = instances.get(0).get("/api/v1/metrics/" + SeriesId.of(victimsId) + "?fresh=true");
+        assertThat(fresh.statusCode()).as("fresh=true never falls back to a standby: %s", fresh.body()).isEqualTo(503);
+        assertThat(fresh.headers().firstValue("Retry-After")).isPresent();
         Map<Integer, Integer> statuses = new TreeMap<>();
         long staleBehind = 0;
         long allAnsweredAfter = -1;
@@ -154,6 +168,18 @@ class QueryClusterIT {
         ObjectNode copy = ((ObjectNode) node).deepCopy();
         copy.remove(List.of("servedBy", "stale", "lagRecords"));
         return copy;
+    }
+
+    private static List<Integer> activePartitions(Instance asked, Instance of) throws Exception {
+        JsonNode body = JSON.readTree(asked.get("/api/v1/instances").body());
+        for (JsonNode instance : body.get("instances")) {
+            if (instance.get("instance").asText().endsWith(":" + of.port())) {
+                List<Integer> out = new ArrayList<>();
+                instance.get("activePartitions").forEach(p -> out.add(p.asInt()));
+                return out;
+            }
+        }
+        throw new AssertionError("instance on port " + of.port() + " not listed: " + body);
     }
 
     private static int clusterSize(Instance instance) {
