@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every kind of bad record goes to the dead-letter topic, as received, and the good ones around it are all counted. */
 class DeadLetterTest {
 
-    private static final long T0 = 1_764_151_200_000L;
+    private static final long T0 = 1_795_680_000_000L;
     private static final long ID = 42;
 
     @TempDir
