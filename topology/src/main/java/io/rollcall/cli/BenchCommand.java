@@ -2,6 +2,8 @@ package io.rollcall.cli;
 
 import io.rollcall.bench.CodecBenchmark;
 import io.rollcall.bench.PipelineBenchmark;
+import io.rollcall.bench.QueryBenchmark;
+import java.time.Duration;
 import io.rollcall.embedded.EmbeddedKafka;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,10 +13,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"pipeline (default): pipeline throughput vs. a plain consumer on the same preloaded",
                 "topic; starts an embedded broker in this JVM unless --bootstrap-servers is given.",
-                "codec: cost per event of the aggregation step without Kafka."})
+                "codec: cost per event of the aggregation step without Kafka.",
+                "query: HTTP query latency at a fixed rate, local and forwarded, alone and while ingesting."})
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", defaultValue = "pipeline", description = "pipeline or codec (default: ${DEFAULT-VALUE}).")
+    @Parameters(index = "0", defaultValue = "pipeline", description = "pipeline, codec or query (default: ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = {"-b", "--bootstrap-servers"}, description = "Use this cluster instead of an embedded broker.")
@@ -33,26 +36,48 @@ final class BenchCommand implements Callable<Integer> {
             description = "Warm the JVM with one unreported pass of each; --no-warmup measures a cold JVM (default: on).")
     boolean warmup;
 
+    @Option(names = "--rate", defaultValue = "2000", description = "query: requests per second (default: ${DEFAULT-VALUE}).")
+    int rate;
+
+    @Option(names = "--ingest-rate", defaultValue = "20000",
+            description = "query: events per second ingested during the second pair of scenarios (default: ${DEFAULT-VALUE}).")
+    long ingestRate;
+
+    @Option(names = "--seconds", defaultValue = "20", description = "query: measured seconds per scenario (default: ${DEFAULT-VALUE}).")
+    int seconds;
+
     @Override
     public Integer call() throws Exception {
+        if (what.equals("query")) {
+            return withBroker(servers -> new QueryBenchmark(new QueryBenchmark.Settings(servers,
+                    Math.min(series, 20_000), rate, Duration.ofSeconds(5), Duration.ofSeconds(seconds), ingestRate),
+                    System.out).run());
+        }
         if (what.equals("codec")) {
             new CodecBenchmark((int) Math.min(events, 1_000_000), Math.min(series, 10_000), System.out).run();
             return 0;
         }
         if (!what.equals("pipeline")) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "unknown benchmark '" + what + "'; choose pipeline or codec");
+                    "unknown benchmark '" + what + "'; choose pipeline, codec or query");
         }
         System.out.printf("rollcall bench: %,d events, %,d series, %d partitions, broker %s%n", events, series,
                 partitions, bootstrapServers == null ? "embedded in this JVM" : bootstrapServers);
+        return withBroker(servers -> new PipelineBenchmark(
+                new PipelineBenchmark.Settings(servers, events, series, partitions, warmup), System.out).run());
+    }
+
+    private interface Run {
+        void run(String bootstrapServers) throws Exception;
+    }
+
+    private int withBroker(Run run) throws Exception {
         if (bootstrapServers != null) {
-            new PipelineBenchmark(new PipelineBenchmark.Settings(bootstrapServers, events, series, partitions, warmup),
-                    System.out).run();
+            run.run(bootstrapServers);
             return 0;
         }
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            new PipelineBenchmark(new PipelineBenchmark.Settings(kafka.bootstrapServers(), events, series, partitions,
-                    warmup), System.out).run();
+            run.run(kafka.bootstrapServers());
         }
         return 0;
     }
