@@ -32,9 +32,12 @@ public final class RollcallApp implements AutoCloseable {
     private final HttpApi http;
     private final Monitoring monitoring;
     private final HostInfo self;
+    private final Forwarder forwarder;
     private final CountDownLatch running = new CountDownLatch(1);
 
-    private RollcallApp(KafkaStreams streams, int eventPartitions, HttpApi http, Monitoring monitoring, HostInfo self) {
+    private RollcallApp(KafkaStreams streams, int eventPartitions, HttpApi http, Monitoring monitoring, HostInfo self,
+                        Forwarder forwarder) {
+        this.forwarder = forwarder;
         this.streams = streams;
         this.eventPartitions = eventPartitions;
         this.http = http;
@@ -72,11 +75,11 @@ public final class RollcallApp implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, MetricQueries.name(self));
         KafkaStreams streams = new KafkaStreams(topology, props);
         monitoring.bind(streams);
-        MetricQueries queries = new MetricQueries(streams, self,
-                new Forwarder(config.forwardTimeout(), MetricQueries.name(self)), config.windowSize());
+        Forwarder forwarder = new Forwarder(config.forwardTimeout(), MetricQueries.name(self));
+        MetricQueries queries = new MetricQueries(streams, self, forwarder, config.windowSize());
         http.attach(new HttpApi.Services(streams, queries,
                 new ClusterScan(queries, config.eventsTopic(), partitions, json)));
-        RollcallApp app = new RollcallApp(streams, partitions, http, monitoring, self);
+        RollcallApp app = new RollcallApp(streams, partitions, http, monitoring, self, forwarder);
         streams.setStateListener((now, before) -> {
             LOG.info("state {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING) {
@@ -125,6 +128,7 @@ public final class RollcallApp implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        forwarder.close();
         if (!streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT))) {
             LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
         }

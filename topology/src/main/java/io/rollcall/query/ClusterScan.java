@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.schema.SeriesId;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -155,12 +154,12 @@ public final class ClusterScan {
         }
         String path = "/internal/v1/scan?partitions=" + parts.stream().map(String::valueOf).collect(Collectors.joining(","))
                 + "&from=" + lower + "&to=" + upper + "&limit=" + limit + (standby ? "&standby=true" : "");
-        Optional<HttpResponse<String>> response = queries.forwardRaw(host, path);
-        if (response.isEmpty() || response.get().statusCode() != 200) {
+        Optional<Forwarder.Reply> reply = queries.forwardRaw(host, path);
+        if (reply.isEmpty() || reply.get().status() != 200) {
             return Optional.empty();
         }
         try {
-            return Optional.of(json.readValue(response.get().body(), Part.class));
+            return Optional.of(json.readValue(reply.get().body(), Part.class));
         } catch (IOException e) {
             return Optional.empty();
         }

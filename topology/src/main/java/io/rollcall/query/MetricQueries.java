@@ -3,7 +3,6 @@ package io.rollcall.query;
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.topology.StoreNames;
-import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -113,11 +112,11 @@ public final class MetricQueries {
 
     /** The owner's answer, unless it could not be reached or (when standbys may help) was itself not ready. */
     private <T> Optional<Answer<T>> forward(HostInfo host, String path, boolean acceptNotReady) {
-        Optional<HttpResponse<String>> response = forwarder.get(host, path);
-        if (response.isEmpty() || (response.get().statusCode() == 503 && !acceptNotReady)) {
+        Optional<Forwarder.Reply> reply = forwarder.get(host, path);
+        if (reply.isEmpty() || (reply.get().status() == 503 && !acceptNotReady)) {
             return Optional.empty();
         }
-        return Optional.of(new Answer.Forwarded<>(response.get().statusCode(), response.get().body(), name(host)));
+        return Optional.of(new Answer.Forwarded<>(reply.get().status(), reply.get().body(), name(host)));
     }
 
     private static String withStandby(String path) {
@@ -207,7 +206,7 @@ public final class MetricQueries {
     }
 
     /** The local result of a forwarded read, or empty when the host cannot be reached or is not ready. */
-    Optional<HttpResponse<String>> forwardRaw(HostInfo host, String path) {
-        return forwarder.get(host, path).filter(r -> r.statusCode() != 503);
+    Optional<Forwarder.Reply> forwardRaw(HostInfo host, String path) {
+        return forwarder.get(host, path).filter(r -> r.status() != 503);
     }
 }

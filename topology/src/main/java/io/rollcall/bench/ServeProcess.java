@@ -1,0 +1,103 @@
+package io.rollcall.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rollcall.config.RollcallConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/** A {@code rollcall serve} instance in a JVM of its own, started from the running jar. */
+final class ServeProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final int port;
+
+    private ServeProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    static ServeProcess start(RollcallConfig base, String name) throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Map<String, String> settings = new TreeMap<>(base.asMap());
+        settings.put("rollcall.http.port", Integer.toString(port));
+        settings.put("rollcall.state.dir", Files.createTempDirectory("rollcall-bench-" + name).toString());
+        Path file = Files.createTempFile("rollcall-bench-" + name, ".properties");
+        StringBuilder text = new StringBuilder();
+        settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        Files.writeString(file, text);
+        Path log = Files.createTempFile("rollcall-bench-" + name, ".log");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-jar", jar().toString(), "serve", "--config", file.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        return new ServeProcess(process, port);
+    }
+
+    private static Path jar() {
+        try {
+            return Path.of(ServeProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the rollcall jar", e);
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Active partitions of this instance once the other one is in the group too; empty until then. */
+    List<Integer> activePartitions(int otherPort) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/v1/instances")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return List.of();
+            }
+            JsonNode instances = JSON.readTree(response.body()).get("instances");
+            List<Integer> mine = new ArrayList<>();
+            boolean otherSeen = false;
+            for (JsonNode instance : instances) {
+                otherSeen |= instance.get("instance").asText().endsWith(":" + otherPort);
+                if (instance.get("self").asBoolean()) {
+                    instance.get("activePartitions").forEach(p -> mine.add(p.asInt()));
+                }
+            }
+            return otherSeen ? mine : List.of();
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+}
