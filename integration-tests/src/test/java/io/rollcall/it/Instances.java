@@ -1,13 +1,12 @@
 package io.rollcall.it;
 
+import io.rollcall.app.ServeProcess;
 import io.rollcall.config.RollcallConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -50,28 +49,9 @@ final class Instances {
     }
 
     static Instance start(RollcallConfig config, String name, Map<String, String> overrides) throws IOException {
-        int port = freePort();
-        Map<String, String> settings = new HashMap<>(config.asMap());
-        settings.put("rollcall.http.port", Integer.toString(port));
+        Map<String, String> settings = new HashMap<>(overrides);
         settings.put("rollcall.http.advertised-host", "127.0.0.1");
-        settings.put("rollcall.state.dir", Files.createTempDirectory("rollcall-" + name).toString());
-        settings.putAll(overrides);
-        Path file = Files.createTempFile("rollcall-" + name, ".properties");
-        StringBuilder text = new StringBuilder();
-        settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
-        Files.writeString(file, text);
-        Path log = Files.createTempFile("rollcall-" + name, ".log");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", JAR.toString(), "serve", "--config", file.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        return new Instance(port, process, log);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        ServeProcess serve = ServeProcess.start(JAR, config, name, settings);
+        return new Instance(serve.port(), serve.process(), serve.log());
     }
 }

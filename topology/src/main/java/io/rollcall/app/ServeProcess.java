@@ -1,4 +1,4 @@
-package io.rollcall.bench;
+package io.rollcall.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,42 +18,55 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-/** A {@code rollcall serve} instance in a JVM of its own, started from the running jar. */
-final class ServeProcess implements AutoCloseable {
+/** A {@code rollcall serve} instance in a JVM of its own, for benchmarks and tests that kill instances. */
+public final class ServeProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Process process;
     private final int port;
+    private final Path log;
 
-    private ServeProcess(Process process, int port) {
+    private ServeProcess(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
+        this.log = log;
     }
 
-    static ServeProcess start(RollcallConfig base, String name) throws IOException {
+    /** Starts {@code rollcall serve} from the jar this class was loaded from. */
+    public static ServeProcess start(RollcallConfig base, String name) throws IOException {
+        return start(runningJar(), base, name, Map.of());
+    }
+
+    /**
+     * Starts {@code java -jar jar serve} with {@code base} plus {@code overrides}, its own
+     * state directory and a free HTTP port, logging to a temporary file.
+     */
+    public static ServeProcess start(Path jar, RollcallConfig base, String name, Map<String, String> overrides)
+            throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
         Map<String, String> settings = new TreeMap<>(base.asMap());
         settings.put("rollcall.http.port", Integer.toString(port));
-        settings.put("rollcall.state.dir", Files.createTempDirectory("rollcall-bench-" + name).toString());
-        Path file = Files.createTempFile("rollcall-bench-" + name, ".properties");
+        settings.put("rollcall.state.dir", Files.createTempDirectory("rollcall-" + name).toString());
+        settings.putAll(overrides);
+        Path file = Files.createTempFile("rollcall-" + name, ".properties");
         StringBuilder text = new StringBuilder();
         settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         Files.writeString(file, text);
-        Path log = Files.createTempFile("rollcall-bench-" + name, ".log");
+        Path log = Files.createTempFile("rollcall-" + name, ".log");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-jar", jar().toString(), "serve", "--config", file.toString())
+                "-Xmx1g", "-jar", jar.toString(), "serve", "--config", file.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        return new ServeProcess(process, port);
+        return new ServeProcess(process, port, log);
     }
 
-    private static Path jar() {
+    private static Path runningJar() {
         try {
             return Path.of(ServeProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
@@ -61,12 +74,20 @@ final class ServeProcess implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
+    public Process process() {
+        return process;
+    }
+
+    public Path log() {
+        return log;
+    }
+
     /** Active partitions of this instance once the other one is in the group too; empty until then. */
-    List<Integer> activePartitions(int otherPort) {
+    public List<Integer> activePartitions(int otherPort) {
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/api/v1/instances")).GET().build(),
