@@ -30,7 +30,7 @@ class CommandLineIT {
     @Test
     void demoRunsEverythingInOneProcessPrintsAggregatesAndStopsCleanlyOnSigterm() throws Exception {
         Path log = Files.createTempFile("rollcall-demo", ".log");
-        Process demo = new ProcessBuilder(java(), "-Xmx1g", "-jar", JAR.toString(), "demo", "--rate", "2000",
+        Process demo = new ProcessBuilder(java(), "-Xmx1g", "-jar", JAR.toString(), "demo", "--http-port", "0", "--rate", "2000",
                 "--series", "400")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -40,7 +40,7 @@ class CommandLineIT {
                     .until(() -> AGGREGATE_ROW.matcher(read(log)).find() || !demo.isAlive());
             String output = read(log);
             assertThat(output).contains("[demo] broker up at", "rollcall RUNNING", "processed", "dead-lettered",
-                    "a few aggregates, read back through interactive queries");
+                    "a few aggregates, read back through interactive queries", "[demo] HTTP API: http://localhost:");
             var row = AGGREGATE_ROW.matcher(output);
             assertThat(row.find()).as("an aggregate row in:%n%s", output).isTrue();
             assertThat(Long.parseLong(row.group(2).replace(",", ""))).isPositive();

@@ -33,7 +33,8 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class PipelineBenchmark {
 
     /** Parameters; {@code bootstrapServers} is the cluster to use (the command starts an embedded one when absent). */
-    public record Settings(String bootstrapServers, long events, int series, int partitions, boolean warmup) {
+    public record Settings(String bootstrapServers, long events, int series, int partitions, boolean warmup,
+                           Map<String, String> overrides) {
     }
 
     /** One measured run. */
@@ -53,7 +54,10 @@ public final class PipelineBenchmark {
     }
 
     public List<Result> run() throws Exception {
-        RollcallConfig base = RollcallConfig.of(Map.of("bootstrap.servers", settings.bootstrapServers()));
+        Map<String, String> all = new java.util.HashMap<>(settings.overrides());
+        all.put("bootstrap.servers", settings.bootstrapServers());
+        all.putIfAbsent("rollcall.http.port", "0");
+        RollcallConfig base = RollcallConfig.of(all);
         String topic = "bench-events-" + runId;
         try (Admin admin = Admin.create(base.kafkaProperties())) {
             admin.createTopics(List.of(new NewTopic(topic, settings.partitions(), (short) 1))).all().get();
@@ -79,10 +83,11 @@ public final class PipelineBenchmark {
         out.printf("ratio b/a = %.3f  (JVM %s)%n", pipeline.rate() / consumer.rate(),
                 settings.warmup() ? "warm: each measured pass follows a warm-up pass" : "cold");
         Properties streams = StreamsSettings.of(base);
-        out.printf("settings: %s=%s, %s=%s, %s=%s (default), %s=%s, cache %s bytes, %d cores, heap %d MB%n",
+        out.printf("settings: %s=%s, %s=%s, %s=%s, %s=%s, cache %s bytes, %d cores, heap %d MB%n",
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG, streams.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG),
-                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100,
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, streams.getOrDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                        "100 (exactly-once default)"),
                 "window", base.windowSize(), streams.get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         results.add(consumer);

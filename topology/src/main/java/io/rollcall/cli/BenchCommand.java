@@ -36,6 +36,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Warm the JVM with one unreported pass of each; --no-warmup measures a cold JVM (default: on).")
     boolean warmup;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "pipeline: a Kafka Streams or client setting for the pipeline under test, e.g. --set commit.interval.ms=1000 (repeatable).")
+    java.util.Map<String, String> overrides = new java.util.HashMap<>();
+
     @Option(names = "--rate", defaultValue = "2000", description = "query: requests per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
@@ -64,7 +68,7 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf("rollcall bench: %,d events, %,d series, %d partitions, broker %s%n", events, series,
                 partitions, bootstrapServers == null ? "embedded in this JVM" : bootstrapServers);
         return withBroker(servers -> new PipelineBenchmark(
-                new PipelineBenchmark.Settings(servers, events, series, partitions, warmup), System.out).run());
+                new PipelineBenchmark.Settings(servers, events, series, partitions, warmup, overrides), System.out).run());
     }
 
     private interface Run {
