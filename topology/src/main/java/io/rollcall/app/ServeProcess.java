@@ -58,8 +58,12 @@ public final class ServeProcess implements AutoCloseable {
         settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         Files.writeString(file, text);
         Path log = Files.createTempFile("rollcall-" + name, ".log");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-jar", jar.toString(), "serve", "--config", file.toString())
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // JVM options of the instances, e.g. -Drollcall.instance.jvm-options="-Xmx1g -XX:+UseZGC".
+        command.addAll(List.of(System.getProperty("rollcall.instance.jvm-options", "-Xmx1g").trim().split("\\s+")));
+        command.addAll(List.of("-jar", jar.toString(), "serve", "--config", file.toString()));
+        Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
