@@ -7,10 +7,6 @@ import io.rollcall.load.LoadGenerator;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.topology.SingleWriter;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.ConcurrentHistogram;
+import org.eclipse.jetty.client.BufferingResponseListener;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Result;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -52,10 +51,8 @@ public final class QueryBenchmark {
     /** Connections the client may use at once; requests beyond wait (and their wait counts as latency). */
     private static final int MAX_IN_FLIGHT = 64;
 
-    private final HttpClient client = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2))
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
+    /** Jetty's client, as the forwarder uses: fewer threads and allocations per request than the JDK's. */
+    private final HttpClient client = new HttpClient();
 
     public QueryBenchmark(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -63,6 +60,17 @@ public final class QueryBenchmark {
     }
 
     public void run() throws Exception {
+        client.setMaxConnectionsPerDestination(MAX_IN_FLIGHT);
+        client.setConnectTimeout(2_000);
+        client.start();
+        try {
+            measure();
+        } finally {
+            client.stop();
+        }
+    }
+
+    private void measure() throws Exception {
         String topic = "qbench-" + runId;
         RollcallConfig base = RollcallConfig.of(Map.of(
                 "bootstrap.servers", settings.bootstrapServers(),
@@ -178,15 +186,20 @@ public final class QueryBenchmark {
             permits.acquire();
             String id = ids.get((int) (n++ % ids.size()));
             long scheduled = due;
-            HttpRequest request = HttpRequest.newBuilder(URI.create(target + id)).timeout(Duration.ofSeconds(10)).GET().build();
-            inFlight.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-                permits.release();
-                if (error != null || response.statusCode() != 200) {
-                    errors.incrementAndGet();
-                } else if (histogram != null) {
-                    histogram.recordValue(Math.max(0, System.nanoTime() - scheduled));
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            client.newRequest(target + id).timeout(10, TimeUnit.SECONDS).send(new BufferingResponseListener() {
+                @Override
+                public void onComplete(Result result) {
+                    permits.release();
+                    if (result.isFailed() || result.getResponse().getStatus() != 200) {
+                        errors.incrementAndGet();
+                    } else if (histogram != null) {
+                        histogram.recordValue(Math.max(0, System.nanoTime() - scheduled));
+                    }
+                    done.complete(null);
                 }
-            }));
+            });
+            inFlight.add(done);
             if (inFlight.size() > 10_000) {
                 inFlight.removeIf(CompletableFuture::isDone);
             }
