@@ -2,7 +2,6 @@ package io.rollcall.it;
 
 import io.rollcall.app.Topics;
 import io.rollcall.embedded.EmbeddedKafka;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,23 +77,10 @@ public final class KafkaCluster {
         return props;
     }
 
-    /** Creates the topics and waits until each has all its partitions (KAFKA-15591: producing sooner can lose records). */
+    /** Creates the topics and returns once every partition is served (see {@link Topics#create}). */
     public void createTopics(List<NewTopic> topics) {
         try (Admin admin = Admin.create(clientProperties())) {
             Topics.create(admin, topics);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            for (NewTopic topic : topics) {
-                while (Topics.partitions(admin, topic.name()).orElse(0) < topic.numPartitions()) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("topic " + topic.name() + " not ready");
-                    }
-                    Thread.sleep(50);
-                }
-            }
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

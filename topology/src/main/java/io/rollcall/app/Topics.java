@@ -3,16 +3,24 @@ package io.rollcall.app;
 import io.rollcall.config.ConfigException;
 import io.rollcall.config.RollcallConfig;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -72,27 +80,70 @@ public final class Topics {
         return partitions;
     }
 
-    /** Creates topics, tolerating ones that already exist (another instance may race us). */
-    public static void create(Admin admin, List<NewTopic> topics) {
+    /**
+     * Creates the topics that do not exist yet (another instance may race us) and returns once
+     * every partition of every given topic is served by its leader.
+     *
+     * <p>Waiting matters: producing at full speed right after creation lost records and stalled
+     * (KAFKA-15591). Creation is acknowledged when the controller has committed the topic, before
+     * the leader's replica manager has loaded the partitions, and metadata can show a leader
+     * before then; so every partition is also probed with ListOffsets, which only the leader's
+     * replica manager answers (Admin retries NOT_LEADER_OR_FOLLOWER until its timeout).
+     */
+    public static void create(Admin admin, Collection<NewTopic> topics) {
         if (topics.isEmpty()) {
             return;
         }
-        for (NewTopic topic : topics) {
-            try {
-                admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                LOG.info("created topic {} with {} partitions", topic.name(), topic.numPartitions());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create topic " + topic.name() + ": "
-                            + e.getCause().getMessage(), e);
+        Set<String> names = topics.stream().map(NewTopic::name).collect(Collectors.toSet());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        try {
+            for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(topics).values().entrySet()) {
+                try {
+                    created.getValue().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+                    LOG.info("created topic {}", created.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create topic " + created.getKey() + ": "
+                                + e.getCause().getMessage(), e.getCause());
+                    }
                 }
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("no answer from Kafka within " + TIMEOUT_SECONDS
-                        + " s creating topic " + topic.name(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
             }
+            Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames()
+                    .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            while (!allLed(descriptions)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("partitions of " + names + " still have no leader after "
+                            + TIMEOUT_SECONDS + " s");
+                }
+                Thread.sleep(50);
+                descriptions = admin.describeTopics(names).allTopicNames()
+                        .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            }
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            descriptions.values().forEach(d -> d.partitions().forEach(p ->
+                    latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+            admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(remainingMillis(deadline))).all()
+                    .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("topics " + names + " did not become available: "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("topics " + names + " were not available within " + TIMEOUT_SECONDS
+                    + " s; is bootstrap.servers right?", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    private static boolean allLed(Map<String, TopicDescription> descriptions) {
+        return descriptions.values().stream()
+                .flatMap(d -> d.partitions().stream())
+                .map(TopicPartitionInfo::leader)
+                .allMatch(leader -> leader != null && !leader.isEmpty());
+    }
+
+    private static int remainingMillis(long deadline) {
+        return (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
     }
 }

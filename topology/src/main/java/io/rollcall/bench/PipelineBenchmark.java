@@ -1,6 +1,7 @@
 package io.rollcall.bench;
 
 import io.rollcall.app.Offsets;
+import io.rollcall.app.Topics;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.app.StreamsSettings;
 import io.rollcall.config.RollcallConfig;
@@ -60,10 +61,8 @@ public final class PipelineBenchmark {
         RollcallConfig base = RollcallConfig.of(all);
         String topic = "bench-events-" + runId;
         try (Admin admin = Admin.create(base.kafkaProperties())) {
-            admin.createTopics(List.of(new NewTopic(topic, settings.partitions(), (short) 1))).all().get();
+            Topics.create(admin, List.of(new NewTopic(topic, settings.partitions(), (short) 1)));
         }
-        // Producing right after creation can lose records (KAFKA-15591); give leaders a moment.
-        Thread.sleep(1_000);
         Result preload = preload(base, topic);
         out.printf("preloaded %,d events over %,d series into %s (%d partitions) at %,.0f events/s%n",
                 settings.events(), settings.series(), topic, settings.partitions(), preload.rate());

@@ -1,6 +1,7 @@
 package io.rollcall.bench;
 
 import io.rollcall.app.Offsets;
+import io.rollcall.app.Topics;
 import io.rollcall.app.ServeProcess;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.load.LoadGenerator;
@@ -81,9 +82,8 @@ public final class QueryBenchmark {
                 "rollcall.http.advertised-host", "127.0.0.1",
                 "num.stream.threads", "1"));
         try (Admin admin = Admin.create(base.kafkaProperties())) {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+            Topics.create(admin, List.of(new NewTopic(topic, PARTITIONS, (short) 1)));
         }
-        Thread.sleep(1_000);
         long preload = settings.series() * 5L;
         Set<Long> withEvents = ConcurrentHashMap.newKeySet();
         try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(base.kafkaProperties())) {

@@ -2,19 +2,14 @@ package io.rollcall.embedded;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import io.rollcall.app.Topics;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.utils.internals.Exit;
@@ -36,15 +31,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one node) running in this JVM,
@@ -65,7 +56,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
     // Free ports are found by binding port 0 and releasing it, so another process can take one
     // before the broker binds it; a fresh pair is tried when that happens.
     private static final int BIND_ATTEMPTS = 3;
@@ -245,60 +235,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * Creates the topics that do not exist yet, leaving existing ones as they are, and returns once
-     * every partition of every given topic has a leader that serves it.
-     *
-     * <p>Waiting matters: a producer writing at full speed right after creation lost records and
-     * stalled (KAFKA-15591). Creation is acknowledged when the controller has committed the topic,
-     * before the broker's replica manager has loaded the partitions; metadata (describeTopics) can
-     * show a leader before then, so each partition is also probed with ListOffsets, which only the
-     * leader's replica manager answers.
+     * every partition of every given topic has a leader that serves it (see {@link Topics#create}).
      */
     public void createTopics(Collection<NewTopic> topics) {
-        if (topics.isEmpty()) {
-            return;
-        }
-        long deadline = System.nanoTime() + TOPIC_TIMEOUT.toNanos();
-        Set<String> names = topics.stream().map(NewTopic::name).collect(Collectors.toSet());
         try (Admin admin = admin()) {
-            for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(topics).values().entrySet()) {
-                try {
-                    await(created.getValue(), deadline);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Could not create topic " + created.getKey(), e.getCause());
-                    }
-                }
-            }
-            awaitPartitionsServed(admin, names, deadline);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Topics " + names + " did not become available", e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Topics " + names + " were not available within " + TOPIC_TIMEOUT.toSeconds() + " s", e);
+            Topics.create(admin, topics);
         }
-    }
-
-    private void awaitPartitionsServed(Admin admin, Set<String> names, long deadline)
-        throws ExecutionException, TimeoutException {
-        Map<String, TopicDescription> descriptions;
-        while (true) {
-            descriptions = await(admin.describeTopics(names).allTopicNames(), deadline);
-            boolean allLed = descriptions.values().stream()
-                .flatMap(description -> description.partitions().stream())
-                .map(TopicPartitionInfo::leader)
-                .allMatch(leader -> leader != null && !leader.isEmpty());
-            if (allLed) {
-                break;
-            }
-            if (!pauseBefore(deadline)) {
-                throw new TimeoutException("Partitions of " + names + " still have no leader");
-            }
-        }
-        Map<TopicPartition, OffsetSpec> latest = descriptions.values().stream()
-            .flatMap(description -> description.partitions().stream()
-                .map(partition -> new TopicPartition(description.name(), partition.partition())))
-            .collect(Collectors.toMap(Function.identity(), partition -> OffsetSpec.latest()));
-        // Admin retries NOT_LEADER_OR_FOLLOWER / UNKNOWN_TOPIC_OR_PARTITION itself until the timeout.
-        await(admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(remainingMillis(deadline))).all(), deadline);
     }
 
     private void awaitBrokerAnswers() {
