@@ -10,7 +10,7 @@ import io.rollcall.aggregate.AggregateCodec;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.load.LoadGenerator;
-import io.rollcall.query.Lookup;
+import io.rollcall.query.Answer;
 import io.rollcall.schema.SeriesId;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,12 +51,12 @@ class AggregationGroundTruthIT {
             assertThat(truth.events()).isEqualTo(EVENTS);
             assertThat(expected.keySet().stream().filter(id -> id < 0)).as("ids at or above 2^63").isNotEmpty();
             assertSoftly(softly -> expected.forEach((id, series) -> {
-                Lookup lookup = app.aggregates().get(SeriesId.of(id));
-                softly.assertThat(lookup).as("series %s", SeriesId.of(id)).isInstanceOf(Lookup.Found.class);
-                if (!(lookup instanceof Lookup.Found found)) {
+                Answer<Aggregate> lookup = app.aggregate(SeriesId.of(id));
+                softly.assertThat(lookup).as("series %s", SeriesId.of(id)).isInstanceOf(Answer.Local.class);
+                if (!(lookup instanceof Answer.Local<Aggregate> found)) {
                     return;
                 }
-                Aggregate agg = found.aggregate();
+                Aggregate agg = found.value();
                 String name = SeriesId.of(id).toString();
                 softly.assertThat(agg.count()).as("count of %s", name).isEqualTo(series.count);
                 softly.assertThat(agg.sum()).as("sum of %s", name).isEqualTo(series.sum);

@@ -7,7 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.load.LoadGenerator;
-import io.rollcall.query.Lookup;
+import io.rollcall.aggregate.Aggregate;
+import io.rollcall.query.Answer;
 import io.rollcall.schema.AvroSerde;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
@@ -77,9 +78,9 @@ class DeadLetterIT {
                 assertThat(header(record, DeadLetterHeaders.MESSAGE)).isNotBlank();
             }
 
-            Lookup lookup = app.aggregates().get(SeriesId.of(GOOD_ID));
-            assertThat(lookup).isInstanceOf(Lookup.Found.class);
-            assertThat(((Lookup.Found) lookup).aggregate().count()).isEqualTo(goodCount);
+            Answer<Aggregate> lookup = app.aggregate(SeriesId.of(GOOD_ID));
+            assertThat(lookup).isInstanceOf(Answer.Local.class);
+            assertThat(((Answer.Local<Aggregate>) lookup).value().count()).isEqualTo(goodCount);
             assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
         }
     }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollcall.http.HttpApi;
 import io.rollcall.query.ClusterScan;
 import io.rollcall.query.Forwarder;
-import io.rollcall.query.LocalAggregates;
+import io.rollcall.aggregate.Aggregate;
+import io.rollcall.query.Answer;
 import io.rollcall.query.MetricQueries;
+import io.rollcall.schema.SeriesId;
 import io.rollcall.topology.RollcallTopology;
 import java.time.Duration;
 import java.util.Properties;
@@ -33,11 +35,13 @@ public final class RollcallApp implements AutoCloseable {
     private final Monitoring monitoring;
     private final HostInfo self;
     private final Forwarder forwarder;
+    private final MetricQueries queries;
     private final CountDownLatch running = new CountDownLatch(1);
 
     private RollcallApp(KafkaStreams streams, int eventPartitions, HttpApi http, Monitoring monitoring, HostInfo self,
-                        Forwarder forwarder) {
+                        Forwarder forwarder, MetricQueries queries) {
         this.forwarder = forwarder;
+        this.queries = queries;
         this.streams = streams;
         this.eventPartitions = eventPartitions;
         this.http = http;
@@ -77,9 +81,9 @@ public final class RollcallApp implements AutoCloseable {
         monitoring.bind(streams);
         Forwarder forwarder = new Forwarder(config.forwardTimeout(), MetricQueries.name(self));
         MetricQueries queries = new MetricQueries(streams, self, forwarder, config.windowSize());
+        RollcallApp app = new RollcallApp(streams, partitions, http, monitoring, self, forwarder, queries);
         http.attach(new HttpApi.Services(streams, queries,
-                new ClusterScan(queries, config.eventsTopic(), partitions, json)));
-        RollcallApp app = new RollcallApp(streams, partitions, http, monitoring, self, forwarder);
+                new ClusterScan(queries, config.eventsTopic(), partitions, json), () -> app.running.getCount() == 0));
         streams.setStateListener((now, before) -> {
             LOG.info("state {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING) {
@@ -110,8 +114,9 @@ public final class RollcallApp implements AutoCloseable {
         return eventPartitions;
     }
 
-    public LocalAggregates aggregates() {
-        return new LocalAggregates(streams, eventPartitions);
+    /** The all-time aggregate of a series from this instance's own store (demo, tests). */
+    public Answer<Aggregate> aggregate(SeriesId id) {
+        return queries.local(id);
     }
 
     /** The HTTP port this instance serves (and advertises) on. */

@@ -8,7 +8,7 @@ import io.rollcall.config.RollcallConfig;
 import io.rollcall.embedded.EmbeddedKafka;
 import io.rollcall.load.LoadGenerator;
 import io.rollcall.load.Workload;
-import io.rollcall.query.Lookup;
+import io.rollcall.query.Answer;
 import io.rollcall.schema.SeriesId;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -161,17 +161,17 @@ final class DemoCommand implements Callable<Integer> {
                 "series id", "metric", "revision", "count", "mean", "p50", "p99", "max", "errors");
         String last = null;
         for (Workload.Series s : new ArrayList<>(picks.values()).subList(0, Math.min(8, picks.size()))) {
-            Lookup lookup = app.aggregates().get(SeriesId.of(s.id()));
+            Answer<Aggregate> lookup = app.aggregate(SeriesId.of(s.id()));
             String id = SeriesId.of(s.id()).toString();
-            if (lookup instanceof Lookup.Found found) {
-                Aggregate a = found.aggregate();
+            if (lookup instanceof Answer.Local<Aggregate> found) {
+                Aggregate a = found.value();
                 System.out.printf("  %-20s %-21s %-14s %,9d %10.2f %10.2f %10.2f %10.2f %8d%n",
                         id, a.name(), s.revision(), a.count(), a.mean(), a.quantile(0.5), a.quantile(0.99),
                         a.max(), a.errorCount());
                 last = id;
-            } else if (lookup instanceof Lookup.NotFound) {
+            } else if (lookup instanceof Answer.NotFound) {
                 System.out.printf("  %-20s %-21s no events yet%n", id, s.template());
-            } else if (lookup instanceof Lookup.NotReady notReady) {
+            } else if (lookup instanceof Answer.NotReady<Aggregate> notReady) {
                 System.out.printf("  %-20s not queryable now: %s%n", id, notReady.reason());
             }
         }

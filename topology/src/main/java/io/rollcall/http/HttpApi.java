@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
@@ -33,8 +34,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi implements AutoCloseable {
 
-    /** What the handlers need once Kafka Streams exists. */
-    public record Services(KafkaStreams streams, MetricQueries metrics, ClusterScan scan) {
+    /**
+     * What the handlers need once Kafka Streams exists.
+     *
+     * @param restored whether the application has been RUNNING at least once (first restoration done)
+     */
+    public record Services(KafkaStreams streams, MetricQueries metrics, ClusterScan scan, BooleanSupplier restored) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -45,7 +50,6 @@ public final class HttpApi implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Clock clock;
     private volatile Services services;
-    private volatile boolean everRunning;
 
     private HttpApi(PrometheusMeterRegistry registry, ObjectMapper json, Clock clock) {
         this.registry = registry;
@@ -178,8 +182,8 @@ public final class HttpApi implements AutoCloseable {
     private void ready(Context ctx) {
         Services s = services;
         KafkaStreams.State state = s == null ? KafkaStreams.State.CREATED : s.streams().state();
-        everRunning |= state == KafkaStreams.State.RUNNING;
-        boolean ready = everRunning && (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING);
+        boolean ready = s != null && s.restored().getAsBoolean()
+                && (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING);
         if (!ready) {
             ctx.header("Retry-After", RETRY_AFTER_SECONDS);
         }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -63,17 +64,36 @@ public final class MetricQueries {
         return route(id.toBytes(), options, path, (partition, standby) -> localWindows(id, from, to, partition, standby));
     }
 
+    /**
+     * The all-time aggregate from this instance's own active store, for in-process callers
+     * (the demo, tests); HTTP reads go through {@link #aggregate}, which also routes.
+     */
+    public Answer<Aggregate> local(SeriesId id) {
+        Optional<KeyQueryMetadata> owner = owner(id.toBytes());
+        return owner.isEmpty() ? notReady() : readAllTime(id, owner.get().partition(), false);
+    }
+
+    private Optional<KeyQueryMetadata> owner(byte[] key) {
+        try {
+            KeyQueryMetadata owner = streams.queryMetadataForKey(StoreNames.ALL_TIME, key, KEY);
+            boolean known = owner != null && !KeyQueryMetadata.NOT_AVAILABLE.equals(owner) && owner.activeHost() != null;
+            return known ? Optional.of(owner) : Optional.empty();
+        } catch (IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static <T> Answer<T> notReady() {
+        return new Answer.NotReady<>("no owner known for this series yet (starting or rebalancing)");
+    }
+
     private <T> Answer<T> route(byte[] key, ReadOptions options, String path,
                                 BiFunction<Integer, Boolean, Answer<T>> local) {
-        KeyQueryMetadata owner;
-        try {
-            owner = streams.queryMetadataForKey(StoreNames.ALL_TIME, key, KEY);
-        } catch (IllegalStateException e) {
-            return new Answer.NotReady<>("not started: " + e.getMessage());
+        Optional<KeyQueryMetadata> known = owner(key);
+        if (known.isEmpty()) {
+            return notReady();
         }
-        if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner) || owner.activeHost() == null) {
-            return new Answer.NotReady<>("no owner known for this series yet (rebalancing)");
-        }
+        KeyQueryMetadata owner = known.get();
         int partition = owner.partition();
         if (options.forwarded()) {
             // Sent here by another instance: answer from our own stores or not at all.
@@ -123,29 +143,36 @@ public final class MetricQueries {
         return path + (path.contains("?") ? "&" : "?") + "standby=true";
     }
 
-    private Answer<AggregateView> localAggregate(SeriesId id, int partition, boolean standby) {
+    /** One read of the all-time store of a local partition: found, absent, or not queryable here. */
+    private Answer<Aggregate> readAllTime(SeriesId id, int partition, boolean standby) {
         try {
             ValueAndTimestamp<Aggregate> value = allTimeStore(partition, standby).get(id.toBytes());
             Served served = served(partition, standby);
-            if (value == null) {
-                return absent(served, partition);
-            }
-            return new Answer.Local<>(AggregateView.of(value.value(), null, null, served), served);
+            return value == null ? absent(served, partition) : new Answer.Local<>(value.value(), served);
         } catch (InvalidStateStoreException e) {
             return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
         }
     }
 
+    private Answer<AggregateView> localAggregate(SeriesId id, int partition, boolean standby) {
+        Answer<Aggregate> read = readAllTime(id, partition, standby);
+        if (read instanceof Answer.Local<Aggregate> found) {
+            return new Answer.Local<>(AggregateView.of(found.value(), null, null, found.served()), found.served());
+        }
+        return retype(read);
+    }
+
     private Answer<WindowsView> localWindows(SeriesId id, Instant from, Instant to, int partition, boolean standby) {
+        Answer<Aggregate> series = readAllTime(id, partition, standby);
+        if (!(series instanceof Answer.Local<Aggregate> known)) {
+            return retype(series);
+        }
+        Served served = known.served();
         try {
-            if (allTimeStore(partition, standby).get(id.toBytes()) == null) {
-                return absent(served(partition, standby), partition);
-            }
             var params = StoreQueryParameters.fromNameAndType(StoreNames.WINDOWED,
                     QueryableStoreTypes.<byte[], Aggregate>timestampedWindowStore()).withPartition(partition);
             ReadOnlyWindowStore<byte[], ValueAndTimestamp<Aggregate>> store =
                     streams.store(standby ? params.enableStaleStores() : params);
-            Served served = served(partition, standby);
             List<AggregateView> windows = new ArrayList<>();
             try (WindowStoreIterator<ValueAndTimestamp<Aggregate>> it = store.fetch(id.toBytes(), from, to)) {
                 it.forEachRemaining(kv -> windows.add(AggregateView.of(kv.value.value(), kv.key,
@@ -156,6 +183,17 @@ public final class MetricQueries {
         } catch (InvalidStateStoreException e) {
             return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
         }
+    }
+
+    /** NotFound and NotReady carry no value, so they can stand for an answer of any type. */
+    private static <T> Answer<T> retype(Answer<?> answer) {
+        if (answer instanceof Answer.NotFound<?> notFound) {
+            return new Answer.NotFound<>(notFound.served());
+        }
+        if (answer instanceof Answer.NotReady<?> notReady) {
+            return new Answer.NotReady<>(notReady.reason());
+        }
+        throw new IllegalArgumentException("not a value-less answer: " + answer);
     }
 
     /**
@@ -183,15 +221,32 @@ public final class MetricQueries {
         return new Served(self(), true, standbyLag(partition));
     }
 
+    /**
+     * Changelog records a local standby is behind. Kafka Streams computes lags with a call to
+     * the brokers, so during a failover (when every read of the lost partitions comes here)
+     * the figures are shared for {@link #LAG_REFRESH_MS} instead of fetched per request.
+     */
     private long standbyLag(int partition) {
-        try {
-            Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().get(StoreNames.ALL_TIME);
-            LagInfo lag = lags == null ? null : lags.get(partition);
-            return lag == null ? -1 : lag.offsetLag();
-        } catch (RuntimeException e) {
-            return -1;
+        LagSnapshot snapshot = lags;
+        long now = System.nanoTime();
+        if (snapshot == null || now - snapshot.takenNanos() > TimeUnit.MILLISECONDS.toNanos(LAG_REFRESH_MS)) {
+            try {
+                Map<Integer, LagInfo> current = streams.allLocalStorePartitionLags().get(StoreNames.ALL_TIME);
+                snapshot = new LagSnapshot(current == null ? Map.of() : Map.copyOf(current), now);
+                lags = snapshot;
+            } catch (RuntimeException e) {
+                return -1;
+            }
         }
+        LagInfo lag = snapshot.byPartition().get(partition);
+        return lag == null ? -1 : lag.offsetLag();
     }
+
+    private record LagSnapshot(Map<Integer, LagInfo> byPartition, long takenNanos) {
+    }
+
+    private static final long LAG_REFRESH_MS = 1_000;
+    private volatile LagSnapshot lags;
 
     KafkaStreams streams() {
         return streams;
@@ -199,10 +254,6 @@ public final class MetricQueries {
 
     HostInfo selfHost() {
         return self;
-    }
-
-    Forwarder forwarder() {
-        return forwarder;
     }
 
     /** The local result of a forwarded read, or empty when the host cannot be reached or is not ready. */
