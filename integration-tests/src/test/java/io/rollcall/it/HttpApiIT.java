@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.config.RollcallConfig;
-import io.rollcall.query.Forwarder;
 import io.rollcall.schema.AvroSerde;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
@@ -140,15 +139,6 @@ class HttpApiIT {
 
         JsonNode empty = JSON.readTree(get("/api/v1/metrics?from=0&to=100").body());
         assertThat(empty.get("items")).isEmpty();
-    }
-
-    @Test
-    void aForwardedRequestIsNeverForwardedAgain() throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base
-                        + "/api/v1/metrics/18446744073709551615")).header(Forwarder.HEADER, "127.0.0.1:1").GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-        // This instance owns every partition, so it answers from its own store.
-        assertThat(response.statusCode()).isEqualTo(200);
     }
 
     @Test
