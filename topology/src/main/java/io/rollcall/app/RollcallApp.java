@@ -30,7 +30,6 @@ public final class RollcallApp implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaStreams streams;
-    private final int eventPartitions;
     private final HttpApi http;
     private final Monitoring monitoring;
     private final HostInfo self;
@@ -38,12 +37,11 @@ public final class RollcallApp implements AutoCloseable {
     private final MetricQueries queries;
     private final CountDownLatch running = new CountDownLatch(1);
 
-    private RollcallApp(KafkaStreams streams, int eventPartitions, HttpApi http, Monitoring monitoring, HostInfo self,
+    private RollcallApp(KafkaStreams streams, HttpApi http, Monitoring monitoring, HostInfo self,
                         Forwarder forwarder, MetricQueries queries) {
         this.forwarder = forwarder;
         this.queries = queries;
         this.streams = streams;
-        this.eventPartitions = eventPartitions;
         this.http = http;
         this.monitoring = monitoring;
         this.self = self;
@@ -81,7 +79,7 @@ public final class RollcallApp implements AutoCloseable {
         monitoring.bind(streams);
         Forwarder forwarder = new Forwarder(config.forwardTimeout(), MetricQueries.name(self));
         MetricQueries queries = new MetricQueries(streams, self, forwarder, config.windowSize());
-        RollcallApp app = new RollcallApp(streams, partitions, http, monitoring, self, forwarder, queries);
+        RollcallApp app = new RollcallApp(streams, http, monitoring, self, forwarder, queries);
         http.attach(new HttpApi.Services(streams, queries,
                 new ClusterScan(queries, config.eventsTopic(), partitions, json), () -> app.running.getCount() == 0));
         streams.setStateListener((now, before) -> {
@@ -110,9 +108,6 @@ public final class RollcallApp implements AutoCloseable {
         return streams;
     }
 
-    public int eventPartitions() {
-        return eventPartitions;
-    }
 
     /** The all-time aggregate of a series from this instance's own store (demo, tests). */
     public Answer<Aggregate> aggregate(SeriesId id) {

@@ -1,6 +1,5 @@
 package io.rollcall.load;
 
-import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.schema.avro.MetricType;
 import java.time.Instant;
@@ -146,10 +145,5 @@ public final class Workload {
      */
     private static double quarter(double value) {
         return Math.round(value * 4) / 4.0;
-    }
-
-    /** The id's decimal form, as users type it. */
-    public static String idText(long id) {
-        return SeriesId.of(id).toString();
     }
 }

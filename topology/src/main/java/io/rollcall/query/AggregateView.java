@@ -63,12 +63,6 @@ public record AggregateView(
                 served == null ? null : served.lagRecords());
     }
 
-    /** The same view without where it was served from (for items of a list that says it once). */
-    public AggregateView withoutServed() {
-        return new AggregateView(id, name, type, windowStart, windowEnd, count, sum, mean, min, max, last,
-                firstEventTime, lastEventTime, errorCount, errorRate, quantiles, null, null, null);
-    }
-
     private static Double finite(double value) {
         return Double.isFinite(value) ? value : null;
     }
