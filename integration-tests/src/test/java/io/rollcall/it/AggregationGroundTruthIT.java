@@ -9,16 +9,13 @@ import io.rollcall.aggregate.Aggregate;
 import io.rollcall.aggregate.AggregateCodec;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.config.RollcallConfig;
-import io.rollcall.load.LoadGenerator;
 import io.rollcall.query.Answer;
 import io.rollcall.schema.SeriesId;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.Test;
 
 /** 120,000 realistic events through a real broker; every series checked against an independent ground truth. */
@@ -33,18 +30,10 @@ class AggregationGroundTruthIT {
         RollcallConfig config = Fixtures.uniqueConfig("ground-truth");
         KafkaCluster.get().createTopics(List.of(topic(config.eventsTopic(), 6),
                 compacted(config.aggregatesTopic(), 6), topic(config.deadLetterTopic(), 6)));
-        GroundTruth truth = new GroundTruth();
 
         try (RollcallApp app = RollcallApp.start(config)) {
             assertThat(app.awaitRunning(Duration.ofSeconds(60))).as("app reaches RUNNING").isTrue();
-            try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
-                LoadGenerator generator = new LoadGenerator(producer,
-                        new LoadGenerator.Settings(config.eventsTopic(), 0, EVENTS, SERIES, 42), Clock.systemUTC())
-                        .tap(truth::add);
-                generator.run();
-                assertThat(generator.awaitAcks(Duration.ofSeconds(60))).isTrue();
-                assertThat(generator.failed()).isZero();
-            }
+            GroundTruth truth = GroundTruth.produce(config, EVENTS, SERIES, 42);
             Fixtures.awaitCommitted(config, EVENTS, Duration.ofMinutes(3));
 
             Map<Long, GroundTruth.Series> expected = truth.byId();

@@ -1,9 +1,16 @@
 package io.rollcall.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rollcall.config.RollcallConfig;
+import io.rollcall.load.LoadGenerator;
 import io.rollcall.schema.avro.MetricEvent;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * Expected aggregates computed independently of rollcall's code: plain arithmetic over
@@ -43,6 +50,23 @@ final class GroundTruth {
     }
 
     private final Map<Long, Series> byId = new HashMap<>();
+
+    /**
+     * Produces {@code events} workload events over {@code series} ids to the config's events
+     * topic and returns their ground truth; fails unless every event was acknowledged.
+     */
+    static GroundTruth produce(RollcallConfig config, int events, int series, long seed) {
+        GroundTruth truth = new GroundTruth();
+        try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
+            LoadGenerator generator = new LoadGenerator(producer,
+                    new LoadGenerator.Settings(config.eventsTopic(), 0, events, series, seed), Clock.systemUTC())
+                    .tap(truth::add);
+            generator.run();
+            assertThat(generator.awaitAcks(Duration.ofSeconds(60))).as("every event acknowledged").isTrue();
+            assertThat(generator.failed()).as("failed sends").isZero();
+        }
+        return truth;
+    }
 
     synchronized void add(MetricEvent event) {
         byId.computeIfAbsent(event.getId(), id -> new Series()).add(event);

@@ -10,19 +10,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.it.Instances.Instance;
-import io.rollcall.load.LoadGenerator;
 import io.rollcall.query.Forwarder;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.topology.SingleWriter;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -69,14 +66,7 @@ class QueryClusterIT {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                 .until(() -> instances.stream().allMatch(Instance::ready) && clusterSize(instances.get(0)) == 3);
 
-        GroundTruth truth = new GroundTruth();
-        try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
-            LoadGenerator generator = new LoadGenerator(producer,
-                    new LoadGenerator.Settings(config.eventsTopic(), 0, EVENTS, SERIES, 11), Clock.systemUTC())
-                    .tap(truth::add);
-            generator.run();
-            assertThat(generator.awaitAcks(Duration.ofSeconds(30))).isTrue();
-        }
+        GroundTruth truth = GroundTruth.produce(config, EVENTS, SERIES, 11);
         Fixtures.awaitCommitted(config, EVENTS, Duration.ofMinutes(2));
         Map<Long, GroundTruth.Series> expected = truth.byId();
 
