@@ -22,6 +22,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -88,7 +89,7 @@ public final class Topics {
      * (KAFKA-15591). Creation is acknowledged when the controller has committed the topic, before
      * the leader's replica manager has loaded the partitions, and metadata can show a leader
      * before then; so every partition is also probed with ListOffsets, which only the leader's
-     * replica manager answers (Admin retries NOT_LEADER_OR_FOLLOWER until its timeout).
+     * replica manager answers.
      */
     public static void create(Admin admin, Collection<NewTopic> topics) {
         if (topics.isEmpty()) {
@@ -122,8 +123,7 @@ public final class Topics {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             descriptions.values().forEach(d -> d.partitions().forEach(p ->
                     latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
-            admin.listOffsets(latest, new ListOffsetsOptions().timeoutMs(remainingMillis(deadline))).all()
-                    .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            awaitServed(admin, latest, deadline);
         } catch (ExecutionException e) {
             throw new IllegalStateException("topics " + names + " did not become available: "
                     + e.getCause().getMessage(), e.getCause());
@@ -133,6 +133,27 @@ public final class Topics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Probes every partition with ListOffsets until each leader's replica manager answers.
+     * Right after creation a leader may still answer UNKNOWN_TOPIC_OR_PARTITION, and the Admin
+     * client does not always retry that itself; seen in CI, so retry until the deadline.
+     */
+    private static void awaitServed(Admin admin, Map<TopicPartition, OffsetSpec> partitions, long deadline)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        while (true) {
+            try {
+                admin.listOffsets(partitions, new ListOffsetsOptions().timeoutMs(remainingMillis(deadline))).all()
+                        .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
