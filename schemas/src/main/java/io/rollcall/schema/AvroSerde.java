@@ -3,6 +3,8 @@ package io.rollcall.schema;
 import io.rollcall.schema.BadRecordException.Reason;
 import io.rollcall.schema.avro.MetricAggregate;
 import io.rollcall.schema.avro.MetricEvent;
+import io.rollcall.schema.avro.RolloutSpec;
+import io.rollcall.schema.avro.RolloutVerdict;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -71,6 +73,14 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     public static AvroSerde<MetricAggregate> metricAggregate() {
         return of(MetricAggregate.class, MetricAggregate.getClassSchema());
+    }
+
+    public static AvroSerde<RolloutSpec> rolloutSpec() {
+        return of(RolloutSpec.class, RolloutSpec.getClassSchema());
+    }
+
+    public static AvroSerde<RolloutVerdict> rolloutVerdict() {
+        return of(RolloutVerdict.class, RolloutVerdict.getClassSchema());
     }
 
     public byte[] serialize(T value) {

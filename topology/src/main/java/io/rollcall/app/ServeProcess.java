@@ -60,8 +60,10 @@ public final class ServeProcess implements AutoCloseable {
         Path log = Files.createTempFile("rollcall-" + name, ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // JVM options of the instances, e.g. -Drollcall.instance.jvm-options="-Xmx1g -XX:+UseZGC".
-        command.addAll(List.of(System.getProperty("rollcall.instance.jvm-options", "-Xmx1g").trim().split("\\s+")));
+        // JVM options of the instances, e.g. -Drollcall.instance.jvm-options="-Xmx1g -XX:+UseZGC";
+        // {name} is replaced by the instance's name (per-instance GC logs or recordings).
+        String options = System.getProperty("rollcall.instance.jvm-options", "-Xmx1g").replace("{name}", name);
+        command.addAll(List.of(options.trim().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString(), "serve", "--config", file.toString()));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)

@@ -64,6 +64,9 @@ public final class Topics {
      *
      * @throws ConfigException when the events topic does not exist
      */
+    /** Retention of the verdicts topic when rollcall creates it. */
+    static final java.time.Duration VERDICT_RETENTION = java.time.Duration.ofDays(365);
+
     public static int prepare(Admin admin, RollcallConfig config) {
         int partitions = partitions(admin, config.eventsTopic()).orElseThrow(() -> new ConfigException(
                 "rollcall.topic.events: topic '" + config.eventsTopic() + "' does not exist; create it first"
@@ -76,6 +79,17 @@ public final class Topics {
         if (partitions(admin, config.deadLetterTopic()).isEmpty()) {
             missing.add(new NewTopic(config.deadLetterTopic(), Optional.of(partitions), Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)));
+        }
+        if (partitions(admin, config.rollouts().specsTopic()).isEmpty()) {
+            // Few, small records: one partition; compacted so the latest spec per service stays.
+            missing.add(new NewTopic(config.rollouts().specsTopic(), Optional.of(1), Optional.empty())
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        }
+        if (partitions(admin, config.rollouts().verdictsTopic()).isEmpty()) {
+            // An audit trail: kept for a year by default.
+            missing.add(new NewTopic(config.rollouts().verdictsTopic(), Optional.of(partitions), Optional.empty())
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                            TopicConfig.RETENTION_MS_CONFIG, Long.toString(VERDICT_RETENTION.toMillis()))));
         }
         create(admin, missing);
         return partitions;

@@ -103,6 +103,12 @@ public final class QueryBenchmark {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("instances did not catch up within 3 minutes");
                 }
+                for (ServeProcess instance : List.of(a, b)) {
+                    if (!instance.process().isAlive()) {
+                        throw new IllegalStateException("an instance exited with status "
+                                + instance.process().exitValue() + "; its log: " + instance.log());
+                    }
+                }
                 Thread.sleep(500);
                 partitionsOfA = a.activePartitions(b.port());
             }
@@ -125,8 +131,13 @@ public final class QueryBenchmark {
             // Both kinds once, unreported, so neither pays for the JIT warming up the shared paths.
             load(target, local, settings.warmup(), null);
             load(target, remote, settings.warmup(), null);
+            // The baseline: the same HTTP stack, JVMs and machine, without a store or a forward.
+            scenario("baseline: GET /health/live", "http://127.0.0.1:" + a.port() + "/health/", List.of("live"));
             scenario("local hits", target, local);
             scenario("forwarded hits", target, remote);
+            if (settings.ingestRate() <= 0) {
+                return;
+            }
             try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(base.kafkaProperties())) {
                 LoadGenerator ingest = new LoadGenerator(producer, new LoadGenerator.Settings(topic,
                         settings.ingestRate(), 0, settings.series(), 5), Clock.systemUTC());

@@ -44,7 +44,8 @@ final class BenchCommand implements Callable<Integer> {
     int rate;
 
     @Option(names = "--ingest-rate", defaultValue = "20000",
-            description = "query: events per second ingested during the second pair of scenarios (default: ${DEFAULT-VALUE}).")
+            description = "query: events per second ingested during the second pair of scenarios; 0 skips them "
+                    + "(default: ${DEFAULT-VALUE}).")
     long ingestRate;
 
     @Option(names = "--seconds", defaultValue = "20", description = "query: measured seconds per scenario (default: ${DEFAULT-VALUE}).")

@@ -47,7 +47,21 @@ public record RollcallConfig(
         int httpPort,
         String advertisedHost,
         Duration forwardTimeout,
+        Rollouts rollouts,
+        String apiToken,
         Map<String, String> kafka) {
+
+    /**
+     * Settings of the rollout judge.
+     *
+     * @param specsTopic    compacted topic of {@code RolloutSpec}s, keyed by service
+     * @param verdictsTopic topic the verdicts are published to, keyed by service
+     * @param grace         how long after its end a window still takes samples before it is judged
+     * @param tick          how often windows are checked for closing (wall-clock time)
+     * @param history       verdicts kept per service for {@code GET /api/v1/rollouts/{service}/verdicts}
+     */
+    public record Rollouts(String specsTopic, String verdictsTopic, Duration grace, Duration tick, int history) {
+    }
 
     public static final String PREFIX = "rollcall.";
     private static final Logger LOG = LoggerFactory.getLogger(RollcallConfig.class);
@@ -75,6 +89,12 @@ public record RollcallConfig(
         d.put("rollcall.http.port", "8080");
         d.put("rollcall.http.advertised-host", "localhost");
         d.put("rollcall.http.forward-timeout", "2s");
+        d.put("rollcall.topic.rollouts", "rollouts");
+        d.put("rollcall.topic.verdicts", "rollout-verdicts");
+        d.put("rollcall.rollout.grace", "1s");
+        d.put("rollcall.rollout.tick", "100ms");
+        d.put("rollcall.rollout.history", "1000");
+        d.put("rollcall.api.token", "");
         return Collections.unmodifiableMap(d);
     }
 
@@ -190,6 +210,15 @@ public record RollcallConfig(
                 name("rollcall.http.advertised-host", get.apply("rollcall.http.advertised-host")),
                 positive("rollcall.http.forward-timeout",
                         Durations.parse("rollcall.http.forward-timeout", get.apply("rollcall.http.forward-timeout"))),
+                new Rollouts(
+                        name("rollcall.topic.rollouts", get.apply("rollcall.topic.rollouts")),
+                        name("rollcall.topic.verdicts", get.apply("rollcall.topic.verdicts")),
+                        notNegative("rollcall.rollout.grace",
+                                Durations.parse("rollcall.rollout.grace", get.apply("rollcall.rollout.grace"))),
+                        positive("rollcall.rollout.tick",
+                                Durations.parse("rollcall.rollout.tick", get.apply("rollcall.rollout.tick"))),
+                        positiveInt("rollcall.rollout.history", get.apply("rollcall.rollout.history"))),
+                token(get.apply("rollcall.api.token")),
                 kafka);
     }
 
@@ -217,6 +246,12 @@ public record RollcallConfig(
         all.put("rollcall.http.port", Integer.toString(httpPort));
         all.put("rollcall.http.advertised-host", advertisedHost);
         all.put("rollcall.http.forward-timeout", forwardTimeout.toString());
+        all.put("rollcall.topic.rollouts", rollouts.specsTopic());
+        all.put("rollcall.topic.verdicts", rollouts.verdictsTopic());
+        all.put("rollcall.rollout.grace", rollouts.grace().toString());
+        all.put("rollcall.rollout.tick", rollouts.tick().toString());
+        all.put("rollcall.rollout.history", Integer.toString(rollouts.history()));
+        all.put("rollcall.api.token", apiToken == null ? "" : apiToken);
         return all;
     }
 
@@ -239,6 +274,38 @@ public record RollcallConfig(
     public static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         return List.of("password", "secret", "jaas", "token", "credentials").stream().anyMatch(k::contains);
+    }
+
+    /** The settings with secrets masked: records print every field, and tokens must never reach a log. */
+    @Override
+    public String toString() {
+        Map<String, String> shown = new TreeMap<>();
+        asMap().forEach((key, value) -> shown.put(key, isSecret(key) && !value.isEmpty() ? "[hidden]" : value));
+        return "RollcallConfig" + shown;
+    }
+
+    /** Whether writes (PUT/DELETE of rollouts) are enabled: only with a bearer token configured. */
+    public boolean writesEnabled() {
+        return apiToken != null;
+    }
+
+    private static String token(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String token = value.strip();
+        if (token.length() < 16) {
+            throw new ConfigException("rollcall.api.token: must be at least 16 characters (a random string, e.g. "
+                    + "`openssl rand -hex 24`), got " + token.length());
+        }
+        return token;
+    }
+
+    private static Duration notNegative(String setting, Duration value) {
+        if (value.isNegative()) {
+            throw new ConfigException(setting + ": must not be negative, got " + value);
+        }
+        return value;
     }
 
     private static String name(String setting, String value) {

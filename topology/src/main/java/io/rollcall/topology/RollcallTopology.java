@@ -4,7 +4,14 @@ import io.rollcall.aggregate.Aggregate;
 import io.rollcall.aggregate.AggregateCodec;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.schema.AvroSerde;
+import io.rollcall.rollout.JudgeState;
+import io.rollcall.rollout.RolloutJudge;
+import io.rollcall.rollout.RolloutSampler;
+import io.rollcall.rollout.RolloutSerdes;
+import io.rollcall.rollout.Sample;
 import io.rollcall.schema.avro.MetricEvent;
+import io.rollcall.schema.avro.RolloutSpec;
+import io.rollcall.schema.avro.RolloutVerdict;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -72,8 +79,9 @@ public final class RollcallTopology {
 
         KStream<byte[], MetricEvent> placed = routes.get("route-placed")
                 .mapValues(value -> ((Validated.Valid) value).event(), Named.as("placed-event"));
-        KStream<byte[], MetricEvent> rerouted = routes.get("route-misplaced")
-                .mapValues(value -> ((Validated.Valid) value).event(), Named.as("misplaced-event"))
+        KStream<byte[], MetricEvent> misplaced = routes.get("route-misplaced")
+                .mapValues(value -> ((Validated.Valid) value).event(), Named.as("misplaced-event"));
+        KStream<byte[], MetricEvent> rerouted = misplaced
                 .repartition(Repartitioned.with(keySerde, eventSerde)
                         .withName("single-writer")
                         .withNumberOfPartitions(eventPartitions));
@@ -98,6 +106,41 @@ public final class RollcallTopology {
                                 .withKeySerde(keySerde)
                                 .withValueSerde(storeSerde));
 
+        addRolloutJudge(builder, config, eventPartitions, placed.merge(misplaced, Named.as("valid-events")));
         return builder.build();
+    }
+
+    /**
+     * Rollouts: specs in a global store (every task sees every spec); events of services under
+     * rollout re-keyed by service as samples, so one task judges each rollout; verdicts out.
+     *
+     * <pre>
+     * rollouts ─▶ global store rollout-specs
+     * valid events ─▶ sampler ─▶ repartition by service ─▶ judge (rollout-judges, rollout-verdicts) ─▶ rollout-verdicts
+     * </pre>
+     */
+    private static void addRolloutJudge(StreamsBuilder builder, RollcallConfig config, int partitions,
+                                        KStream<byte[], MetricEvent> events) {
+        RollcallConfig.Rollouts rollouts = config.rollouts();
+        Serde<RolloutSpec> specSerde = RolloutSerdes.lenientSpec();
+        Serde<RolloutVerdict> verdictSerde = AvroSerde.rolloutVerdict();
+        builder.globalTable(rollouts.specsTopic(),
+                Consumed.with(Serdes.String(), specSerde).withName("rollout-specs-source"),
+                Materialized.<String, RolloutSpec>as(Stores.inMemoryKeyValueStore(StoreNames.ROLLOUT_SPECS))
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(specSerde));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ROLLOUT_JUDGES),
+                Serdes.String(), JudgeState.serde()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ROLLOUT_VERDICTS),
+                Serdes.Bytes(), verdictSerde));
+        events.process(() -> new RolloutSampler(StoreNames.ROLLOUT_SPECS, rollouts.tick()), Named.as("rollout-sampler"))
+                .repartition(Repartitioned.with(Serdes.String(), Sample.serde())
+                        .withName("rollout-samples")
+                        .withNumberOfPartitions(partitions))
+                .process(() -> new RolloutJudge(StoreNames.ROLLOUT_SPECS, StoreNames.ROLLOUT_JUDGES,
+                                StoreNames.ROLLOUT_VERDICTS, partitions, rollouts.grace(), rollouts.tick(),
+                                rollouts.history()),
+                        Named.as("rollout-judge"), StoreNames.ROLLOUT_JUDGES, StoreNames.ROLLOUT_VERDICTS)
+                .to(rollouts.verdictsTopic(), Produced.with(Serdes.String(), verdictSerde).withName("verdicts"));
     }
 }

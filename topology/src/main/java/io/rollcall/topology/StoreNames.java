@@ -9,6 +9,15 @@ public final class StoreNames {
     /** Timestamped window store: 8-byte series id × window → windowed {@link io.rollcall.aggregate.Aggregate}. */
     public static final String WINDOWED = "aggregates-windowed";
 
+    /** Global in-memory store: service → {@code RolloutSpec}, from the rollouts topic. */
+    public static final String ROLLOUT_SPECS = "rollout-specs";
+
+    /** Key-value store: service → {@code JudgeState} of its rollout. */
+    public static final String ROLLOUT_JUDGES = "rollout-judges";
+
+    /** Key-value store: service, 0, sequence → {@code RolloutVerdict}: the verdict history. */
+    public static final String ROLLOUT_VERDICTS = "rollout-verdicts";
+
     private StoreNames() {
     }
 }

@@ -1,0 +1,281 @@
+package io.rollcall.rollout;
+
+import io.rollcall.schema.avro.Decision;
+import io.rollcall.schema.avro.RolloutSpec;
+import io.rollcall.schema.avro.RolloutVerdict;
+import io.rollcall.schema.avro.SloResult;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Judges rollouts: one task owns each service (samples arrive keyed by service), keeps a
+ * {@link JudgeState} per service in a state store, and publishes one verdict per closed
+ * analysis window — or a ROLLBACK at once when a window's evidence is already conclusive.
+ *
+ * <p>Windows are aligned to the spec's {@code startedAt} and close on wall-clock time,
+ * {@code grace} after their end, so a rollout with no traffic at all still gets its HOLD
+ * verdicts. Verdict, state and input offsets commit in one transaction (exactly-once), so
+ * a crash can neither lose a terminal verdict nor publish a second one; a rollout id that
+ * ended is remembered and never judged again.
+ */
+public final class RolloutJudge implements Processor<String, Sample, String, RolloutVerdict> {
+
+    /** Samples further ahead of the next window to close than this are dropped (clock skew). */
+    static final int MAX_WINDOWS_AHEAD = 3;
+
+    /** Shortest interval between spec refreshes caused by samples of an unknown rollout. */
+    static final long REFRESH_ON_MISS_MS = 20;
+
+    /** Windows closed per service per tick at most (catching up after downtime). */
+    static final int MAX_CLOSED_PER_TICK = 1000;
+
+    private final String specStore;
+    private final String judgeStore;
+    private final String historyStore;
+    private final int partitions;
+    private final Duration grace;
+    private final Duration tick;
+    private final int history;
+    private ProcessorContext<String, RolloutVerdict> context;
+    private KeyValueStore<String, JudgeState> judges;
+    private KeyValueStore<Bytes, RolloutVerdict> verdicts;
+    private SpecCache specs;
+
+    public RolloutJudge(String specStore, String judgeStore, String historyStore, int partitions, Duration grace,
+                        Duration tick, int history) {
+        this.specStore = specStore;
+        this.judgeStore = judgeStore;
+        this.historyStore = historyStore;
+        this.partitions = partitions;
+        this.grace = grace;
+        this.tick = tick;
+        this.history = history;
+    }
+
+    /**
+     * The stricter confidence of mid-window decisions (0.9995 for 0.95): they look at the
+     * evidence after every request, and each look is a chance of a false alarm. Simulated
+     * for a canary at 40 % of an error-rate SLO with 300 requests per window, checking after
+     * every request from the 50th on gives about the same false-alarm rate (0.17 % per
+     * window) as the single check at the window's close (0.15 %).
+     */
+    public static double earlyConfidence(double confidence) {
+        return 1 - (1 - confidence) / 100;
+    }
+
+    /** The partition of the samples topic, and so the task, that judges {@code service}. */
+    public static int partitionOf(String service, int partitions) {
+        return Utils.toPositive(Utils.murmur2(service.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, RolloutVerdict> context) {
+        this.context = context;
+        this.judges = context.getStateStore(judgeStore);
+        this.verdicts = context.getStateStore(historyStore);
+        this.specs = new SpecCache(context.getStateStore(specStore));
+        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
+    }
+
+    @Override
+    public void process(Record<String, Sample> record) {
+        String service = record.key();
+        Sample sample = record.value();
+        RolloutSpec spec = specs.get(service);
+        if (spec == null || !spec.getRolloutId().equals(sample.rolloutId())) {
+            // A spec newer than the last tick? (bounded: samples of a removed rollout may keep coming)
+            specs.refreshIfOlder(REFRESH_ON_MISS_MS, context.currentSystemTimeMs());
+            spec = specs.get(service);
+            if (spec == null || !spec.getRolloutId().equals(sample.rolloutId())) {
+                return;
+            }
+        }
+        JudgeState state = current(service, spec);
+        if (state == null || state.terminal() != null) {
+            return;
+        }
+        long offset = sample.timestamp() - spec.getStartedAt().toEpochMilli();
+        if (offset < 0) {
+            return;
+        }
+        long index = offset / spec.getAnalysisWindow();
+        if (index < state.nextWindow()) {
+            judges.put(service, state.withLate());
+            return;
+        }
+        if (index > state.nextWindow() + MAX_WINDOWS_AHEAD) {
+            return;
+        }
+        state = state.withSample((int) index, sample);
+        if (state.failing() + 1 >= spec.getFailureLimit()) {
+            Judgement.Result early = Judgement.judge(spec, state.window((int) index),
+                    earlyConfidence(spec.getConfidence()));
+            if (early.outcome() == Judgement.Outcome.FAIL) {
+                int failing = state.failing() + 1;
+                String reason = String.format(Locale.ROOT, "rollback before window %d closed: %s (failing windows %d of %d)",
+                        index, reasons(early.failed()), failing, spec.getFailureLimit());
+                publish(spec, state, (int) index, Decision.ROLLBACK, true, state.passing(), failing, early.slos(), reason);
+                judges.put(service, state.endedEarly(failing, Decision.ROLLBACK));
+                return;
+            }
+        }
+        judges.put(service, state);
+    }
+
+    /** The state of {@code service} for {@code spec}'s rollout: started if new, null if that rollout already ended. */
+    private JudgeState current(String service, RolloutSpec spec) {
+        JudgeState state = judges.get(service);
+        if (state == null) {
+            state = JudgeState.none();
+        }
+        if (spec.getRolloutId().equals(state.rolloutId())) {
+            return state;
+        }
+        if (state.hasEnded(spec.getRolloutId())) {
+            return null;
+        }
+        return state.start(spec.getRolloutId());
+    }
+
+    private void onTick(long now) {
+        specs.refresh();
+        int partition = context.taskId().partition();
+        // Rollouts removed or replaced: forget their open windows (ended ids stay remembered).
+        List<KeyValue<String, JudgeState>> stale = new ArrayList<>();
+        try (KeyValueIterator<String, JudgeState> all = judges.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, JudgeState> entry = all.next();
+                RolloutSpec spec = specs.get(entry.key);
+                if (entry.value.rolloutId() != null
+                        && (spec == null || !spec.getRolloutId().equals(entry.value.rolloutId()))) {
+                    stale.add(entry);
+                }
+            }
+        }
+        for (KeyValue<String, JudgeState> entry : stale) {
+            judges.put(entry.key, entry.value.stop());
+        }
+        for (Map.Entry<String, RolloutSpec> entry : specs.all().entrySet()) {
+            if (partitionOf(entry.getKey(), partitions) == partition) {
+                closeWindows(entry.getKey(), entry.getValue(), now);
+            }
+        }
+    }
+
+    private void closeWindows(String service, RolloutSpec spec, long now) {
+        JudgeState state = current(service, spec);
+        if (state == null || state.terminal() != null) {
+            return;
+        }
+        long start = spec.getStartedAt().toEpochMilli();
+        long window = spec.getAnalysisWindow();
+        boolean changed = false;
+        for (int closed = 0; closed < MAX_CLOSED_PER_TICK && state.terminal() == null; closed++) {
+            long end = start + (state.nextWindow() + 1L) * window;
+            if (end + grace.toMillis() > now) {
+                break;
+            }
+            state = close(service, spec, state);
+            changed = true;
+        }
+        if (changed) {
+            judges.put(service, state);
+        }
+    }
+
+    private JudgeState close(String service, RolloutSpec spec, JudgeState state) {
+        int index = state.nextWindow();
+        WindowStats stats = state.window(index);
+        Judgement.Result result = Judgement.judge(spec, stats, spec.getConfidence());
+        int passing = state.passing();
+        int failing = state.failing();
+        Decision decision;
+        String reason;
+        switch (result.outcome()) {
+            case FAIL -> {
+                failing++;
+                passing = 0;
+                decision = failing >= spec.getFailureLimit() ? Decision.ROLLBACK : Decision.CONTINUE;
+                reason = String.format(Locale.ROOT, "%s: window %d failed: %s (failing windows %d of %d)",
+                        decision == Decision.ROLLBACK ? "rollback" : "continue", index, reasons(result.failed()),
+                        failing, spec.getFailureLimit());
+            }
+            case PASS -> {
+                passing++;
+                decision = passing >= spec.getSuccessWindows() ? Decision.PROMOTE : Decision.CONTINUE;
+                reason = String.format(Locale.ROOT, "%s: window %d passed (%d of %d consecutive passing windows): %s",
+                        decision == Decision.PROMOTE ? "promote" : "continue", index, passing,
+                        spec.getSuccessWindows(), reasons(result.slos()));
+            }
+            default -> {
+                decision = Decision.HOLD;
+                reason = stats.canary().count() == 0 && stats.baseline().count() == 0
+                        ? String.format(Locale.ROOT, "hold: no traffic in window %d", index)
+                        : String.format(Locale.ROOT, "hold: too little data in window %d: %s", index,
+                        result.slos().stream().filter(r -> r.getOutcome() == io.rollcall.schema.avro.SloOutcome.NODATA)
+                                .map(SloResult::getReason).distinct().collect(Collectors.joining("; ")));
+            }
+        }
+        boolean terminal = decision == Decision.PROMOTE || decision == Decision.ROLLBACK;
+        publish(spec, state, index, decision, false, passing, failing, result.slos(), reason);
+        return state.closed(passing, failing, terminal ? decision : null);
+    }
+
+    private void publish(RolloutSpec spec, JudgeState state, int index, Decision decision, boolean early, int passing,
+                         int failing, List<SloResult> results, String reason) {
+        long now = context.currentSystemTimeMs();
+        long start = spec.getStartedAt().toEpochMilli() + index * spec.getAnalysisWindow();
+        RolloutVerdict verdict = RolloutVerdict.newBuilder()
+                .setRolloutId(spec.getRolloutId())
+                .setService(spec.getService())
+                .setDecision(decision)
+                .setWindow(index)
+                .setWindowStart(Instant.ofEpochMilli(start))
+                .setWindowEnd(Instant.ofEpochMilli(start + spec.getAnalysisWindow()))
+                .setEarly(early)
+                .setDecidedAt(Instant.ofEpochMilli(now))
+                .setPassingWindows(passing)
+                .setFailingWindows(failing)
+                .setResults(results)
+                .setReason(reason)
+                .build();
+        long sequence = state.verdicts();
+        verdicts.put(historyKey(spec.getService(), sequence), verdict);
+        if (sequence >= history) {
+            verdicts.delete(historyKey(spec.getService(), sequence - history));
+        }
+        context.forward(new Record<>(spec.getService(), verdict, now));
+    }
+
+    private static String reasons(List<SloResult> results) {
+        return results.stream().map(SloResult::getReason).collect(Collectors.joining("; "));
+    }
+
+    /** Key of a service's n-th verdict in the history store: service, a 0 byte, n as 8 big-endian bytes. */
+    public static Bytes historyKey(String service, long sequence) {
+        byte[] name = service.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(name.length + 9).put(name).put((byte) 0).putLong(sequence).array());
+    }
+
+    /** The prefix of every history key of {@code service}. */
+    public static Bytes historyPrefix(String service) {
+        byte[] name = service.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(name.length + 1).put(name).put((byte) 0).array());
+    }
+}

@@ -1,0 +1,67 @@
+package io.rollcall.rollout;
+
+import io.rollcall.aggregate.Aggregate;
+import io.rollcall.schema.avro.MetricEvent;
+import io.rollcall.schema.avro.MetricType;
+import io.rollcall.schema.avro.RolloutSpec;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Picks the events that a rollout judges — TIMERs of the spec's metric whose
+ * {@code labels.service} has a rollout and whose {@code labels.revision} is its canary or
+ * baseline, from {@code startedAt} on — and re-keys them by service as {@link Sample}s.
+ */
+public final class RolloutSampler implements Processor<byte[], MetricEvent, String, Sample> {
+
+    private final String specStore;
+    private final Duration tick;
+    private ProcessorContext<String, Sample> context;
+    private SpecCache specs;
+
+    public RolloutSampler(String specStore, Duration tick) {
+        this.specStore = specStore;
+        this.tick = tick;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Sample> context) {
+        this.context = context;
+        this.specs = new SpecCache(context.getStateStore(specStore));
+        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> specs.refresh());
+    }
+
+    @Override
+    public void process(Record<byte[], MetricEvent> record) {
+        if (specs.isEmpty()) {
+            return;
+        }
+        MetricEvent event = record.value();
+        if (event.getType() != MetricType.TIMER) {
+            return;
+        }
+        Map<String, String> labels = event.getLabels();
+        String service = labels.get("service");
+        if (service == null) {
+            return;
+        }
+        RolloutSpec spec = specs.get(service);
+        if (spec == null || !spec.getMetric().equals(event.getName())) {
+            return;
+        }
+        String revision = labels.get("revision");
+        Role role = spec.getCanaryRevision().equals(revision) ? Role.CANARY
+                : spec.getBaselineRevision().equals(revision) ? Role.BASELINE : null;
+        long time = event.getTimestamp().toEpochMilli();
+        if (role == null || time < spec.getStartedAt().toEpochMilli()) {
+            return;
+        }
+        boolean error = event.getStatus() != null && event.getStatus() >= Aggregate.ERROR_STATUS;
+        context.forward(new Record<>(service, new Sample(spec.getRolloutId(), role, event.getValue(), error, time),
+                record.timestamp()));
+    }
+}

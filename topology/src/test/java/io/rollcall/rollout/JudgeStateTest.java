@@ -1,0 +1,59 @@
+package io.rollcall.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rollcall.schema.avro.Decision;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class JudgeStateTest {
+
+    @Test
+    void roundTripsThroughItsStoreEncoding() {
+        JudgeState state = JudgeState.none().start("r1")
+                .withSample(0, new Sample("r1", Role.CANARY, 120.5, true, 1))
+                .withSample(0, new Sample("r1", Role.BASELINE, 80.0, false, 2))
+                .withSample(1, new Sample("r1", Role.CANARY, 99.0, false, 3))
+                .withLate()
+                .closed(1, 0, null);
+
+        JudgeState back = JudgeState.fromBytes(state.toBytes());
+
+        assertThat(back.rolloutId()).isEqualTo("r1");
+        assertThat(back.nextWindow()).isEqualTo(1);
+        assertThat(back.passing()).isEqualTo(1);
+        assertThat(back.late()).isEqualTo(1);
+        assertThat(back.verdicts()).isEqualTo(1);
+        assertThat(back.open()).containsOnlyKeys(1);
+        assertThat(back.window(1).canary().count()).isEqualTo(1);
+        assertThat(back.window(1).canary().quantile(0.5)).isEqualTo(state.window(1).canary().quantile(0.5));
+    }
+
+    @Test
+    void remembersEndedRolloutsAcrossStopAndStart() {
+        JudgeState ended = JudgeState.none().start("r1").endedEarly(1, Decision.ROLLBACK);
+        assertThat(ended.hasEnded("r1")).isTrue();
+        JudgeState later = JudgeState.fromBytes(ended.stop().start("r2").toBytes());
+        assertThat(later.hasEnded("r1")).isTrue();
+        assertThat(later.hasEnded("r2")).isFalse();
+        assertThat(later.terminal()).isNull();
+    }
+
+    @Test
+    void forgetsTheOldestEndedRolloutsBeyondItsBound() {
+        JudgeState state = JudgeState.none();
+        for (int i = 0; i < JudgeState.FINISHED_KEPT + 5; i++) {
+            state = state.start("r" + i).endedEarly(1, Decision.ROLLBACK);
+        }
+        assertThat(state.finished()).hasSize(JudgeState.FINISHED_KEPT);
+        assertThat(state.hasEnded("r0")).isFalse();
+        assertThat(state.hasEnded("r" + (JudgeState.FINISHED_KEPT + 4))).isTrue();
+    }
+
+    @Test
+    void corruptBytesAreASerializationErrorNotACrash() {
+        assertThatThrownBy(() -> JudgeState.fromBytes(new byte[] {1, 1, 0})).isInstanceOf(SerializationException.class);
+        assertThatThrownBy(() -> JudgeState.fromBytes(new byte[] {9})).isInstanceOf(SerializationException.class);
+    }
+}
