@@ -43,6 +43,8 @@ final class Fixtures {
                     "rollcall.topic.events", id + "-events",
                     "rollcall.topic.aggregates", id + "-aggregates",
                     "rollcall.topic.dead-letter", id + "-dlq",
+                    "rollcall.topic.rollouts", id + "-rollouts",
+                    "rollcall.topic.verdicts", id + "-verdicts",
                     "rollcall.state.dir", stateDir.toString(),
                     "rollcall.http.port", "0",
                     "rollcall.http.advertised-host", "127.0.0.1"));

@@ -1,5 +1,7 @@
 package io.rollcall.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -7,6 +9,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class Json {
 
     private Json() {
+    }
+
+    private static final ObjectMapper SHARED = mapper();
+
+    /** A JSON text as a tree; for answers relayed from other instances. */
+    public static JsonNode parse(String text) {
+        try {
+            return SHARED.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     public static ObjectMapper mapper() {

@@ -8,6 +8,8 @@ import io.rollcall.query.Forwarder;
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.query.Answer;
 import io.rollcall.query.MetricQueries;
+import io.rollcall.query.RolloutQueries;
+import java.time.Clock;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.topology.RollcallTopology;
 import java.time.Duration;
@@ -35,10 +37,12 @@ public final class RollcallApp implements AutoCloseable {
     private final HostInfo self;
     private final Forwarder forwarder;
     private final MetricQueries queries;
+    private final RolloutWriter writer;
     private final CountDownLatch running = new CountDownLatch(1);
 
     private RollcallApp(KafkaStreams streams, HttpApi http, Monitoring monitoring, HostInfo self,
-                        Forwarder forwarder, MetricQueries queries) {
+                        Forwarder forwarder, MetricQueries queries, RolloutWriter writer) {
+        this.writer = writer;
         this.forwarder = forwarder;
         this.queries = queries;
         this.streams = streams;
@@ -58,7 +62,8 @@ public final class RollcallApp implements AutoCloseable {
         }
         Monitoring monitoring = new Monitoring();
         ObjectMapper json = Json.mapper();
-        HttpApi http = HttpApi.start(config.httpHost(), config.httpPort(), monitoring.registry(), json);
+        HttpApi http = HttpApi.start(config.httpHost(), config.httpPort(), monitoring.registry(), json,
+                config.apiToken());
         try {
             return start(config, partitions, monitoring, json, http);
         } catch (RuntimeException e) {
@@ -79,9 +84,11 @@ public final class RollcallApp implements AutoCloseable {
         monitoring.bind(streams);
         Forwarder forwarder = new Forwarder(config.forwardTimeout(), MetricQueries.name(self));
         MetricQueries queries = new MetricQueries(streams, self, forwarder, config.windowSize());
-        RollcallApp app = new RollcallApp(streams, http, monitoring, self, forwarder, queries);
+        RolloutWriter writer = new RolloutWriter(config);
+        RollcallApp app = new RollcallApp(streams, http, monitoring, self, forwarder, queries, writer);
         http.attach(new HttpApi.Services(streams, queries,
-                new ClusterScan(queries, config.eventsTopic(), partitions, json), () -> app.running.getCount() == 0));
+                new ClusterScan(queries, config.eventsTopic(), partitions, json),
+                new RolloutQueries(queries, Clock.systemUTC()), writer, () -> app.running.getCount() == 0));
         streams.setStateListener((now, before) -> {
             LOG.info("state {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING) {
@@ -129,6 +136,7 @@ public final class RollcallApp implements AutoCloseable {
     public void close() {
         http.close();
         forwarder.close();
+        writer.close();
         if (!streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT))) {
             LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
         }

@@ -3,6 +3,7 @@ package io.rollcall.cli;
 import io.rollcall.bench.CodecBenchmark;
 import io.rollcall.bench.PipelineBenchmark;
 import io.rollcall.bench.QueryBenchmark;
+import io.rollcall.bench.VerdictBenchmark;
 import java.time.Duration;
 import io.rollcall.embedded.EmbeddedKafka;
 import java.util.concurrent.Callable;
@@ -14,10 +15,12 @@ import picocli.CommandLine.Parameters;
         description = {"pipeline (default): pipeline throughput vs. a plain consumer on the same preloaded",
                 "topic; starts an embedded broker in this JVM unless --bootstrap-servers is given.",
                 "codec: cost per event of the aggregation step without Kafka.",
-                "query: HTTP query latency at a fixed rate, local and forwarded, alone and while ingesting."})
+                "query: HTTP query latency at a fixed rate, local and forwarded, alone and while ingesting.",
+                "verdict: time from the event that makes a rollback conclusive to the verdict being readable."})
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", defaultValue = "pipeline", description = "pipeline, codec or query (default: ${DEFAULT-VALUE}).")
+    @Parameters(index = "0", defaultValue = "pipeline",
+            description = "pipeline, codec, query or verdict (default: ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = {"-b", "--bootstrap-servers"}, description = "Use this cluster instead of an embedded broker.")
@@ -51,8 +54,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", defaultValue = "20", description = "query: measured seconds per scenario (default: ${DEFAULT-VALUE}).")
     int seconds;
 
+    @Option(names = "--rollouts", defaultValue = "200", description = "verdict: rollouts measured (default: ${DEFAULT-VALUE}).")
+    int rollouts;
+
     @Override
     public Integer call() throws Exception {
+        if (what.equals("verdict")) {
+            return withBroker(servers -> new VerdictBenchmark(new VerdictBenchmark.Settings(servers, rollouts,
+                    Math.max(10, rollouts / 10), 10), System.out).run());
+        }
         if (what.equals("query")) {
             return withBroker(servers -> new QueryBenchmark(new QueryBenchmark.Settings(servers,
                     Math.min(series, 20_000), rate, Duration.ofSeconds(5), Duration.ofSeconds(seconds), ingestRate),
@@ -64,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (!what.equals("pipeline")) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "unknown benchmark '" + what + "'; choose pipeline, codec or query");
+                    "unknown benchmark '" + what + "'; choose pipeline, codec, query or verdict");
         }
         System.out.printf("rollcall bench: %,d events, %,d series, %d partitions, broker %s%n", events, series,
                 partitions, bootstrapServers == null ? "embedded in this JVM" : bootstrapServers);

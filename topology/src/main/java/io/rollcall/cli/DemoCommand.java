@@ -2,6 +2,11 @@ package io.rollcall.cli;
 
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.app.RollcallApp;
+import io.rollcall.app.RolloutWriter;
+import io.rollcall.schema.avro.RolloutSpec;
+import io.rollcall.schema.avro.Slo;
+import io.rollcall.schema.avro.SloKind;
+import java.time.Instant;
 import io.rollcall.app.Offsets;
 import io.rollcall.config.Durations;
 import io.rollcall.config.RollcallConfig;
@@ -50,6 +55,7 @@ final class DemoCommand implements Callable<Integer> {
     String duration;
 
     private static final long PROGRESS_MS = 2_000;
+    private static final Duration DEMO_WINDOW = Duration.ofSeconds(10);
     private static final long AGGREGATES_EVERY_MS = 30_000;
     private static final long FIRST_AGGREGATES_AFTER_MS = 8_000;
 
@@ -109,13 +115,45 @@ final class DemoCommand implements Callable<Integer> {
             worker.setDaemon(true);
             worker.start();
             say("load generator: %,d events/s over %,d series of 5 services; Ctrl-C to stop", rate, series);
-            run(config, app, admin, producer, generator, shutdown, limit);
+            try (VerdictPrinter verdicts = new VerdictPrinter(config, System.out)) {
+                startRollouts(config, generator.workload(), base);
+                run(config, app, admin, producer, generator, shutdown, limit);
+            }
             generator.stop();
             worker.join(10_000);
             say("stopping: load generator stopped after %,d events; closing rollcall and the broker…",
                     generator.sent());
         }
         return 0;
+    }
+
+    /** Two canary rollouts: checkout's canary is healthy (promoted), payments' regresses (rolled back). */
+    private static void startRollouts(RollcallConfig config, Workload workload, String base) throws Exception {
+        workload.regress("payments");
+        try (RolloutWriter writer = new RolloutWriter(config)) {
+            for (String service : List.of("checkout", "payments")) {
+                writer.put(RolloutSpec.newBuilder()
+                        .setRolloutId(service + "-" + Workload.canaryRevision(service))
+                        .setService(service)
+                        .setBaselineRevision(Workload.stableRevision(service))
+                        .setCanaryRevision(Workload.canaryRevision(service))
+                        .setSlos(List.of(
+                                Slo.newBuilder().setKind(SloKind.LATENCY).setQuantile(0.95).setThreshold(1000.0)
+                                        .setMaxRelativeIncrease(0.5).build(),
+                                Slo.newBuilder().setKind(SloKind.ERROR_RATE).setThreshold(0.02).build()))
+                        .setAnalysisWindow(DEMO_WINDOW.toMillis())
+                        .setMinSamples(50)
+                        .setFailureLimit(2)
+                        .setSuccessWindows(3)
+                        .setStartedAt(Instant.now())
+                        .build());
+            }
+        }
+        say("rollouts: checkout's canary %s is healthy; payments' canary %s regresses (%.1f× slower, %.0f %% errors)",
+                Workload.canaryRevision("checkout"), Workload.canaryRevision("payments"), Workload.REGRESSION_SLOWDOWN,
+                Workload.REGRESSION_ERROR_RATE * 100);
+        say("judged every %d s against p95 <= 1 s and <= baseline +50 %%, errors <= 2 %%; verdicts below as they "
+                + "are published · %s/api/v1/rollouts/checkout", DEMO_WINDOW.toSeconds(), base);
     }
 
     private void run(RollcallConfig config, RollcallApp app, Admin admin, KafkaProducer<byte[], byte[]> producer,

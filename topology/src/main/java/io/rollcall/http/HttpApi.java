@@ -8,7 +8,15 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rollcall.query.Answer;
 import io.rollcall.query.ClusterScan;
+import io.rollcall.app.Json;
+import io.rollcall.app.RolloutWriter;
 import io.rollcall.query.MetricQueries;
+import io.rollcall.query.RolloutQueries;
+import io.rollcall.rollout.RolloutJson;
+import io.rollcall.schema.avro.RolloutSpec;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import io.rollcall.query.ReadOptions;
 import io.rollcall.schema.SeriesId;
 import java.time.Clock;
@@ -39,7 +47,8 @@ public final class HttpApi implements AutoCloseable {
      *
      * @param restored whether the application has been RUNNING at least once (first restoration done)
      */
-    public record Services(KafkaStreams streams, MetricQueries metrics, ClusterScan scan, BooleanSupplier restored) {
+    public record Services(KafkaStreams streams, MetricQueries metrics, ClusterScan scan, RolloutQueries rollouts,
+                           RolloutWriter writer, BooleanSupplier restored) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
@@ -48,14 +57,19 @@ public final class HttpApi implements AutoCloseable {
 
     private final Javalin app;
     private static final int RESPONSE_COPY_BUFFER = 4096;
+    /** Request bodies (rollout specs) larger than this are refused with 413. */
+    static final long MAX_BODY_BYTES = 64 * 1024;
 
     private final PrometheusMeterRegistry registry;
     private final Clock clock;
     private volatile Services services;
+    /** SHA-256 of the bearer token that allows writes; null: writes disabled. */
+    private final byte[] writeToken;
 
-    private HttpApi(PrometheusMeterRegistry registry, ObjectMapper json, Clock clock) {
+    private HttpApi(PrometheusMeterRegistry registry, ObjectMapper json, Clock clock, String token) {
         this.registry = registry;
         this.clock = clock;
+        this.writeToken = token == null ? null : sha256(token);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(json, false));
@@ -63,6 +77,7 @@ public final class HttpApi implements AutoCloseable {
             // per request: 60 % of the HTTP threads' allocation in the query benchmark. Answers
             // are a few hundred bytes; larger ones are copied in several chunks.
             config.http.responseBufferSize = RESPONSE_COPY_BUFFER;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
             config.routes.before(ctx -> ctx.attribute("rollcall.start", System.nanoTime()));
             config.routes.after(this::recordRequest);
@@ -70,12 +85,20 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/api/v1/metrics/{id}/windows", this::windows);
             config.routes.get("/api/v1/metrics", this::scan);
             config.routes.get("/api/v1/instances", this::instances);
+            config.routes.get("/api/v1/rollouts", this::rollouts);
+            config.routes.get("/api/v1/rollouts/{service}", this::rollout);
+            config.routes.get("/api/v1/rollouts/{service}/verdicts", this::verdicts);
+            config.routes.put("/api/v1/rollouts/{service}", this::putRollout);
+            config.routes.delete("/api/v1/rollouts/{service}", this::deleteRollout);
             config.routes.get("/internal/v1/scan", this::internalScan);
             config.routes.get("/health/live", this::live);
             config.routes.get("/health/ready", this::ready);
             config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(registry.scrape()));
             config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            config.routes.exception(RolloutJson.SpecException.class, (e, ctx) -> ctx.status(400)
+                    .json(Map.of("status", 400, "error", e.getMessage(), "field", e.field())));
+            config.routes.exception(Refused.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             config.routes.exception(InvalidStateStoreException.class, (e, ctx) -> notReady(ctx, e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
@@ -91,8 +114,10 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** Binds the port ({@code 0}: any free one) and starts serving. */
-    public static HttpApi start(String host, int port, PrometheusMeterRegistry registry, ObjectMapper json) {
-        HttpApi api = new HttpApi(registry, json, Clock.systemUTC());
+    /** @param token bearer token that allows writes; null disables them */
+    public static HttpApi start(String host, int port, PrometheusMeterRegistry registry, ObjectMapper json,
+                                String token) {
+        HttpApi api = new HttpApi(registry, json, Clock.systemUTC(), token);
         api.app.start(host, port);
         return api;
     }
@@ -160,6 +185,86 @@ public final class HttpApi implements AutoCloseable {
             ctx.json(services().scan().local(partitions, from, to, Params.limit(ctx), Params.flag(ctx, "standby")));
         } catch (IllegalArgumentException e) {
             throw new BadRequest(e.getMessage());
+        }
+    }
+
+    private void rollouts(Context ctx) {
+        Services s = services();
+        List<Object> rollouts = new ArrayList<>();
+        for (String service : s.rollouts().specs().keySet()) {
+            Answer<Map<String, Object>> answer = s.rollouts().status(service, Params.readOptions(ctx),
+                    "/api/v1/rollouts/" + Params.encode(service));
+            if (answer instanceof Answer.Local<Map<String, Object>> local) {
+                rollouts.add(local.value());
+            } else if (answer instanceof Answer.Forwarded<Map<String, Object>> forwarded && forwarded.status() == 200) {
+                rollouts.add(Json.parse(forwarded.body()));
+            } else {
+                rollouts.add(Map.of("service", service, "error", "status not available now; ask again"));
+            }
+        }
+        ctx.json(Map.of("rollouts", rollouts, "servedBy", s.metrics().self()));
+    }
+
+    private void rollout(Context ctx) {
+        String service = Params.service(ctx);
+        render(ctx, services().rollouts().status(service, Params.readOptions(ctx), Params.pathAndQuery(ctx)),
+                "rollout of service '" + service + "'");
+    }
+
+    private void verdicts(Context ctx) {
+        String service = Params.service(ctx);
+        render(ctx, services().rollouts().verdicts(service, Params.limit(ctx), Params.readOptions(ctx),
+                Params.pathAndQuery(ctx)), "rollout of service '" + service + "'");
+    }
+
+    private void putRollout(Context ctx) {
+        authorize(ctx);
+        String service = Params.service(ctx);
+        RolloutSpec spec = RolloutJson.parseSpec(Params.jsonBody(ctx), service, clock.instant());
+        try {
+            services().writer().put(spec);
+        } catch (RolloutWriter.WriteFailed e) {
+            notReady(ctx, e.getMessage());
+            return;
+        }
+        ctx.status(202).json(Map.of("accepted", RolloutJson.spec(spec)));
+    }
+
+    private void deleteRollout(Context ctx) {
+        authorize(ctx);
+        String service = Params.service(ctx);
+        try {
+            services().writer().remove(service);
+        } catch (RolloutWriter.WriteFailed e) {
+            notReady(ctx, e.getMessage());
+            return;
+        }
+        ctx.status(202).json(Map.of("removed", service));
+    }
+
+    /**
+     * Writes need {@code Authorization: Bearer <rollcall.api.token>}. The digests of the two
+     * tokens are compared in constant time, so response timing tells nothing of the token.
+     */
+    private void authorize(Context ctx) {
+        if (writeToken == null) {
+            throw new Refused(403, "writes are disabled on this instance: set rollcall.api.token (ROLLCALL_API_TOKEN)");
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() == 7) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"rollcall\"");
+            throw new Refused(401, "a bearer token is required: send 'Authorization: Bearer <token>'");
+        }
+        if (!MessageDigest.isEqual(sha256(header.substring(7).strip()), writeToken)) {
+            throw new Refused(403, "the bearer token is not valid for writes");
+        }
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
         }
     }
 

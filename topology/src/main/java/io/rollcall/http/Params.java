@@ -104,6 +104,36 @@ final class Params {
         return ctx.path() + (query == null || query.isEmpty() ? "" : "?" + query);
     }
 
+    /** The {service} path parameter: 1–256 characters, no control characters. */
+    static String service(Context ctx) {
+        String service = ctx.pathParam("service");
+        if (service.isEmpty() || service.length() > 256) {
+            throw new BadRequest("service: must be 1 to 256 characters");
+        }
+        if (service.chars().anyMatch(Character::isISOControl)) {
+            throw new BadRequest("service: must not contain control characters");
+        }
+        return service;
+    }
+
+    /** {@code text} as one URL path segment. */
+    static String encode(String text) {
+        return java.net.URLEncoder.encode(text, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** The request body as JSON; 400 when it is not. */
+    static com.fasterxml.jackson.databind.JsonNode jsonBody(Context ctx) {
+        String body = ctx.body();
+        if (body.isBlank()) {
+            throw new BadRequest("body: a JSON object is required");
+        }
+        try {
+            return io.rollcall.app.Json.parse(body);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest("body: " + e.getMessage());
+        }
+    }
+
     private static String abbreviate(String text) {
         return text.length() > 40 ? text.substring(0, 40) + "…" : text;
     }

@@ -46,6 +46,13 @@ public final class Workload {
                          double medianMillis) {
     }
 
+    /** Services whose canary (revision *-r42) regresses: slower and failing more often. */
+    private volatile java.util.Set<String> regressing = java.util.Set.of();
+
+    /** Multiplier of a regressing canary's latencies, and its error rate. */
+    public static final double REGRESSION_SLOWDOWN = 2.5;
+    public static final double REGRESSION_ERROR_RATE = 0.06;
+
     private final List<Series> series;
     private final int[] weighted;
     private final SplittableRandom random;
@@ -77,7 +84,7 @@ public final class Workload {
             int pod = i / templates.length;
             String service = SERVICES[pod % SERVICES.length];
             boolean canary = (pod / SERVICES.length) % 4 == 3; // a quarter of pods run the canary
-            String revision = service + (canary ? "-r42" : "-r41");
+            String revision = canary ? canaryRevision(service) : stableRevision(service);
             String region = REGIONS[(pod / SERVICES.length / 4) % REGIONS.length];
             Map<String, String> labels = Map.of(
                     "service", service,
@@ -96,6 +103,23 @@ public final class Workload {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /** From now on, {@code service}'s canary is {@link #REGRESSION_SLOWDOWN}× slower and fails more. */
+    public void regress(String service) {
+        java.util.Set<String> next = new java.util.HashSet<>(regressing);
+        next.add(service);
+        regressing = java.util.Set.copyOf(next);
+    }
+
+    /** The canary revision of {@code service}. */
+    public static String canaryRevision(String service) {
+        return service + "-r42";
+    }
+
+    /** The stable (baseline) revision of {@code service}. */
+    public static String stableRevision(String service) {
+        return service + "-r41";
     }
 
     public List<Series> series() {
@@ -117,7 +141,12 @@ public final class Workload {
                 .setLabels(s.labels())
                 .setStatus(null);
         switch (s.template()) {
-            case REQUESTS, CLIENT, DB -> event.setValue(latency(s.medianMillis())).setStatus(status());
+            case REQUESTS, CLIENT, DB -> {
+                boolean regressed = !regressing.isEmpty() && regressing.contains(s.service())
+                        && s.revision().equals(canaryRevision(s.service()));
+                event.setValue(latency(s.medianMillis() * (regressed ? REGRESSION_SLOWDOWN : 1)))
+                        .setStatus(regressed && random.nextDouble() < REGRESSION_ERROR_RATE ? 503 : status());
+            }
             case MEMORY -> event.setValue(quarter(512e6 + random.nextGaussian() * 32e6));
             case BYTES -> event.setValue(quarter(200 + random.nextInt(20_000)));
             case SKEW -> event.setValue(quarter(random.nextGaussian() * 3));

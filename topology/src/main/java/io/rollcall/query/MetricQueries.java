@@ -56,12 +56,14 @@ public final class MetricQueries {
 
     /** The all-time aggregate of a series. {@code path} is this request's path and query, for forwarding. */
     public Answer<AggregateView> aggregate(SeriesId id, ReadOptions options, String path) {
-        return route(id.toBytes(), options, path, (partition, standby) -> localAggregate(id, partition, standby));
+        return route(StoreNames.ALL_TIME, id.toBytes(), KEY, options, path,
+                (partition, standby) -> localAggregate(id, partition, standby));
     }
 
     /** The windows of a series whose start lies in [from, to]. */
     public Answer<WindowsView> windows(SeriesId id, Instant from, Instant to, ReadOptions options, String path) {
-        return route(id.toBytes(), options, path, (partition, standby) -> localWindows(id, from, to, partition, standby));
+        return route(StoreNames.ALL_TIME, id.toBytes(), KEY, options, path,
+                (partition, standby) -> localWindows(id, from, to, partition, standby));
     }
 
     /**
@@ -69,13 +71,13 @@ public final class MetricQueries {
      * (the demo, tests); HTTP reads go through {@link #aggregate}, which also routes.
      */
     public Answer<Aggregate> local(SeriesId id) {
-        Optional<KeyQueryMetadata> owner = owner(id.toBytes());
+        Optional<KeyQueryMetadata> owner = owner(StoreNames.ALL_TIME, id.toBytes(), KEY);
         return owner.isEmpty() ? notReady() : readAllTime(id, owner.get().partition(), false);
     }
 
-    private Optional<KeyQueryMetadata> owner(byte[] key) {
+    private <K> Optional<KeyQueryMetadata> owner(String store, K key, Serializer<K> serializer) {
         try {
-            KeyQueryMetadata owner = streams.queryMetadataForKey(StoreNames.ALL_TIME, key, KEY);
+            KeyQueryMetadata owner = streams.queryMetadataForKey(store, key, serializer);
             boolean known = owner != null && !KeyQueryMetadata.NOT_AVAILABLE.equals(owner) && owner.activeHost() != null;
             return known ? Optional.of(owner) : Optional.empty();
         } catch (IllegalStateException e) {
@@ -84,12 +86,16 @@ public final class MetricQueries {
     }
 
     private static <T> Answer<T> notReady() {
-        return new Answer.NotReady<>("no owner known for this series yet (starting or rebalancing)");
+        return new Answer.NotReady<>("no owner known for this key yet (starting or rebalancing)");
     }
 
-    private <T> Answer<T> route(byte[] key, ReadOptions options, String path,
-                                BiFunction<Integer, Boolean, Answer<T>> local) {
-        Optional<KeyQueryMetadata> known = owner(key);
+    /**
+     * Routes a read of {@code key} in {@code store}: {@code local} answers from this instance's
+     * replica of a partition (active, or standby when its second argument is true).
+     */
+    <K, T> Answer<T> route(String store, K key, Serializer<K> serializer, ReadOptions options, String path,
+                           BiFunction<Integer, Boolean, Answer<T>> local) {
+        Optional<KeyQueryMetadata> known = owner(store, key, serializer);
         if (known.isEmpty()) {
             return notReady();
         }
@@ -147,7 +153,7 @@ public final class MetricQueries {
     private Answer<Aggregate> readAllTime(SeriesId id, int partition, boolean standby) {
         try {
             ValueAndTimestamp<Aggregate> value = allTimeStore(partition, standby).get(id.toBytes());
-            Served served = served(partition, standby);
+            Served served = served(StoreNames.ALL_TIME, partition, standby);
             return value == null ? absent(served, partition) : new Answer.Local<>(value.value(), served);
         } catch (InvalidStateStoreException e) {
             return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
@@ -186,7 +192,7 @@ public final class MetricQueries {
     }
 
     /** NotFound and NotReady carry no value, so they can stand for an answer of any type. */
-    private static <T> Answer<T> retype(Answer<?> answer) {
+    static <T> Answer<T> retype(Answer<?> answer) {
         if (answer instanceof Answer.NotFound<?> notFound) {
             return new Answer.NotFound<>(notFound.served());
         }
@@ -214,11 +220,11 @@ public final class MetricQueries {
         return streams.store(stale ? params.enableStaleStores() : params);
     }
 
-    Served served(int partition, boolean standby) {
+    Served served(String store, int partition, boolean standby) {
         if (!standby) {
             return Served.active(self());
         }
-        return new Served(self(), true, standbyLag(partition));
+        return new Served(self(), true, standbyLag(store, partition));
     }
 
     /**
@@ -226,23 +232,23 @@ public final class MetricQueries {
      * the brokers, so during a failover (when every read of the lost partitions comes here)
      * the figures are shared for {@link #LAG_REFRESH_MS} instead of fetched per request.
      */
-    private long standbyLag(int partition) {
+    private long standbyLag(String store, int partition) {
         LagSnapshot snapshot = lags;
         long now = System.nanoTime();
         if (snapshot == null || now - snapshot.takenNanos() > TimeUnit.MILLISECONDS.toNanos(LAG_REFRESH_MS)) {
             try {
-                Map<Integer, LagInfo> current = streams.allLocalStorePartitionLags().get(StoreNames.ALL_TIME);
-                snapshot = new LagSnapshot(current == null ? Map.of() : Map.copyOf(current), now);
+                Map<String, Map<Integer, LagInfo>> current = streams.allLocalStorePartitionLags();
+                snapshot = new LagSnapshot(Map.copyOf(current), now);
                 lags = snapshot;
             } catch (RuntimeException e) {
                 return -1;
             }
         }
-        LagInfo lag = snapshot.byPartition().get(partition);
+        LagInfo lag = snapshot.byStore().getOrDefault(store, Map.of()).get(partition);
         return lag == null ? -1 : lag.offsetLag();
     }
 
-    private record LagSnapshot(Map<Integer, LagInfo> byPartition, long takenNanos) {
+    private record LagSnapshot(Map<String, Map<Integer, LagInfo>> byStore, long takenNanos) {
     }
 
     private static final long LAG_REFRESH_MS = 1_000;

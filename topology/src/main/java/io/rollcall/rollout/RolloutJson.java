@@ -1,0 +1,279 @@
+package io.rollcall.rollout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rollcall.config.ConfigException;
+import io.rollcall.config.Durations;
+import io.rollcall.schema.avro.RolloutSpec;
+import io.rollcall.schema.avro.RolloutVerdict;
+import io.rollcall.schema.avro.Slo;
+import io.rollcall.schema.avro.SloKind;
+import io.rollcall.schema.avro.SloResult;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Rollout specs and verdicts as JSON: the shapes of the HTTP API, and the parsing of {@code PUT} bodies. */
+public final class RolloutJson {
+
+    /** A field of a {@code PUT} body that is missing, malformed or out of range. */
+    public static final class SpecException extends RuntimeException {
+        private final String field;
+
+        public SpecException(String field, String message) {
+            super(field + ": " + message);
+            this.field = field;
+        }
+
+        public String field() {
+            return field;
+        }
+    }
+
+    private static final Set<String> SPEC_FIELDS = Set.of("rolloutId", "service", "baselineRevision", "canaryRevision",
+            "metric", "slos", "analysisWindow", "minSamples", "failureLimit", "successWindows", "confidence",
+            "startedAt");
+    private static final Set<String> SLO_FIELDS = Set.of("kind", "quantile", "threshold", "maxRelativeIncrease");
+
+    private RolloutJson() {
+    }
+
+    /**
+     * A spec from a {@code PUT /api/v1/rollouts/{service}} body. {@code service} comes from the
+     * path (a body may repeat it, but not differ); {@code rolloutId} defaults to
+     * service-epochMillis, {@code startedAt} to now; durations are milliseconds or text
+     * like {@code 10s}. Unknown fields are refused, so a typo cannot silently fall back to a
+     * default.
+     */
+    public static RolloutSpec parseSpec(JsonNode body, String service, Instant now) {
+        if (body == null || !body.isObject()) {
+            throw new SpecException("body", "must be a JSON object");
+        }
+        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!SPEC_FIELDS.contains(name)) {
+                throw new SpecException(name, "unknown field; known: " + new java.util.TreeSet<>(SPEC_FIELDS));
+            }
+        }
+        String bodyService = text(body, "service", service);
+        if (!service.equals(bodyService)) {
+            throw new SpecException("service", "'" + bodyService + "' differs from the path's '" + service + "'");
+        }
+        Instant startedAt = time(body, "startedAt", now);
+        RolloutSpec.Builder spec = RolloutSpec.newBuilder()
+                .setService(service)
+                .setRolloutId(text(body, "rolloutId", service + "-" + startedAt.toEpochMilli()))
+                .setBaselineRevision(text(body, "baselineRevision", null))
+                .setCanaryRevision(text(body, "canaryRevision", null))
+                .setStartedAt(startedAt);
+        if (body.has("metric")) {
+            spec.setMetric(text(body, "metric", null));
+        }
+        if (body.has("analysisWindow")) {
+            spec.setAnalysisWindow(duration(body, "analysisWindow"));
+        }
+        if (body.has("minSamples")) {
+            spec.setMinSamples(integer(body, "minSamples"));
+        }
+        if (body.has("failureLimit")) {
+            spec.setFailureLimit(integer(body, "failureLimit"));
+        }
+        if (body.has("successWindows")) {
+            spec.setSuccessWindows(integer(body, "successWindows"));
+        }
+        if (body.has("confidence")) {
+            spec.setConfidence(number(body, "confidence", "confidence"));
+        }
+        JsonNode slos = body.get("slos");
+        if (slos == null || !slos.isArray()) {
+            throw new SpecException("slos", "required: a list such as [{\"kind\": \"LATENCY\", \"quantile\": 0.95, "
+                    + "\"threshold\": 300}, {\"kind\": \"ERROR_RATE\", \"threshold\": 0.01}]");
+        }
+        List<Slo> list = new ArrayList<>();
+        for (int i = 0; i < slos.size(); i++) {
+            list.add(slo(slos.get(i), "slos[" + i + "]"));
+        }
+        spec.setSlos(list);
+        RolloutSpec built = spec.build();
+        var problems = SpecValidator.problems(built);
+        if (!problems.isEmpty()) {
+            throw new SpecException(problems.get(0).field(), problems.get(0).message());
+        }
+        return built;
+    }
+
+    private static Slo slo(JsonNode node, String path) {
+        if (!node.isObject()) {
+            throw new SpecException(path, "must be an object");
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!SLO_FIELDS.contains(name)) {
+                throw new SpecException(path + "." + name, "unknown field; known: " + new java.util.TreeSet<>(SLO_FIELDS));
+            }
+        }
+        String kind = text(node, "kind", null, path + ".kind");
+        SloKind parsed;
+        try {
+            parsed = SloKind.valueOf(kind.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new SpecException(path + ".kind", "must be LATENCY or ERROR_RATE, got '" + kind + "'");
+        }
+        return Slo.newBuilder()
+                .setKind(parsed)
+                .setQuantile(node.has("quantile") ? number(node, "quantile", path + ".quantile") : null)
+                .setThreshold(node.has("threshold") ? number(node, "threshold", path + ".threshold") : null)
+                .setMaxRelativeIncrease(node.has("maxRelativeIncrease")
+                        ? number(node, "maxRelativeIncrease", path + ".maxRelativeIncrease") : null)
+                .build();
+    }
+
+    private static String text(JsonNode node, String field, String fallback) {
+        return text(node, field, fallback, field);
+    }
+
+    private static String text(JsonNode node, String field, String fallback, String path) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            if (fallback == null) {
+                throw new SpecException(path, "required");
+            }
+            return fallback;
+        }
+        if (!value.isTextual()) {
+            throw new SpecException(path, "must be a string");
+        }
+        return value.asText();
+    }
+
+    private static double number(JsonNode node, String field, String path) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isNumber()) {
+            throw new SpecException(path, "must be a number");
+        }
+        return value.asDouble();
+    }
+
+    private static int integer(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToInt() || !value.isIntegralNumber()) {
+            throw new SpecException(field, "must be an integer");
+        }
+        return value.asInt();
+    }
+
+    private static long duration(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.asLong();
+        }
+        if (value.isTextual()) {
+            try {
+                return Durations.parse(field, value.asText()).toMillis();
+            } catch (ConfigException e) {
+                throw new SpecException(field, "must be milliseconds or a duration such as 10s or PT10S, got '"
+                        + value.asText() + "'");
+            }
+        }
+        throw new SpecException(field, "must be milliseconds or a duration such as 10s");
+    }
+
+    private static Instant time(JsonNode node, String field, Instant fallback) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return fallback;
+        }
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return Instant.ofEpochMilli(value.asLong());
+        }
+        if (value.isTextual()) {
+            try {
+                return Instant.parse(value.asText());
+            } catch (DateTimeParseException e) {
+                throw new SpecException(field, "must be ISO-8601 (2026-11-26T10:00:00Z) or epoch ms");
+            }
+        }
+        throw new SpecException(field, "must be ISO-8601 or epoch ms");
+    }
+
+    /** A spec as the API shows it. */
+    public static Map<String, Object> spec(RolloutSpec spec) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rolloutId", spec.getRolloutId());
+        out.put("service", spec.getService());
+        out.put("baselineRevision", spec.getBaselineRevision());
+        out.put("canaryRevision", spec.getCanaryRevision());
+        out.put("metric", spec.getMetric());
+        List<Map<String, Object>> slos = new ArrayList<>();
+        for (Slo slo : spec.getSlos()) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("kind", slo.getKind().name());
+            s.put("quantile", slo.getQuantile());
+            s.put("threshold", slo.getThreshold());
+            s.put("maxRelativeIncrease", slo.getMaxRelativeIncrease());
+            s.put("description", Judgement.describe(slo));
+            slos.add(s);
+        }
+        out.put("slos", slos);
+        out.put("analysisWindowMs", spec.getAnalysisWindow());
+        out.put("minSamples", spec.getMinSamples());
+        out.put("failureLimit", spec.getFailureLimit());
+        out.put("successWindows", spec.getSuccessWindows());
+        out.put("confidence", spec.getConfidence());
+        out.put("startedAt", spec.getStartedAt().toString());
+        return out;
+    }
+
+    /** A verdict as the API shows it. */
+    public static Map<String, Object> verdict(RolloutVerdict verdict) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("rolloutId", verdict.getRolloutId());
+        out.put("service", verdict.getService());
+        out.put("decision", verdict.getDecision().name());
+        out.put("window", verdict.getWindow());
+        out.put("windowStart", verdict.getWindowStart().toString());
+        out.put("windowEnd", verdict.getWindowEnd().toString());
+        out.put("early", verdict.getEarly());
+        out.put("decidedAt", verdict.getDecidedAt().toString());
+        out.put("passingWindows", verdict.getPassingWindows());
+        out.put("failingWindows", verdict.getFailingWindows());
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (SloResult r : verdict.getResults()) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("slo", r.getSlo());
+            s.put("outcome", r.getOutcome().name());
+            s.put("canaryValue", r.getCanaryValue());
+            s.put("baselineValue", r.getBaselineValue());
+            s.put("threshold", r.getThreshold());
+            s.put("maxRelativeIncrease", r.getMaxRelativeIncrease());
+            s.put("canarySamples", r.getCanarySamples());
+            s.put("baselineSamples", r.getBaselineSamples());
+            s.put("reason", r.getReason());
+            results.add(s);
+        }
+        out.put("results", results);
+        out.put("reason", verdict.getReason());
+        return out;
+    }
+
+    /** Live figures of one role in the window being collected. */
+    public static Map<String, Object> stats(RoleStats stats) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("requests", stats.count());
+        out.put("errors", stats.errors());
+        out.put("errorRate", stats.count() == 0 ? null : stats.errorRate());
+        out.put("p50", finite(stats.quantile(0.5)));
+        out.put("p95", finite(stats.quantile(0.95)));
+        out.put("p99", finite(stats.quantile(0.99)));
+        return out;
+    }
+
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+}
