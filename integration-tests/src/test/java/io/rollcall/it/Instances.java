@@ -33,6 +33,12 @@ final class Instances {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
 
+        HttpResponse<String> put(String path, String json, String token) throws IOException, InterruptedException {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                    .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
         boolean ready() {
             try {
                 return get("/health/ready").statusCode() == 200;

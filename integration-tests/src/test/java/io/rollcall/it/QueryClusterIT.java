@@ -18,7 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,7 @@ class QueryClusterIT {
     private static final int SERIES = 600;
     private static final int EVENTS = 6_000;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "cluster-it-token-0123456789";
 
     private final List<Instance> instances = new ArrayList<>();
 
@@ -55,6 +58,7 @@ class QueryClusterIT {
         KafkaCluster.get().createTopics(List.of(topic(config.eventsTopic(), PARTITIONS),
                 compacted(config.aggregatesTopic(), PARTITIONS), topic(config.deadLetterTopic(), PARTITIONS)));
         Map<String, String> overrides = Map.of(
+                "rollcall.api.token", TOKEN,
                 "num.standby.replicas", "1",
                 "num.stream.threads", "1",
                 // The broker's minimum; a killed instance leaves the group after 6 s, not 45 s.
@@ -87,6 +91,34 @@ class QueryClusterIT {
         List<SeriesId> scanned = scanAll(instances.get(1), 47);
         assertThat(scanned).doesNotHaveDuplicates().isSorted().hasSize(expected.size());
         assertThat(scanned).containsExactlyElementsOf(expected.keySet().stream().map(SeriesId::of).sorted().toList());
+
+        // Rollouts: a spec written through one instance is seen by all; each service's status
+        // is answered by every instance from the one instance that judges it.
+        List<String> services = List.of("checkout", "search", "payments", "catalog", "auth", "cart");
+        for (String service : services) {
+            HttpResponse<String> put = instances.get(0).put("/api/v1/rollouts/" + service, """
+                    {"rolloutId": "%s-1", "baselineRevision": "v1", "canaryRevision": "v2", "analysisWindow": "1h",
+                     "slos": [{"kind": "ERROR_RATE", "threshold": 0.01}]}""".formatted(service), TOKEN);
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(202);
+        }
+        Set<String> judges = new TreeSet<>();
+        for (String service : services) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Set<String> servedBy = new TreeSet<>();
+                for (Instance instance : instances) {
+                    HttpResponse<String> status = instance.get("/api/v1/rollouts/" + service);
+                    assertThat(status.statusCode()).as(status.body()).isEqualTo(200);
+                    JsonNode body = JSON.readTree(status.body());
+                    assertThat(body.get("rolloutId").asText()).isEqualTo(service + "-1");
+                    assertThat(body.get("decision").asText()).isEqualTo("PENDING");
+                    servedBy.add(body.get("servedBy").asText());
+                }
+                assertThat(servedBy).as("every instance routes %s to its judge", service).hasSize(1);
+                judges.addAll(servedBy);
+            });
+        }
+        assertThat(judges).as("six services spread over the judges of three instances").hasSizeGreaterThan(1);
+        assertThat(JSON.readTree(instances.get(2).get("/api/v1/rollouts").body()).get("rollouts")).hasSize(services.size());
 
         // A forwarded request is answered from local stores only, never forwarded again.
         List<Integer> victimPartitions = activePartitions(instances.get(0), instances.get(2));

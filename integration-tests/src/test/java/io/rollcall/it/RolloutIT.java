@@ -188,6 +188,13 @@ class RolloutIT {
             history.get("verdicts").forEach(v -> decisions.add(v.get("decision").asText()));
             assertThat(decisions).last().isEqualTo("ROLLBACK");
             assertThat(decisions.subList(0, decisions.size() - 1)).isSubsetOf("CONTINUE", "HOLD");
+            // The judge counts its verdicts (Prometheus picks new Streams metrics up within 60 s).
+            double rollbacks = app.streams().metrics().entrySet().stream()
+                    .filter(e -> e.getKey().group().equals("stream-rollout-judge-metrics")
+                            && e.getKey().name().equals("verdict-rollback-total"))
+                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+            assertThat(rollbacks).isEqualTo(1.0);
+            assertThat(send(app, "GET", "/metrics", null, null).body()).doesNotContain(TOKEN);
         }
     }
 

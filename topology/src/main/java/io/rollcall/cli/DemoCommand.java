@@ -86,11 +86,16 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int runWith(EmbeddedKafka kafka, Path stateDir, Shutdown shutdown, Duration limit) throws Exception {
+        // A fresh token each run, printed below: the demo is local, and writes need one.
+        byte[] secret = new byte[18];
+        new java.security.SecureRandom().nextBytes(secret);
+        String token = java.util.HexFormat.of().formatHex(secret);
         RollcallConfig config = RollcallConfig.of(Map.of(
                 "bootstrap.servers", kafka.bootstrapServers(),
                 "rollcall.application.id", "rollcall-demo",
                 "rollcall.state.dir", stateDir.toString(),
-                "rollcall.http.port", Integer.toString(httpPort)));
+                "rollcall.http.port", Integer.toString(httpPort),
+                "rollcall.api.token", token));
         kafka.createTopics(List.of(
                 new NewTopic(config.eventsTopic(), partitions, (short) 1),
                 new NewTopic(config.aggregatesTopic(), partitions, (short) 1)
@@ -107,8 +112,10 @@ final class DemoCommand implements Callable<Integer> {
             }
             say("rollcall RUNNING (exactly-once v2, state in %s)", stateDir);
             String base = "http://localhost:" + app.httpPort();
-            say("HTTP API: %s/api/v1/metrics?limit=5 · %s/api/v1/instances · %s/health/ready · %s/metrics",
+            say("HTTP API: %s/api/v1/metrics?limit=5 · %s/api/v1/rollouts · %s/api/v1/instances · %s/metrics",
                     base, base, base, base);
+            say("writes (PUT/DELETE %s/api/v1/rollouts/{service}) take this run's token: Authorization: Bearer %s",
+                    base, token);
             LoadGenerator generator = new LoadGenerator(producer,
                     new LoadGenerator.Settings(config.eventsTopic(), rate, 0, series, 1), Clock.systemUTC());
             Thread worker = new Thread(generator, "load-generator");
@@ -133,7 +140,7 @@ final class DemoCommand implements Callable<Integer> {
         try (RolloutWriter writer = new RolloutWriter(config)) {
             for (String service : List.of("checkout", "payments")) {
                 writer.put(RolloutSpec.newBuilder()
-                        .setRolloutId(service + "-" + Workload.canaryRevision(service))
+                        .setRolloutId(Workload.canaryRevision(service))
                         .setService(service)
                         .setBaselineRevision(Workload.stableRevision(service))
                         .setCanaryRevision(Workload.canaryRevision(service))

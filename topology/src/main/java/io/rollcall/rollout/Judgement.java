@@ -99,7 +99,7 @@ public final class Judgement {
                 return result.setOutcome(SloOutcome.FAIL).setReason(String.format(Locale.ROOT,
                         "canary %s %s > %s over %s (lower bound %s at %s confidence)", name, format(point, latency),
                         format(threshold, latency), requests(canary.count()), format(canaryLow, latency),
-                        percent(confidence))).build();
+                        confidenceText(confidence))).build();
             }
             passed.add(point > threshold
                     ? String.format(Locale.ROOT, "canary %s %s above %s, but not conclusively over %s (lower bound %s)",
@@ -123,10 +123,15 @@ public final class Judgement {
                             "canary %s %s > baseline %s +%s over %s and %s (bounds %s > %s at %s confidence)", name,
                             format(point, latency), format(baselinePoint, latency), percent(allowed),
                             requests(canary.count()), requests(baseline.count()), format(canaryLow, latency),
-                            format(limit, latency), percent(confidence))).build();
+                            format(limit, latency), confidenceText(confidence))).build();
                 }
-                passed.add(String.format(Locale.ROOT, "canary %s %s within baseline %s +%s", name,
-                        format(point, latency), format(baselinePoint, latency), percent(allowed)));
+                passed.add(point > (1 + allowed) * baselinePoint
+                        ? String.format(Locale.ROOT, "canary %s %s above baseline %s +%s, but not conclusively over %s "
+                                + "and %s (bounds %s <= %s)", name, format(point, latency),
+                                format(baselinePoint, latency), percent(allowed), requests(canary.count()),
+                                requests(baseline.count()), format(canaryLow, latency), format(limit, latency))
+                        : String.format(Locale.ROOT, "canary %s %s within baseline %s +%s", name,
+                                format(point, latency), format(baselinePoint, latency), percent(allowed)));
             }
         }
         return result.setOutcome(SloOutcome.PASS).setReason(String.join("; ", passed)).build();
@@ -177,6 +182,12 @@ public final class Judgement {
         String digits = p >= 10 || p == Math.rint(p) ? String.format(Locale.ROOT, "%.0f", p)
                 : p >= 1 ? String.format(Locale.ROOT, "%.1f", p) : String.format(Locale.ROOT, "%.2f", p);
         return digits + " %";
+    }
+
+    /** 0.95 → "95 %", 0.9995 → "99.95 %": every digit, since 99.95 % is not 100 %. */
+    static String confidenceText(double confidence) {
+        return new java.math.BigDecimal(Double.toString(confidence * 100)).setScale(4, java.math.RoundingMode.HALF_UP)
+                .stripTrailingZeros().toPlainString() + " %";
     }
 
     private static String requests(long n) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.KeyValue;
@@ -36,6 +37,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class RolloutJudge implements Processor<String, Sample, String, RolloutVerdict> {
 
+    static final String METRICS_SCOPE = "rollout-judge";
+
     /** Samples further ahead of the next window to close than this are dropped (clock skew). */
     static final int MAX_WINDOWS_AHEAD = 3;
 
@@ -56,6 +59,8 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
     private KeyValueStore<String, JudgeState> judges;
     private KeyValueStore<Bytes, RolloutVerdict> verdicts;
     private SpecCache specs;
+    private final java.util.EnumMap<Decision, Sensor> verdictSensors = new java.util.EnumMap<>(Decision.class);
+    private Sensor lateSensor;
 
     public RolloutJudge(String specStore, String judgeStore, String historyStore, int partitions, Duration grace,
                         Duration tick, int history) {
@@ -90,7 +95,22 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
         this.judges = context.getStateStore(judgeStore);
         this.verdicts = context.getStateStore(historyStore);
         this.specs = new SpecCache(context.getStateStore(specStore));
+        // kafka_stream_rollout_judge_verdict_<decision>_total and _late_sample_total in /metrics.
+        String task = context.taskId().toString();
+        for (Decision decision : Decision.values()) {
+            verdictSensors.put(decision, context.metrics().addRateTotalSensor(METRICS_SCOPE, task,
+                    "verdict-" + decision.name().toLowerCase(Locale.ROOT), Sensor.RecordingLevel.INFO));
+        }
+        lateSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "late-sample", Sensor.RecordingLevel.INFO);
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
+    }
+
+    @Override
+    public void close() {
+        verdictSensors.values().forEach(context.metrics()::removeSensor);
+        if (lateSensor != null) {
+            context.metrics().removeSensor(lateSensor);
+        }
     }
 
     @Override
@@ -116,6 +136,7 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
         }
         long index = offset / spec.getAnalysisWindow();
         if (index < state.nextWindow()) {
+            lateSensor.record();
             judges.put(service, state.withLate());
             return;
         }
@@ -261,6 +282,7 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
             verdicts.delete(historyKey(spec.getService(), sequence - history));
         }
         context.forward(new Record<>(spec.getService(), verdict, now));
+        verdictSensors.get(decision).record();
     }
 
     private static String reasons(List<SloResult> results) {

@@ -22,6 +22,22 @@ class RollcallConfigTest {
         assertThat(config.aggregatesTopic()).isEqualTo("metric-aggregates");
         assertThat(config.deadLetterTopic()).isEqualTo("metric-events-dlq");
         assertThat(config.windowSize()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.rollouts().specsTopic()).isEqualTo("rollouts");
+        assertThat(config.rollouts().verdictsTopic()).isEqualTo("rollout-verdicts");
+        assertThat(config.writesEnabled()).isFalse();
+    }
+
+    @Test
+    void theApiTokenIsCheckedForLengthAndNeverPrinted() {
+        RollcallConfig config = RollcallConfig.load(null, Map.of("ROLLCALL_API_TOKEN", "s3cr3t-token-0123456789",
+                "KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                        + "username=\"u\" password=\"hunter2\";"));
+        assertThat(config.writesEnabled()).isTrue();
+        assertThat(config.apiToken()).isEqualTo("s3cr3t-token-0123456789");
+        assertThat(config.toString()).doesNotContain("s3cr3t").doesNotContain("hunter2").contains("[hidden]");
+        assertThatThrownBy(() -> RollcallConfig.of(Map.of("rollcall.api.token", "short")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("rollcall.api.token").hasMessageContaining("at least 16");
     }
 
     @Test
