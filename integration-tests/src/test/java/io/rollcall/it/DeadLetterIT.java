@@ -38,8 +38,10 @@ class DeadLetterIT {
     void badRecordsAreDeadLetteredWithTheirReasonAndGoodOnesAroundThemAreAggregated() throws Exception {
         RollcallConfig config = Fixtures.uniqueConfig("dead-letter");
         eventsTopic = config.eventsTopic();
-        KafkaCluster.get().createTopics(List.of(topic(config.eventsTopic(), 3),
-                compacted(config.aggregatesTopic(), 3), topic(config.deadLetterTopic(), 3)));
+        // The input takes records up to 8 MiB; rollcall creates the dead-letter topic with the same limit.
+        KafkaCluster.get().createTopics(List.of(
+                topic(config.eventsTopic(), 3).configs(Map.of("max.message.bytes", Integer.toString(8 << 20))),
+                compacted(config.aggregatesTopic(), 3)));
         byte[] goodKey = SeriesId.of(GOOD_ID).toBytes();
         byte[] good = SERDE.serialize(event(GOOD_ID, MetricType.TIMER, 10));
         Map<String, ProducerRecord<byte[], byte[]>> bad = new LinkedHashMap<>();
@@ -50,9 +52,24 @@ class DeadLetterIT {
         bad.put("NaN", record(goodKey, SERDE.serialize(event(GOOD_ID, MetricType.GAUGE, Double.NaN))));
         bad.put("negative timer", record(goodKey, SERDE.serialize(event(GOOD_ID, MetricType.TIMER, -5))));
         bad.put("negative counter", record(goodKey, SERDE.serialize(event(GOOD_ID, MetricType.COUNTER, -5))));
+        bad.put("null key", record(null, good));
+        bad.put("null value", record(goodKey, null));
+        bad.put("infinity", record(goodKey, SERDE.serialize(event(GOOD_ID, MetricType.GAUGE, Double.POSITIVE_INFINITY))));
+        bad.put("before 1970", record(goodKey, SERDE.serialize(at(event(GOOD_ID, MetricType.TIMER, 5),
+                Instant.parse("1969-12-31T23:59:59Z")))));
+        bad.put("two days ahead", record(goodKey, SERDE.serialize(at(event(GOOD_ID, MetricType.TIMER, 5),
+                Instant.now().plus(Duration.ofDays(2))))));
+        bad.put("newer schema", record(goodKey, newerProducerEvent(GOOD_ID)));
+        bad.put("10,000 labels", record(goodKey, SERDE.serialize(withLabels(event(GOOD_ID, MetricType.TIMER, 5), 10_000))));
+        bad.put("100 labels", record(goodKey, SERDE.serialize(withLabels(event(GOOD_ID, MetricType.TIMER, 5), 100))));
+        byte[] huge = new byte[5 << 20];
+        new java.util.Random(1).nextBytes(huge);
+        bad.put("5 MB value", record(goodKey, huge));
 
+        java.util.Properties producerProps = LoadGenerator.producerProperties(config.kafkaProperties());
+        producerProps.put("max.request.size", Integer.toString(8 << 20));
         try (RollcallApp app = RollcallApp.start(config);
-             KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps)) {
             assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
             int goodCount = 0;
             for (ProducerRecord<byte[], byte[]> record : bad.values()) {
@@ -72,7 +89,22 @@ class DeadLetterIT {
                     r -> header(r, DeadLetterHeaders.REASON)));
             assertThat(reasons.values()).containsExactlyInAnyOrder(
                     "bad-framing", "malformed", "bad-key", "invalid-event", "invalid-event", "invalid-event",
-                    "invalid-event");
+                    "invalid-event", "bad-key", "null-value", "invalid-event", "invalid-event", "invalid-event",
+                    "unknown-schema", "too-large", "invalid-event", "too-large");
+            // Byte for byte, even the 5 MB one.
+            assertThat(dead).anySatisfy(r -> assertThat(r.value()).isEqualTo(huge));
+            // Counted by reason in the Streams metrics (and so in /metrics).
+            Map<String, Double> counted = new java.util.TreeMap<>();
+            app.streams().metrics().forEach((name, metric) -> {
+                if (name.group().equals("stream-rollcall-validator-metrics") && name.name().endsWith("-total")) {
+                    counted.merge(name.name(), ((Number) metric.metricValue()).doubleValue(), Double::sum);
+                }
+            });
+            assertThat(counted).containsEntry("dead-letter-invalid-event-total", 8.0)
+                    .containsEntry("dead-letter-too-large-total", 2.0)
+                    .containsEntry("dead-letter-unknown-schema-total", 1.0)
+                    .containsEntry("dead-letter-bad-key-total", 2.0);
+            assertThat(counted.values().stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(bad.size());
             for (ConsumerRecord<byte[], byte[]> record : dead) {
                 assertThat(header(record, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(config.eventsTopic());
                 assertThat(header(record, DeadLetterHeaders.MESSAGE)).isNotBlank();
@@ -94,6 +126,41 @@ class DeadLetterIT {
     private static MetricEvent event(long id, MetricType type, double value) {
         return MetricEvent.newBuilder().setId(id).setName("http.server.requests").setTimestamp(Instant.now())
                 .setType(type).setValue(value).setStatus(type == MetricType.TIMER ? 200 : null).build();
+    }
+
+    private static MetricEvent at(MetricEvent event, Instant time) {
+        return MetricEvent.newBuilder(event).setTimestamp(time).build();
+    }
+
+    private static MetricEvent withLabels(MetricEvent event, int count) {
+        Map<String, String> labels = new java.util.HashMap<>();
+        for (int i = 0; i < count; i++) {
+            labels.put("k" + i, "v");
+        }
+        return MetricEvent.newBuilder(event).setLabels(labels).build();
+    }
+
+    /** An event written by a producer with a newer schema (an extra field): a fingerprint rollcall has not seen. */
+    private static byte[] newerProducerEvent(long id) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(MetricEvent.getClassSchema().toString());
+        ((com.fasterxml.jackson.databind.node.ArrayNode) tree.get("fields")).addObject()
+                .put("name", "zone").put("type", "string").put("default", "");
+        org.apache.avro.Schema newer = new org.apache.avro.Schema.Parser().parse(json.writeValueAsString(tree));
+        org.apache.avro.generic.GenericRecord record = new org.apache.avro.generic.GenericData.Record(newer);
+        record.put("id", id);
+        record.put("name", "http.server.requests");
+        record.put("timestamp", Instant.now().toEpochMilli());
+        record.put("type", new org.apache.avro.generic.GenericData.EnumSymbol(newer.getField("type").schema(), "TIMER"));
+        record.put("value", 12.0);
+        record.put("status", 200);
+        record.put("labels", Map.of());
+        record.put("zone", "eu-west-1a");
+        var buffer = new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), newer).encode(record);
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {

@@ -3,6 +3,7 @@ package io.rollcall.app;
 import io.rollcall.config.RollcallConfig;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -13,6 +14,9 @@ public final class StreamsSettings {
 
     private StreamsSettings() {
     }
+
+    /** Largest record the app's producers send: 64 MiB, above any sane max.message.bytes. */
+    static final int MAX_REQUEST_BYTES = 64 << 20;
 
     public static Properties of(RollcallConfig config) {
         Properties props = new Properties();
@@ -37,6 +41,10 @@ public final class StreamsSettings {
                 DefaultProductionExceptionHandler.class.getName());
         // Records a handler does skip still land somewhere an operator can see them.
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.deadLetterTopic());
+        // Dead letters are written byte for byte, so the producer must accept records as large
+        // as the events topic does (its max.message.bytes; the dead-letter topic is created
+        // with the same). This is a bound, not an allocation.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(MAX_REQUEST_BYTES));
         // 10 MB default cache flushes too often at 100k series; 64 MB keeps hot series in memory.
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(64L << 20));
         props.putAll(config.kafka());

@@ -77,8 +77,12 @@ public final class Topics {
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         }
         if (partitions(admin, config.deadLetterTopic()).isEmpty()) {
-            missing.add(new NewTopic(config.deadLetterTopic(), Optional.of(partitions), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE)));
+            // Dead letters are copied byte for byte: the topic takes records as large as the input does.
+            Map<String, String> dlq = new java.util.HashMap<>(Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+            maxMessageBytes(admin, config.eventsTopic())
+                    .ifPresent(bytes -> dlq.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, bytes));
+            missing.add(new NewTopic(config.deadLetterTopic(), Optional.of(partitions), Optional.empty()).configs(dlq));
         }
         if (partitions(admin, config.rollouts().specsTopic()).isEmpty()) {
             // Few, small records: one partition; compacted so the latest spec per service stays.
@@ -93,6 +97,23 @@ public final class Topics {
         }
         create(admin, missing);
         return partitions;
+    }
+
+    /** A topic's {@code max.message.bytes}, when the cluster tells. */
+    static Optional<String> maxMessageBytes(Admin admin, String topic) {
+        try {
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            var entry = admin.describeConfigs(List.of(resource)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+            return entry == null ? Optional.empty() : Optional.ofNullable(entry.value());
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("cannot read max.message.bytes of {}: {}", topic, e.getMessage());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
     }
 
     /**

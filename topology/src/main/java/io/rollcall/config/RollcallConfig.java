@@ -42,6 +42,7 @@ public record RollcallConfig(
         Duration windowRetention,
         int maxEventBytes,
         int maxLabels,
+        Duration maxFuture,
         Path stateDir,
         String httpHost,
         int httpPort,
@@ -84,6 +85,7 @@ public record RollcallConfig(
         d.put("rollcall.window.retention", "1h");
         d.put("rollcall.event.max-bytes", "65536");
         d.put("rollcall.event.max-labels", "64");
+        d.put("rollcall.event.max-future", "1h");
         d.put("rollcall.state.dir", System.getProperty("java.io.tmpdir") + "/rollcall-state");
         d.put("rollcall.http.host", "0.0.0.0");
         d.put("rollcall.http.port", "8080");
@@ -204,6 +206,8 @@ public record RollcallConfig(
                 size, grace, retention,
                 positiveInt("rollcall.event.max-bytes", get.apply("rollcall.event.max-bytes")),
                 positiveInt("rollcall.event.max-labels", get.apply("rollcall.event.max-labels")),
+                notNegative("rollcall.event.max-future",
+                        Durations.parse("rollcall.event.max-future", get.apply("rollcall.event.max-future"))),
                 Path.of(name("rollcall.state.dir", get.apply("rollcall.state.dir"))),
                 name("rollcall.http.host", get.apply("rollcall.http.host")),
                 port("rollcall.http.port", get.apply("rollcall.http.port")),
@@ -241,6 +245,7 @@ public record RollcallConfig(
         all.put("rollcall.window.retention", windowRetention.toString());
         all.put("rollcall.event.max-bytes", Integer.toString(maxEventBytes));
         all.put("rollcall.event.max-labels", Integer.toString(maxLabels));
+        all.put("rollcall.event.max-future", maxFuture.toString());
         all.put("rollcall.state.dir", stateDir.toString());
         all.put("rollcall.http.host", httpHost);
         all.put("rollcall.http.port", Integer.toString(httpPort));

@@ -1,5 +1,6 @@
 package io.rollcall.topology;
 
+import org.apache.kafka.common.metrics.Sensor;
 import io.rollcall.schema.AvroSerde;
 import io.rollcall.schema.BadRecordException;
 import io.rollcall.schema.BadRecordException.Reason;
@@ -24,19 +25,36 @@ final class EventValidator implements FixedKeyProcessor<byte[], byte[], Validate
     private final int partitions;
     private final int maxEventBytes;
     private final int maxLabels;
+    private final long maxFutureMs;
     private final AvroSerde<MetricEvent> serde;
+    private final java.util.EnumMap<Reason, Sensor> deadLettered = new java.util.EnumMap<>(Reason.class);
     private FixedKeyProcessorContext<byte[], Validated> context;
 
-    EventValidator(int partitions, int maxEventBytes, int maxLabels, AvroSerde<MetricEvent> serde) {
+    EventValidator(int partitions, int maxEventBytes, int maxLabels, java.time.Duration maxFuture,
+                   AvroSerde<MetricEvent> serde) {
         this.partitions = partitions;
         this.maxEventBytes = maxEventBytes;
         this.maxLabels = maxLabels;
+        this.maxFutureMs = maxFuture.toMillis();
         this.serde = serde;
     }
+
+    /** Scope of the validator's metrics: kafka_stream_rollcall_validator_dead_letter_&lt;reason&gt;_total. */
+    static final String METRICS_SCOPE = "rollcall-validator";
 
     @Override
     public void init(FixedKeyProcessorContext<byte[], Validated> context) {
         this.context = context;
+        String task = context.taskId().toString();
+        for (Reason reason : Reason.values()) {
+            deadLettered.put(reason, context.metrics().addRateTotalSensor(METRICS_SCOPE, task,
+                    "dead-letter-" + reason.code(), Sensor.RecordingLevel.INFO));
+        }
+    }
+
+    @Override
+    public void close() {
+        deadLettered.values().forEach(context.metrics()::removeSensor);
     }
 
     @Override
@@ -50,6 +68,7 @@ final class EventValidator implements FixedKeyProcessor<byte[], byte[], Validate
                     .withValue((Validated) new Validated.Valid(event, placed))
                     .withTimestamp(event.getTimestamp().toEpochMilli()));
         } catch (BadRecordException e) {
+            deadLettered.get(e.reason()).record();
             context.forward(record
                     .withValue((Validated) new Validated.Invalid(record.value(), e.reason(), e.getMessage()))
                     .withHeaders(deadLetterHeaders(record.headers(), e)));
@@ -83,6 +102,11 @@ final class EventValidator implements FixedKeyProcessor<byte[], byte[], Validate
         }
         if (event.getTimestamp().toEpochMilli() < 0) {
             throw invalid(Reason.INVALID_EVENT, "timestamp before 1970: " + event.getTimestamp());
+        }
+        long ahead = event.getTimestamp().toEpochMilli() - context.currentSystemTimeMs();
+        if (ahead > maxFutureMs) {
+            throw invalid(Reason.INVALID_EVENT, "timestamp " + event.getTimestamp() + " is " + ahead / 1000
+                    + " s ahead of this instance's clock; rollcall.event.max-future=" + maxFutureMs / 1000 + " s");
         }
         if (event.getLabels().size() > maxLabels) {
             throw invalid(Reason.INVALID_EVENT, event.getLabels().size()

@@ -65,7 +65,7 @@ public final class RollcallTopology {
         KStream<byte[], Validated> checked = builder
                 .stream(config.eventsTopic(), Consumed.with(keySerde, Serdes.ByteArray()).withName("events"))
                 .processValues(() -> new EventValidator(eventPartitions, config.maxEventBytes(),
-                        config.maxLabels(), eventSerde), Named.as("validate"));
+                        config.maxLabels(), config.maxFuture(), eventSerde), Named.as("validate"));
 
         Map<String, KStream<byte[], Validated>> routes = checked.split(Named.as("route-"))
                 .branch((key, value) -> value instanceof Validated.Invalid, Branched.as("invalid"))
