@@ -65,13 +65,39 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path logDir;
     private final boolean deleteLogDirOnClose;
     private final String bootstrapServers;
+    private final String saslBootstrapServers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafka(KafkaRaftServer server, Path logDir, boolean deleteLogDirOnClose, String bootstrapServers) {
+    /** Name of the optional listener that requires SASL/PLAIN authentication. */
+    private static final String SASL_LISTENER = "SASL";
+
+    private EmbeddedKafka(KafkaRaftServer server, Path logDir, boolean deleteLogDirOnClose, String bootstrapServers,
+                          String saslBootstrapServers) {
         this.server = server;
         this.logDir = logDir;
         this.deleteLogDirOnClose = deleteLogDirOnClose;
         this.bootstrapServers = bootstrapServers;
+        this.saslBootstrapServers = saslBootstrapServers;
+    }
+
+    /**
+     * Starts a broker that also listens on a port requiring SASL/PLAIN with the given users
+     * (name → password), for tests of client security settings; see {@link #saslBootstrapServers()}.
+     */
+    public static EmbeddedKafka startWithSaslPlain(Map<String, String> users) {
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("at least one SASL user is needed");
+        }
+        try {
+            return start(Files.createTempDirectory("rollcall-kafka-sasl-"), true, Map.copyOf(users));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not create a temporary Kafka log directory", e);
+        }
+    }
+
+    /** The address of the SASL/PLAIN listener; null unless started by {@link #startWithSaslPlain}. */
+    public String saslBootstrapServers() {
+        return saslBootstrapServers;
     }
 
     /** Starts a broker on a fresh temporary log directory, deleted again by {@link #close()}. */
@@ -82,7 +108,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create a temporary Kafka log directory", e);
         }
-        return start(dir, true);
+        return start(dir, true, Map.of());
     }
 
     /**
@@ -90,15 +116,15 @@ public final class EmbeddedKafka implements AutoCloseable {
      * earlier run is reused with its topics and records, an empty or missing one is formatted.
      */
     public static EmbeddedKafka start(Path logDir) {
-        return start(logDir, false);
+        return start(logDir, false, Map.of());
     }
 
-    private static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose) {
+    private static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Map<String, String> saslUsers) {
         long startedAt = System.nanoTime();
         EmbeddedKafka kafka;
         try {
             formatUnlessFormatted(logDir);
-            kafka = startServer(logDir, deleteLogDirOnClose);
+            kafka = startServer(logDir, deleteLogDirOnClose, saslUsers);
         } catch (RuntimeException e) {
             if (deleteLogDirOnClose) {
                 deleteQuietly(logDir, e);
@@ -139,14 +165,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         LOG.debug("Formatted {}: {}", logDir, narration.toString(StandardCharsets.UTF_8).strip());
     }
 
-    private static EmbeddedKafka startServer(Path logDir, boolean deleteLogDirOnClose) {
+    private static EmbeddedKafka startServer(Path logDir, boolean deleteLogDirOnClose, Map<String, String> saslUsers) {
         for (int attempt = 1; ; attempt++) {
-            int[] ports = freePorts(2);
-            KafkaRaftServer server = new KafkaRaftServer(
-                new KafkaConfig(brokerConfig(logDir, ports[0], ports[1]), false), Time.SYSTEM);
+            int[] ports = freePorts(saslUsers.isEmpty() ? 2 : 3);
+            Map<String, String> config = brokerConfig(logDir, ports[0], ports[1]);
+            if (!saslUsers.isEmpty()) {
+                addSaslListener(config, ports[2], saslUsers);
+            }
+            KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
             try {
                 startup(server);
-                return new EmbeddedKafka(server, logDir, deleteLogDirOnClose, HOST + ":" + ports[0]);
+                return new EmbeddedKafka(server, logDir, deleteLogDirOnClose, HOST + ":" + ports[0],
+                    saslUsers.isEmpty() ? null : HOST + ":" + ports[2]);
             } catch (RuntimeException e) {
                 stop(server);
                 if (attempt == BIND_ATTEMPTS || !(causedByBindFailure(e) || anyTaken(ports))) {
@@ -221,6 +251,19 @@ public final class EmbeddedKafka implements AutoCloseable {
         // The cleaner allocates this buffer on the heap at startup (128 MiB by default).
         config.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
         return config;
+    }
+
+    /** A third listener, SASL_PLAINTEXT with the PLAIN mechanism, knowing only {@code users}. */
+    private static void addSaslListener(Map<String, String> config, int port, Map<String, String> users) {
+        config.put("listeners", config.get("listeners") + "," + SASL_LISTENER + "://" + HOST + ":" + port);
+        config.put("advertised.listeners", config.get("advertised.listeners") + "," + SASL_LISTENER + "://" + HOST + ":" + port);
+        config.put("listener.security.protocol.map",
+            config.get("listener.security.protocol.map") + "," + SASL_LISTENER + ":SASL_PLAINTEXT");
+        config.put("sasl.enabled.mechanisms", "PLAIN");
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        config.put("listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".plain.sasl.jaas.config",
+            jaas.append(';').toString());
     }
 
     /** The address clients connect to, {@code 127.0.0.1:PORT}. */
