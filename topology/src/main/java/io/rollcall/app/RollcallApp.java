@@ -67,7 +67,7 @@ public final class RollcallApp implements AutoCloseable {
         Monitoring monitoring = new Monitoring();
         ObjectMapper json = Json.mapper();
         HttpApi http = HttpApi.start(config.httpHost(), config.httpPort(), monitoring.registry(), json,
-                config.apiToken());
+                config.apiToken(), config.tls());
         try {
             return start(config, partitions, monitoring, json, http);
         } catch (RuntimeException e) {
@@ -88,7 +88,7 @@ public final class RollcallApp implements AutoCloseable {
         RestoreLog restores = new RestoreLog();
         streams.setGlobalStateRestoreListener(restores);
         monitoring.bind(streams);
-        Forwarder forwarder = new Forwarder(config.forwardTimeout(), MetricQueries.name(self));
+        Forwarder forwarder = new Forwarder(config.forwardTimeout(), MetricQueries.name(self), config.tls());
         MetricQueries queries = new MetricQueries(streams, self, forwarder, config.windowSize());
         RolloutWriter writer = new RolloutWriter(config);
         boolean staticMember = config.kafka().keySet().stream().anyMatch(key -> key.endsWith("group.instance.id"));

@@ -50,6 +50,7 @@ public record RollcallConfig(
         Duration forwardTimeout,
         Rollouts rollouts,
         String apiToken,
+        Tls tls,
         Map<String, String> kafka) {
 
     /**
@@ -61,6 +62,20 @@ public record RollcallConfig(
      * @param tick          how often windows are checked for closing (wall-clock time)
      * @param history       verdicts kept per service for {@code GET /api/v1/rollouts/{service}/verdicts}
      */
+    /**
+     * TLS of the HTTP port; null when serving plain HTTP.
+     *
+     * @param keystore           PKCS12 file with this instance's key and certificate
+     * @param truststore         PKCS12 file with the certificates to trust when forwarding to
+     *                           other instances; null: the JVM's default trust store
+     */
+    public record Tls(Path keystore, String keystorePassword, Path truststore, String truststorePassword) {
+        @Override
+        public String toString() {
+            return "Tls[keystore=" + keystore + ", truststore=" + truststore + "]";
+        }
+    }
+
     public record Rollouts(String specsTopic, String verdictsTopic, Duration grace, Duration tick, int history) {
     }
 
@@ -97,6 +112,10 @@ public record RollcallConfig(
         d.put("rollcall.rollout.tick", "100ms");
         d.put("rollcall.rollout.history", "1000");
         d.put("rollcall.api.token", "");
+        d.put("rollcall.http.tls.keystore", "");
+        d.put("rollcall.http.tls.keystore-password", "");
+        d.put("rollcall.http.tls.truststore", "");
+        d.put("rollcall.http.tls.truststore-password", "");
         return Collections.unmodifiableMap(d);
     }
 
@@ -223,6 +242,7 @@ public record RollcallConfig(
                                 Durations.parse("rollcall.rollout.tick", get.apply("rollcall.rollout.tick"))),
                         positiveInt("rollcall.rollout.history", get.apply("rollcall.rollout.history"))),
                 token(get.apply("rollcall.api.token")),
+                tls(get),
                 kafka);
     }
 
@@ -257,6 +277,11 @@ public record RollcallConfig(
         all.put("rollcall.rollout.tick", rollouts.tick().toString());
         all.put("rollcall.rollout.history", Integer.toString(rollouts.history()));
         all.put("rollcall.api.token", apiToken == null ? "" : apiToken);
+        all.put("rollcall.http.tls.keystore", tls == null ? "" : tls.keystore().toString());
+        all.put("rollcall.http.tls.keystore-password", tls == null ? "" : tls.keystorePassword());
+        all.put("rollcall.http.tls.truststore", tls == null || tls.truststore() == null ? "" : tls.truststore().toString());
+        all.put("rollcall.http.tls.truststore-password",
+                tls == null || tls.truststorePassword() == null ? "" : tls.truststorePassword());
         return all;
     }
 
@@ -304,6 +329,31 @@ public record RollcallConfig(
                     + "`openssl rand -hex 24`), got " + token.length());
         }
         return token;
+    }
+
+    private static Tls tls(Function<String, String> get) {
+        String keystore = get.apply("rollcall.http.tls.keystore");
+        String truststore = get.apply("rollcall.http.tls.truststore");
+        if (keystore == null || keystore.isBlank()) {
+            if (truststore != null && !truststore.isBlank()) {
+                throw new ConfigException("rollcall.http.tls.truststore: set, but rollcall.http.tls.keystore is not; "
+                        + "TLS needs this instance's own key and certificate");
+            }
+            return null;
+        }
+        Path key = readable("rollcall.http.tls.keystore", keystore.strip());
+        Path trust = truststore == null || truststore.isBlank() ? null
+                : readable("rollcall.http.tls.truststore", truststore.strip());
+        return new Tls(key, get.apply("rollcall.http.tls.keystore-password"), trust,
+                get.apply("rollcall.http.tls.truststore-password"));
+    }
+
+    private static Path readable(String setting, String value) {
+        Path path = Path.of(value);
+        if (!Files.isReadable(path)) {
+            throw new ConfigException(setting + ": cannot read " + path.toAbsolutePath());
+        }
+        return path;
     }
 
     private static Duration notNegative(String setting, Duration value) {

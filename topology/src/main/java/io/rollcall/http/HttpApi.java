@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rollcall.query.Answer;
 import io.rollcall.query.ClusterScan;
 import io.rollcall.app.Json;
+import io.rollcall.config.RollcallConfig;
 import io.rollcall.app.RolloutWriter;
 import io.rollcall.query.MetricQueries;
 import io.rollcall.query.RolloutQueries;
@@ -66,7 +67,8 @@ public final class HttpApi implements AutoCloseable {
     /** SHA-256 of the bearer token that allows writes; null: writes disabled. */
     private final byte[] writeToken;
 
-    private HttpApi(PrometheusMeterRegistry registry, ObjectMapper json, Clock clock, String token) {
+    private HttpApi(PrometheusMeterRegistry registry, ObjectMapper json, Clock clock, String token,
+                    RollcallConfig.Tls tls, String host, int port) {
         this.registry = registry;
         this.clock = clock;
         this.writeToken = token == null ? null : sha256(token);
@@ -78,6 +80,10 @@ public final class HttpApi implements AutoCloseable {
             // are a few hundred bytes; larger ones are copied in several chunks.
             config.http.responseBufferSize = RESPONSE_COPY_BUFFER;
             config.http.maxRequestSize = MAX_BODY_BYTES;
+            if (tls != null) {
+                // The only connector: HTTPS (Javalin adds its plain one only when there is none).
+                config.jetty.addConnector((server, http) -> tlsConnector(server, http, tls, host, port));
+            }
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
             config.routes.before(ctx -> ctx.attribute("rollcall.start", System.nanoTime()));
             config.routes.after(this::recordRequest);
@@ -116,10 +122,29 @@ public final class HttpApi implements AutoCloseable {
     /** Binds the port ({@code 0}: any free one) and starts serving. */
     /** @param token bearer token that allows writes; null disables them */
     public static HttpApi start(String host, int port, PrometheusMeterRegistry registry, ObjectMapper json,
-                                String token) {
-        HttpApi api = new HttpApi(registry, json, Clock.systemUTC(), token);
+                                String token, RollcallConfig.Tls tls) {
+        HttpApi api = new HttpApi(registry, json, Clock.systemUTC(), token, tls, host, port);
         api.app.start(host, port);
         return api;
+    }
+
+    private static org.eclipse.jetty.server.Connector tlsConnector(org.eclipse.jetty.server.Server server,
+            org.eclipse.jetty.server.HttpConfiguration http, RollcallConfig.Tls tls, String host, int port) {
+        org.eclipse.jetty.util.ssl.SslContextFactory.Server ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Server();
+        ssl.setKeyStorePath(tls.keystore().toString());
+        ssl.setKeyStorePassword(tls.keystorePassword());
+        ssl.setKeyStoreType("PKCS12");
+        org.eclipse.jetty.server.HttpConfiguration https = new org.eclipse.jetty.server.HttpConfiguration(http);
+        org.eclipse.jetty.server.SecureRequestCustomizer secure = new org.eclipse.jetty.server.SecureRequestCustomizer();
+        // Instances and probes connect by IP as often as by name; the client checks the name.
+        secure.setSniHostCheck(false);
+        https.addCustomizer(secure);
+        org.eclipse.jetty.server.ServerConnector connector = new org.eclipse.jetty.server.ServerConnector(server,
+                new org.eclipse.jetty.server.SslConnectionFactory(ssl, "http/1.1"),
+                new org.eclipse.jetty.server.HttpConnectionFactory(https));
+        connector.setHost(host);
+        connector.setPort(port);
+        return connector;
     }
 
     public int port() {

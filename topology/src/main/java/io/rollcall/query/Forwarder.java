@@ -35,11 +35,29 @@ public final class Forwarder implements AutoCloseable {
     private final HttpClient client;
     private final Duration timeout;
     private final String self;
+    private final String scheme;
 
     public Forwarder(Duration timeout, String self) {
+        this(timeout, self, null);
+    }
+
+    /** @param tls when not null, instances are reached over HTTPS, trusting its trust store */
+    public Forwarder(Duration timeout, String self, io.rollcall.config.RollcallConfig.Tls tls) {
         this.timeout = timeout;
         this.self = self;
+        this.scheme = tls == null ? "http://" : "https://";
         this.client = new HttpClient();
+        if (tls != null) {
+            org.eclipse.jetty.util.ssl.SslContextFactory.Client ssl = new org.eclipse.jetty.util.ssl.SslContextFactory.Client();
+            if (tls.truststore() != null) {
+                ssl.setTrustStorePath(tls.truststore().toString());
+                ssl.setTrustStorePassword(tls.truststorePassword());
+                ssl.setTrustStoreType("PKCS12");
+            }
+            // Instances are addressed by the names they advertise; the certificate must carry them.
+            ssl.setEndpointIdentificationAlgorithm("HTTPS");
+            client.setSslContextFactory(ssl);
+        }
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("rollcall-forwarder");
         threads.setDaemon(true);
@@ -56,7 +74,7 @@ public final class Forwarder implements AutoCloseable {
 
     /** The instance's answer, or empty when it cannot be reached in time. */
     public Optional<Reply> get(HostInfo owner, String pathAndQuery) {
-        String uri = "http://" + owner.host() + ":" + owner.port() + pathAndQuery;
+        String uri = scheme + owner.host() + ":" + owner.port() + pathAndQuery;
         try {
             ContentResponse response = client.newRequest(uri)
                     .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
