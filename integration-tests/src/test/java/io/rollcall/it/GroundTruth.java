@@ -50,16 +50,22 @@ final class GroundTruth {
     }
 
     private final Map<Long, Series> byId = new HashMap<>();
+    /** Per series, per one-minute window start (epoch ms): count and sum. */
+    private final Map<Long, Map<Long, double[]>> windows = new HashMap<>();
 
     /**
      * Produces {@code events} workload events over {@code series} ids to the config's events
      * topic and returns their ground truth; fails unless every event was acknowledged.
      */
     static GroundTruth produce(RollcallConfig config, int events, int series, long seed) {
-        GroundTruth truth = new GroundTruth();
+        return produce(config, events, series, seed, 0, new GroundTruth());
+    }
+
+    /** As above at {@code rate} events/s (0: as fast as possible), adding to {@code truth} as it goes. */
+    static GroundTruth produce(RollcallConfig config, int events, int series, long seed, long rate, GroundTruth truth) {
         try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
             LoadGenerator generator = new LoadGenerator(producer,
-                    new LoadGenerator.Settings(config.eventsTopic(), 0, events, series, seed), Clock.systemUTC())
+                    new LoadGenerator.Settings(config.eventsTopic(), rate, events, series, seed), Clock.systemUTC())
                     .tap(truth::add);
             generator.run();
             assertThat(generator.awaitAcks(Duration.ofSeconds(60))).as("every event acknowledged").isTrue();
@@ -70,6 +76,20 @@ final class GroundTruth {
 
     synchronized void add(MetricEvent event) {
         byId.computeIfAbsent(event.getId(), id -> new Series()).add(event);
+        long start = Math.floorDiv(event.getTimestamp().toEpochMilli(), WINDOW_MS) * WINDOW_MS;
+        double[] window = windows.computeIfAbsent(event.getId(), id -> new HashMap<>())
+                .computeIfAbsent(start, s -> new double[2]);
+        window[0]++;
+        window[1] += event.getValue();
+    }
+
+    static final long WINDOW_MS = 60_000;
+
+    /** Window start → {count, sum} of one series. */
+    synchronized Map<Long, double[]> windowsOf(long id) {
+        Map<Long, double[]> copy = new HashMap<>();
+        windows.getOrDefault(id, Map.of()).forEach((start, cs) -> copy.put(start, cs.clone()));
+        return copy;
     }
 
     synchronized Map<Long, Series> byId() {
