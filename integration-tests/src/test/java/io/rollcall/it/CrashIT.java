@@ -146,10 +146,10 @@ class CrashIT {
         });
 
         // The rollout judged through the crashes: one terminal verdict, no window judged twice.
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> verdicts(config).stream()
-                .anyMatch(v -> v.getDecision() == Decision.PROMOTE || v.getDecision() == Decision.ROLLBACK));
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> Fixtures.verdicts(config)
+                .stream().anyMatch(v -> v.getDecision() == Decision.PROMOTE || v.getDecision() == Decision.ROLLBACK));
         Thread.sleep(10_000); // windows keep closing: nothing may follow the terminal verdict
-        List<RolloutVerdict> verdicts = verdicts(config);
+        List<RolloutVerdict> verdicts = Fixtures.verdicts(config);
         long terminal = verdicts.stream()
                 .filter(v -> v.getDecision() == Decision.PROMOTE || v.getDecision() == Decision.ROLLBACK).count();
         System.out.printf("verdicts through the crashes: %d, terminal %d (%s)%n", verdicts.size(), terminal,
@@ -157,15 +157,6 @@ class CrashIT {
         assertThat(terminal).isEqualTo(1);
         assertThat(verdicts.get(verdicts.size() - 1).getDecision()).isIn(Decision.PROMOTE, Decision.ROLLBACK);
         assertThat(verdicts).extracting(RolloutVerdict::getWindow).doesNotHaveDuplicates();
-    }
-
-    private static List<RolloutVerdict> verdicts(RollcallConfig config) {
-        AvroSerde<RolloutVerdict> serde = AvroSerde.rolloutVerdict();
-        List<RolloutVerdict> verdicts = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : Fixtures.readAll(config, config.rollouts().verdictsTopic())) {
-            verdicts.add(serde.deserialize(record.value()));
-        }
-        return verdicts;
     }
 
     /** Whether {@code instance} answers 200 for every id (answers may still lag the producer). */

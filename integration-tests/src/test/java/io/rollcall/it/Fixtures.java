@@ -80,6 +80,16 @@ final class Fixtures {
                 .sum();
     }
 
+    /** Every verdict on the config's verdicts topic (read_committed), in order. */
+    static List<io.rollcall.schema.avro.RolloutVerdict> verdicts(RollcallConfig config) {
+        var serde = io.rollcall.schema.AvroSerde.rolloutVerdict();
+        List<io.rollcall.schema.avro.RolloutVerdict> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : readAll(config, config.rollouts().verdictsTopic())) {
+            out.add(serde.deserialize(record.value()));
+        }
+        return out;
+    }
+
     /** Every committed record of a topic, from the beginning to the end offsets at call time. */
     static List<ConsumerRecord<byte[], byte[]>> readAll(RollcallConfig config, String topic) {
         Properties props = config.kafkaProperties();

@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -114,15 +113,6 @@ class RolloutIT {
         }
     }
 
-    private static List<RolloutVerdict> verdicts(RollcallConfig config) {
-        AvroSerde<RolloutVerdict> serde = AvroSerde.rolloutVerdict();
-        List<RolloutVerdict> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : Fixtures.readAll(config, config.rollouts().verdictsTopic())) {
-            out.add(serde.deserialize(record.value()));
-        }
-        return out;
-    }
-
     @Test
     void writesNeedTheTokenAndBadSpecsAreRefusedNamingTheField() throws Exception {
         RollcallConfig config = config("rollout-http");
@@ -207,18 +197,18 @@ class RolloutIT {
                 assertThat(send(first, "PUT", "/api/v1/rollouts/cart",
                         spec("cart-1", 6, "[{\"kind\": \"LATENCY\", \"quantile\": 0.95, \"threshold\": 500}]"), TOKEN)
                         .statusCode()).isEqualTo(202);
-                await().atMost(Duration.ofSeconds(30)).until(() -> verdicts(config).stream()
+                await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.verdicts(config).stream()
                         .filter(v -> v.getDecision() == Decision.CONTINUE).count() >= 2);
             }
             // Same application id and state directory: the judge's state comes back with it.
             try (RollcallApp second = RollcallApp.start(config)) {
                 assertThat(second.awaitRunning(Duration.ofSeconds(60))).isTrue();
-                await().atMost(Duration.ofSeconds(60)).until(() -> verdicts(config).stream()
+                await().atMost(Duration.ofSeconds(60)).until(() -> Fixtures.verdicts(config).stream()
                         .anyMatch(v -> v.getDecision() == Decision.PROMOTE));
                 Thread.sleep(3_000); // a few more windows' time: nothing may follow the terminal verdict
             }
         }
-        List<RolloutVerdict> verdicts = verdicts(config);
+        List<RolloutVerdict> verdicts = Fixtures.verdicts(config);
         List<RolloutVerdict> terminal = verdicts.stream()
                 .filter(v -> v.getDecision() == Decision.PROMOTE || v.getDecision() == Decision.ROLLBACK).toList();
         assertThat(terminal).hasSize(1);
