@@ -3,6 +3,7 @@ package io.rollcall.cli;
 import io.rollcall.bench.CodecBenchmark;
 import io.rollcall.bench.PipelineBenchmark;
 import io.rollcall.bench.QueryBenchmark;
+import io.rollcall.bench.RestoreBenchmark;
 import io.rollcall.bench.VerdictBenchmark;
 import java.time.Duration;
 import io.rollcall.embedded.EmbeddedKafka;
@@ -16,11 +17,12 @@ import picocli.CommandLine.Parameters;
                 "topic; starts an embedded broker in this JVM unless --bootstrap-servers is given.",
                 "codec: cost per event of the aggregation step without Kafka.",
                 "query: HTTP query latency at a fixed rate, local and forwarded, alone and while ingesting.",
-                "verdict: time from the event that makes a rollback conclusive to the verdict being readable."})
+                "verdict: time from the event that makes a rollback conclusive to the verdict being readable.",
+                "restore: state restoration from the changelogs after the state directory is deleted (--series ids)."})
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", defaultValue = "pipeline",
-            description = "pipeline, codec, query or verdict (default: ${DEFAULT-VALUE}).")
+            description = "pipeline, codec, query, verdict or restore (default: ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = {"-b", "--bootstrap-servers"}, description = "Use this cluster instead of an embedded broker.")
@@ -59,6 +61,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (what.equals("restore")) {
+            return withBroker(servers -> new RestoreBenchmark(new RestoreBenchmark.Settings(servers, series, partitions),
+                    System.out).run());
+        }
         if (what.equals("verdict")) {
             return withBroker(servers -> new VerdictBenchmark(new VerdictBenchmark.Settings(servers, rollouts,
                     Math.max(10, rollouts / 10), 10), System.out).run());
@@ -74,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (!what.equals("pipeline")) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "unknown benchmark '" + what + "'; choose pipeline, codec, query or verdict");
+                    "unknown benchmark '" + what + "'; choose pipeline, codec, query, verdict or restore");
         }
         System.out.printf("rollcall bench: %,d events, %,d series, %d partitions, broker %s%n", events, series,
                 partitions, bootstrapServers == null ? "embedded in this JVM" : bootstrapServers);

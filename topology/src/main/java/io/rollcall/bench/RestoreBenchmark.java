@@ -1,0 +1,110 @@
+package io.rollcall.bench;
+
+import io.rollcall.app.Offsets;
+import io.rollcall.app.RollcallApp;
+import io.rollcall.app.Topics;
+import io.rollcall.config.RollcallConfig;
+import io.rollcall.load.LoadGenerator;
+import io.rollcall.topology.StoreNames;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/**
+ * State restoration from the changelogs: aggregate {@code series} distinct ids (one event
+ * each, so the all-time and window stores each hold that many keys), stop cleanly, delete
+ * the local state directory, start again and time the way to RUNNING, with the records
+ * restored per store. A clean restart on the kept directory is measured as the baseline.
+ */
+public final class RestoreBenchmark {
+
+    /** Parameters of the run. */
+    public record Settings(String bootstrapServers, int series, int partitions) {
+    }
+
+    private final Settings settings;
+    private final PrintStream out;
+    private final String runId = Long.toString(System.currentTimeMillis(), 36);
+
+    public RestoreBenchmark(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public void run() throws Exception {
+        String prefix = "rbench-" + runId;
+        Path stateDir = Files.createTempDirectory("rollcall-rbench");
+        RollcallConfig config = RollcallConfig.of(Map.of(
+                "bootstrap.servers", settings.bootstrapServers(),
+                "rollcall.application.id", prefix,
+                "rollcall.topic.events", prefix + "-events",
+                "rollcall.topic.aggregates", prefix + "-aggregates",
+                "rollcall.topic.dead-letter", prefix + "-dlq",
+                "rollcall.topic.rollouts", prefix + "-rollouts",
+                "rollcall.topic.verdicts", prefix + "-verdicts",
+                "rollcall.state.dir", stateDir.toString(),
+                "rollcall.http.port", "0"));
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            Topics.create(admin, List.of(new NewTopic(config.eventsTopic(), settings.partitions(), (short) 1)));
+        }
+        try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
+            // As many events as series: the workload draws series at random, so most but not
+            // all ids get an event; the stores hold however many distinct ids that gives.
+            LoadGenerator generator = new LoadGenerator(producer, new LoadGenerator.Settings(config.eventsTopic(), 0,
+                    settings.series(), settings.series(), 3), Clock.systemUTC());
+            generator.run();
+            if (!generator.awaitAcks(Duration.ofMinutes(5)) || generator.failed() > 0) {
+                throw new IllegalStateException("preload incomplete");
+            }
+        }
+        out.printf("restore bench: %,d events over up to %,d series, %d partitions; app and broker in this JVM%n",
+                settings.series(), settings.series(), settings.partitions());
+        long aggregating = System.nanoTime();
+        try (RollcallApp app = RollcallApp.start(config); Admin admin = Admin.create(config.kafkaProperties())) {
+            await(app);
+            while (Offsets.committed(admin, config.applicationId(), config.eventsTopic()) < settings.series()) {
+                Thread.sleep(100);
+                if (System.nanoTime() - aggregating > TimeUnit.MINUTES.toNanos(20)) {
+                    throw new IllegalStateException("aggregation did not finish within 20 minutes");
+                }
+            }
+        }
+        out.printf("aggregated in %.1f s; stopped cleanly%n", (System.nanoTime() - aggregating) / 1e9);
+        start("clean restart, local state kept (baseline)", config);
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+        start("restart after deleting the state directory", config);
+    }
+
+    private void start(String what, RollcallConfig config) throws Exception {
+        long started = System.nanoTime();
+        try (RollcallApp app = RollcallApp.start(config)) {
+            await(app);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Map<String, Long> restored = app.restoredRecords();
+            long total = restored.values().stream().mapToLong(Long::longValue).sum();
+            out.printf("%-46s RUNNING after %6.1f s; restored %,d records (%s)%s%n", what, seconds, total,
+                    restored.isEmpty() ? "none" : restored,
+                    total == 0 ? "" : String.format(", %,.0f records/s; all-time store %,d keys", total / seconds,
+                            restored.getOrDefault(StoreNames.ALL_TIME, 0L)));
+        }
+    }
+
+    private static void await(RollcallApp app) throws InterruptedException {
+        if (!app.awaitRunning(Duration.ofMinutes(20))) {
+            throw new IllegalStateException("the app did not reach RUNNING within 20 minutes");
+        }
+    }
+}
