@@ -66,8 +66,14 @@ public final class RollcallApp implements AutoCloseable {
         }
         Monitoring monitoring = new Monitoring();
         ObjectMapper json = Json.mapper();
-        HttpApi http = HttpApi.start(config.httpHost(), config.httpPort(), monitoring.registry(), json,
-                config.apiToken(), config.tls());
+        HttpApi http;
+        try {
+            http = HttpApi.start(config.httpHost(), config.httpPort(), monitoring.registry(), json,
+                    config.apiToken(), config.tls());
+        } catch (RuntimeException e) {
+            monitoring.close();
+            throw e;
+        }
         try {
             return start(config, partitions, monitoring, json, http);
         } catch (RuntimeException e) {

@@ -124,8 +124,35 @@ public final class HttpApi implements AutoCloseable {
     public static HttpApi start(String host, int port, PrometheusMeterRegistry registry, ObjectMapper json,
                                 String token, RollcallConfig.Tls tls) {
         HttpApi api = new HttpApi(registry, json, Clock.systemUTC(), token, tls, host, port);
-        api.app.start(host, port);
+        try {
+            api.app.start(host, port);
+        } catch (RuntimeException e) {
+            api.app.stop();
+            throw startFailure(e, host, port, tls);
+        }
         return api;
+    }
+
+    /** What an operator can fix, named by its setting, instead of a stack trace from Jetty. */
+    private static RuntimeException startFailure(RuntimeException e, String host, int port, RollcallConfig.Tls tls) {
+        Throwable root = e;
+        boolean bind = false;
+        boolean keys = false;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            root = t;
+            bind |= t instanceof java.net.BindException;
+            keys |= t instanceof java.security.GeneralSecurityException || t instanceof java.io.IOException
+                    && String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("password");
+        }
+        if (bind) {
+            return new io.rollcall.config.ConfigException("rollcall.http.port: cannot listen on " + host + ":" + port
+                    + " (" + root.getMessage() + "); is another process using it?");
+        }
+        if (tls != null && (keys || root instanceof java.io.IOException)) {
+            return new io.rollcall.config.ConfigException("rollcall.http.tls.keystore: cannot load " + tls.keystore()
+                    + " as PKCS12 with rollcall.http.tls.keystore-password (" + root.getMessage() + ")");
+        }
+        return e;
     }
 
     private static org.eclipse.jetty.server.Connector tlsConnector(org.eclipse.jetty.server.Server server,
