@@ -39,6 +39,11 @@ public final class ServeProcess implements AutoCloseable {
         return start(runningJar(), base, name, Map.of());
     }
 
+    /** Starts {@code rollcall serve} from the jar this class was loaded from, with {@code overrides}. */
+    public static ServeProcess start(RollcallConfig base, String name, Map<String, String> overrides) throws IOException {
+        return start(runningJar(), base, name, overrides);
+    }
+
     /**
      * Starts {@code java -jar jar serve} with {@code base} plus {@code overrides}, its own
      * state directory and a free HTTP port, logging to a temporary file.

@@ -86,6 +86,109 @@ public final class RestoreBenchmark {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
         start("restart after deleting the state directory", config);
+        failover(1);
+        failover(0);
+    }
+
+    /** Only the failover part (for quicker runs). */
+    public void runFailover() throws Exception {
+        failover(1);
+        failover(0);
+    }
+
+    /** Series of the failover part: enough to have every partition busy, few enough to load fast. */
+    private static final int FAILOVER_SERIES = 20_000;
+
+    /**
+     * Two instances ({@code rollcall serve}, each its own JVM), {@code standbys} standby
+     * replicas: one is killed with SIGKILL, and the time until the survivor answers every
+     * series again is measured (by a standby at once, or after the partitions moved and
+     * were restored from the changelogs).
+     */
+    private void failover(int standbys) throws Exception {
+        String prefix = "rbench-" + runId + "-failover" + standbys;
+        RollcallConfig config = RollcallConfig.of(Map.of(
+                "bootstrap.servers", settings.bootstrapServers(),
+                "rollcall.application.id", prefix,
+                "rollcall.topic.events", prefix + "-events",
+                "rollcall.topic.aggregates", prefix + "-aggregates",
+                "rollcall.topic.dead-letter", prefix + "-dlq",
+                "rollcall.topic.rollouts", prefix + "-rollouts",
+                "rollcall.topic.verdicts", prefix + "-verdicts",
+                "rollcall.http.advertised-host", "127.0.0.1",
+                "num.standby.replicas", Integer.toString(standbys),
+                "num.stream.threads", "1"));
+        Map<String, String> fastFailureDetection = Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1500");
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            Topics.create(admin, List.of(new NewTopic(config.eventsTopic(), settings.partitions(), (short) 1)));
+        }
+        java.util.Set<Long> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
+            LoadGenerator generator = new LoadGenerator(producer, new LoadGenerator.Settings(config.eventsTopic(), 0,
+                    FAILOVER_SERIES * 5L, FAILOVER_SERIES, 5), Clock.systemUTC()).tap(event -> ids.add(event.getId()));
+            generator.run();
+            if (!generator.awaitAcks(Duration.ofMinutes(2)) || generator.failed() > 0) {
+                throw new IllegalStateException("preload incomplete");
+            }
+        }
+        try (io.rollcall.app.ServeProcess a = io.rollcall.app.ServeProcess.start(config, "a", fastFailureDetection);
+             io.rollcall.app.ServeProcess b = io.rollcall.app.ServeProcess.start(config, "b", fastFailureDetection);
+             Admin admin = Admin.create(config.kafkaProperties())) {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (Offsets.committed(admin, config.applicationId(), config.eventsTopic()) < FAILOVER_SERIES * 5L
+                    || a.activePartitions(b.port()).isEmpty() || !everyIdAnswered(a, ids)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("instances did not catch up within 3 minutes");
+                }
+                Thread.sleep(500);
+            }
+            Thread.sleep(5_000); // standbys catch up
+            b.process().destroyForcibly();
+            long killed = System.nanoTime();
+            int passes = 0;
+            failures.clear();
+            while (!everyIdAnswered(a, ids)) {
+                passes++;
+                if (System.nanoTime() - killed > TimeUnit.MINUTES.toNanos(3)) {
+                    throw new IllegalStateException("the survivor did not answer every id within 3 minutes");
+                }
+            }
+            out.printf("SIGKILL of 1 of 2 instances, %d standby replica%s: every one of %,d series answered again by the "
+                    + "survivor %,d ms after the kill (%d full passes before)%n", standbys, standbys == 1 ? "" : "s",
+                    ids.size(), (System.nanoTime() - killed) / 1_000_000, passes);
+            out.printf("  answers that ended a pass, by status: %s%n", failures);
+        }
+    }
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static final Map<String, Integer> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    private static String abbreviate(String text) {
+        String shape = text.replaceAll("\\d+", "N");
+        return shape.length() > 120 ? shape.substring(0, 120) + "…" : shape;
+    }
+
+    /** One pass over every id; false at the first that is not answered with 200. */
+    private static boolean everyIdAnswered(io.rollcall.app.ServeProcess instance, java.util.Set<Long> ids) {
+        for (long id : ids) {
+            try {
+                var response = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + instance.port() + "/api/v1/metrics/" + io.rollcall.schema.SeriesId.of(id)))
+                        .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    failures.merge(response.statusCode() + " " + abbreviate(response.body()), 1, Integer::sum);
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private void start(String what, RollcallConfig config) throws Exception {

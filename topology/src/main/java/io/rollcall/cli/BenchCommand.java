@@ -61,6 +61,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (what.equals("failover")) {
+            return withBroker(servers -> new RestoreBenchmark(new RestoreBenchmark.Settings(servers, series, partitions),
+                    System.out).runFailover());
+        }
         if (what.equals("restore")) {
             return withBroker(servers -> new RestoreBenchmark(new RestoreBenchmark.Settings(servers, series, partitions),
                     System.out).run());
