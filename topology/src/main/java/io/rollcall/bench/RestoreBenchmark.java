@@ -143,6 +143,7 @@ public final class RestoreBenchmark {
                 Thread.sleep(500);
             }
             Thread.sleep(5_000); // standbys catch up
+            out.printf("  before the kill, the survivor says: %s%n", instancesView(a));
             b.process().destroyForcibly();
             long killed = System.nanoTime();
             int passes = 0;
@@ -168,6 +169,19 @@ public final class RestoreBenchmark {
     private static String abbreviate(String text) {
         String shape = text.replaceAll("\\d+", "N");
         return shape.length() > 120 ? shape.substring(0, 120) + "…" : shape;
+    }
+
+    private static String instancesView(io.rollcall.app.ServeProcess instance) {
+        try {
+            return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                    + instance.port() + "/api/v1/instances")).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e.toString();
+        }
     }
 
     /** One pass over every id; false at the first that is not answered with 200. */
