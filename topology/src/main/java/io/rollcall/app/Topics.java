@@ -144,16 +144,14 @@ public final class Topics {
                     }
                 }
             }
-            Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames()
-                    .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            Map<String, TopicDescription> descriptions = describe(admin, names, deadline);
             while (!allLed(descriptions)) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("partitions of " + names + " still have no leader after "
                             + TIMEOUT_SECONDS + " s");
                 }
                 Thread.sleep(50);
-                descriptions = admin.describeTopics(names).allTopicNames()
-                        .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+                descriptions = describe(admin, names, deadline);
             }
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             descriptions.values().forEach(d -> d.partitions().forEach(p ->
@@ -168,6 +166,24 @@ public final class Topics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Describes the topics, retrying while the broker's metadata does not know them yet: right
+     * after creation it may answer UNKNOWN_TOPIC_OR_PARTITION (seen in CI under load).
+     */
+    private static Map<String, TopicDescription> describe(Admin admin, Set<String> names, long deadline)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 
