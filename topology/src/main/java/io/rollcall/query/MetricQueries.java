@@ -120,12 +120,14 @@ public final class MetricQueries {
                         + " is unavailable and fresh=true rules out standbys");
             }
         }
+        String standbyTrouble = owner.standbyHosts().isEmpty() ? "no standby replica is known" : "";
         for (HostInfo standby : owner.standbyHosts()) {
             if (standby.equals(self)) {
                 Answer<T> answer = local.apply(partition, true);
-                if (!(answer instanceof Answer.NotReady)) {
+                if (!(answer instanceof Answer.NotReady<T> notReady)) {
                     return answer;
                 }
+                standbyTrouble = "the standby here: " + notReady.reason();
             } else {
                 Optional<Answer<T>> forwarded = forward(standby, withStandby(path), false);
                 if (forwarded.isPresent()) {
@@ -133,7 +135,8 @@ public final class MetricQueries {
                 }
             }
         }
-        return new Answer.NotReady<>("partition " + partition + " has no queryable active or standby replica now");
+        return new Answer.NotReady<>("partition " + partition + " has no queryable active or standby replica now"
+                + (standbyTrouble.isEmpty() ? "" : " (" + standbyTrouble + ")"));
     }
 
     /** The owner's answer, unless it could not be reached or (when standbys may help) was itself not ready. */
