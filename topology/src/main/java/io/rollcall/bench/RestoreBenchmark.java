@@ -45,16 +45,8 @@ public final class RestoreBenchmark {
     public void run() throws Exception {
         String prefix = "rbench-" + runId;
         Path stateDir = Files.createTempDirectory("rollcall-rbench");
-        RollcallConfig config = RollcallConfig.of(Map.of(
-                "bootstrap.servers", settings.bootstrapServers(),
-                "rollcall.application.id", prefix,
-                "rollcall.topic.events", prefix + "-events",
-                "rollcall.topic.aggregates", prefix + "-aggregates",
-                "rollcall.topic.dead-letter", prefix + "-dlq",
-                "rollcall.topic.rollouts", prefix + "-rollouts",
-                "rollcall.topic.verdicts", prefix + "-verdicts",
-                "rollcall.state.dir", stateDir.toString(),
-                "rollcall.http.port", "0"));
+        RollcallConfig config = BenchConfig.isolated(settings.bootstrapServers(), prefix,
+                Map.of("rollcall.state.dir", stateDir.toString()));
         try (Admin admin = Admin.create(config.kafkaProperties())) {
             Topics.create(admin, List.of(new NewTopic(config.eventsTopic(), settings.partitions(), (short) 1)));
         }
@@ -107,14 +99,7 @@ public final class RestoreBenchmark {
      */
     private void failover(int standbys) throws Exception {
         String prefix = "rbench-" + runId + "-failover" + standbys;
-        RollcallConfig config = RollcallConfig.of(Map.of(
-                "bootstrap.servers", settings.bootstrapServers(),
-                "rollcall.application.id", prefix,
-                "rollcall.topic.events", prefix + "-events",
-                "rollcall.topic.aggregates", prefix + "-aggregates",
-                "rollcall.topic.dead-letter", prefix + "-dlq",
-                "rollcall.topic.rollouts", prefix + "-rollouts",
-                "rollcall.topic.verdicts", prefix + "-verdicts",
+        RollcallConfig config = BenchConfig.isolated(settings.bootstrapServers(), prefix, Map.of(
                 "rollcall.http.advertised-host", "127.0.0.1",
                 "num.standby.replicas", Integer.toString(standbys),
                 "num.stream.threads", "1"));

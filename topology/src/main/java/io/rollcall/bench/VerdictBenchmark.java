@@ -71,16 +71,8 @@ public final class VerdictBenchmark {
 
     public void run() throws Exception {
         String prefix = "vbench-" + runId;
-        RollcallConfig config = RollcallConfig.of(Map.of(
-                "bootstrap.servers", settings.bootstrapServers(),
-                "rollcall.application.id", prefix,
-                "rollcall.topic.events", prefix + "-events",
-                "rollcall.topic.aggregates", prefix + "-aggregates",
-                "rollcall.topic.dead-letter", prefix + "-dlq",
-                "rollcall.topic.rollouts", prefix + "-rollouts",
-                "rollcall.topic.verdicts", prefix + "-verdicts",
+        RollcallConfig config = BenchConfig.isolated(settings.bootstrapServers(), prefix, Map.of(
                 "rollcall.state.dir", Files.createTempDirectory("rollcall-vbench").toString(),
-                "rollcall.http.port", "0",
                 "commit.interval.ms", "100"));
         try (Admin admin = Admin.create(config.kafkaProperties())) {
             Topics.create(admin, List.of(new NewTopic(config.eventsTopic(), PARTITIONS, (short) 1)));

@@ -96,10 +96,7 @@ public final class RolloutQueries {
             out.put("failingWindows", current ? state.failing() : lastIsOurs ? last.getFailingWindows() : 0);
             out.put("window", spec == null || !current || state.terminal() != null ? null : liveWindow(spec, state));
             out.put("latestVerdict", lastIsOurs ? RolloutJson.verdict(last) : null);
-            out.put("servedBy", served.instance());
-            out.put("standby", served.standby());
-            out.put("lagRecords", served.lagRecords());
-            return new Answer.Local<>(out, served);
+            return answered(out, served);
         } catch (InvalidStateStoreException e) {
             return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
         }
@@ -133,13 +130,18 @@ public final class RolloutQueries {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("service", service);
             out.put("verdicts", verdicts);
-            out.put("servedBy", served.instance());
-            out.put("standby", served.standby());
-            out.put("lagRecords", served.lagRecords());
-            return new Answer.Local<>(out, served);
+            return answered(out, served);
         } catch (InvalidStateStoreException e) {
             return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
         }
+    }
+
+    /** The answer with who served it, as every read answer says. */
+    private static Answer<Map<String, Object>> answered(Map<String, Object> out, Served served) {
+        out.put("servedBy", served.instance());
+        out.put("standby", served.standby());
+        out.put("lagRecords", served.lagRecords());
+        return new Answer.Local<>(out, served);
     }
 
     private ReadOnlyKeyValueStore<String, JudgeState> judges(int partition, boolean standby) {
