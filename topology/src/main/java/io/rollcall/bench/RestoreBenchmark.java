@@ -129,31 +129,86 @@ public final class RestoreBenchmark {
             }
             Thread.sleep(5_000); // standbys catch up
             out.printf("  before the kill, the survivor says: %s%n", instancesView(a));
+            List<Long> order = new java.util.ArrayList<>(ids);
             b.process().destroyForcibly();
-            long killed = System.nanoTime();
-            int passes = 0;
-            failures.clear();
-            while (!everyIdAnswered(a, ids)) {
-                passes++;
-                if (System.nanoTime() - killed > TimeUnit.MINUTES.toNanos(3)) {
-                    throw new IllegalStateException("the survivor did not answer every id within 3 minutes");
+            Outage outage = sweepUntilSettled(a, order, System.nanoTime());
+            out.printf("SIGKILL of 1 of 2 instances, %d standby replica%s: %,d of %,d reads of the survivor failed; "
+                    + "%s%n", standbys, standbys == 1 ? "" : "s", outage.failed(), outage.reads(), outage.window());
+            out.printf("  %,d of the answers were stale (standby or restoring replica); failures by reason: %s%n",
+                    outage.stale(), outage.reasons());
+        }
+    }
+
+    /**
+     * What reads of the survivor saw after the kill. {@code firstFailureMs}/{@code lastFailureMs}
+     * are times after the kill (-1 when nothing failed).
+     */
+    record Outage(long reads, long failed, long stale, long firstFailureMs, long lastFailureMs,
+                  Map<String, Integer> reasons) {
+        String window() {
+            return failed == 0 ? "no read failed"
+                    : String.format("failures from %,d to %,d ms after the kill (every read succeeded after that)",
+                            firstFailureMs, lastFailureMs);
+        }
+    }
+
+    /** Quiet time after which a failover counts as settled: longer than session timeout plus a rebalance. */
+    private static final long SETTLE_MS = 30_000;
+
+    /**
+     * Reads every id of {@code order} from the survivor round after round, each read once
+     * (a failed read is not retried: the sweep goes on to the next id), until {@link #SETTLE_MS}
+     * passed since the kill and one whole round ran without a failure.
+     */
+    private static Outage sweepUntilSettled(io.rollcall.app.ServeProcess survivor, List<Long> order, long killed)
+            throws InterruptedException {
+        Map<String, Integer> reasons = new java.util.TreeMap<>();
+        long reads = 0;
+        long failed = 0;
+        long stale = 0;
+        long first = -1;
+        long last = -1;
+        boolean cleanRound = false;
+        while (!cleanRound || System.nanoTime() - killed < TimeUnit.MILLISECONDS.toNanos(SETTLE_MS)) {
+            if (System.nanoTime() - killed > TimeUnit.MINUTES.toNanos(3)) {
+                throw new IllegalStateException("the survivor did not answer every id within 3 minutes");
+            }
+            cleanRound = true;
+            for (long id : order) {
+                reads++;
+                String failure;
+                try {
+                    var response = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                    "http://127.0.0.1:" + survivor.port() + "/api/v1/metrics/"
+                                            + io.rollcall.schema.SeriesId.of(id)))
+                            .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    failure = response.statusCode() == 200 ? null
+                            : response.statusCode() + " " + abbreviate(response.body());
+                    if (failure == null && response.body().contains("\"stale\":true")) {
+                        stale++;
+                    }
+                } catch (IOException e) {
+                    failure = e.getClass().getSimpleName();
+                }
+                if (failure != null) {
+                    long at = (System.nanoTime() - killed) / 1_000_000;
+                    first = first < 0 ? at : first;
+                    last = at;
+                    failed++;
+                    cleanRound = false;
+                    reasons.merge(failure, 1, Integer::sum);
                 }
             }
-            out.printf("SIGKILL of 1 of 2 instances, %d standby replica%s: every one of %,d series answered again by the "
-                    + "survivor %,d ms after the kill (%d full passes before)%n", standbys, standbys == 1 ? "" : "s",
-                    ids.size(), (System.nanoTime() - killed) / 1_000_000, passes);
-            out.printf("  answers that ended a pass, by status: %s%n", failures);
         }
+        return new Outage(reads, failed, stale, first, last, reasons);
     }
 
     private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(2)).build();
 
-    private static final Map<String, Integer> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
-
     private static String abbreviate(String text) {
-        String shape = text.replaceAll("\\d+", "N");
-        return shape.length() > 120 ? shape.substring(0, 120) + "…" : shape;
+        String shape = text.replaceAll("\\d+", "N").replaceAll("127\\.N\\.N\\.N:N", "HOST");
+        return shape.length() > 200 ? shape.substring(0, 200) + "…" : shape;
     }
 
     private static String instancesView(io.rollcall.app.ServeProcess instance) {
@@ -177,7 +232,6 @@ public final class RestoreBenchmark {
                         + instance.port() + "/api/v1/metrics/" + io.rollcall.schema.SeriesId.of(id)))
                         .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 200) {
-                    failures.merge(response.statusCode() + " " + abbreviate(response.body()), 1, Integer::sum);
                     return false;
                 }
             } catch (IOException e) {

@@ -103,14 +103,17 @@ public final class MetricQueries {
         int partition = owner.partition();
         if (options.forwarded()) {
             // Sent here by another instance: answer from our own stores or not at all.
-            return local.apply(partition, options.standby());
+            return options.standby() ? local.apply(partition, true) : activeOrRestoring(partition, options, local);
         }
+        String activeTrouble;
         if (owner.activeHost().equals(self)) {
-            Answer<T> answer = local.apply(partition, false);
-            if (!(answer instanceof Answer.NotReady) || options.fresh()) {
+            Answer<T> answer = activeOrRestoring(partition, options, local);
+            if (!(answer instanceof Answer.NotReady<T> notReady) || options.fresh()) {
                 return answer;
             }
+            activeTrouble = "the active replica here: " + notReady.reason();
         } else {
+            activeTrouble = "the active replica on " + name(owner.activeHost()) + " could not answer";
             Optional<Answer<T>> forwarded = forward(owner.activeHost(), path, options.fresh());
             if (forwarded.isPresent()) {
                 return forwarded.get();
@@ -135,8 +138,25 @@ public final class MetricQueries {
                 }
             }
         }
-        return new Answer.NotReady<>("partition " + partition + " has no queryable active or standby replica now"
-                + (standbyTrouble.isEmpty() ? "" : " (" + standbyTrouble + ")"));
+        return new Answer.NotReady<>("partition " + partition + " has no queryable active or standby replica now ("
+                + activeTrouble + (standbyTrouble.isEmpty() ? "" : "; " + standbyTrouble) + ")");
+    }
+
+    /**
+     * The local active replica's answer; while it is restoring (after a failover it is usually
+     * the standby that was just promoted, waiting for the changelog to settle), the same store
+     * answers as a stale read with its lag, unless the caller asked for fresh data.
+     */
+    static <T> Answer<T> activeOrRestoring(int partition, ReadOptions options,
+                                                   BiFunction<Integer, Boolean, Answer<T>> local) {
+        Answer<T> answer = local.apply(partition, false);
+        if (!(answer instanceof Answer.NotReady<T> notReady) || options.fresh()) {
+            return answer;
+        }
+        Answer<T> stale = local.apply(partition, true);
+        return stale instanceof Answer.NotReady<T> alsoNotReady
+                ? new Answer.NotReady<>(notReady.reason() + "; as a stale read: " + alsoNotReady.reason())
+                : stale;
     }
 
     /** The owner's answer, unless it could not be reached or (when standbys may help) was itself not ready. */
