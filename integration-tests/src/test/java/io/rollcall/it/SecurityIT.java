@@ -17,41 +17,119 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Kafka client security settings reach every client the app creates. The broker's only
- * client port here requires SASL/PLAIN: an admin client without the settings cannot even
- * list topics, while rollcall — configured only through its properties — prepares its
- * topics (admin), aggregates events (Streams' consumers and producers), serves them, writes
+ * Kafka client security settings reach every client the app creates, for each way a cluster
+ * is commonly secured: SASL/PLAIN, SASL/SCRAM-SHA-512 over TLS, and mutual TLS. In each case
+ * the broker's only client port for the app requires it: a client lacking the credential
+ * cannot even list topics, while rollcall — configured only through its properties — prepares
+ * its topics (admin), aggregates events (Streams' consumers and producers), serves them, writes
  * a rollout spec (its own producer), reads it back (the global consumer) and publishes
- * verdicts. The password appears neither in {@code /metrics} nor in the config's text.
+ * verdicts. No password appears in {@code /metrics} or in the config's text.
  */
 class SecurityIT {
 
     private static final String PASSWORD = "rollcall-sasl-password-42";
+    private static final String STORE_PASSWORD = "rollcall-store-password-17";
     private static final String TOKEN = "security-it-token-0123456789";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Test
-    void saslSettingsPassThroughToEveryKafkaClient() throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.startWithSaslPlain(Map.of("rollcall", PASSWORD))) {
+    private static Path brokerKeystore;
+    private static Path clientKeystore;
+    private static Path clientTrusts;
+    private static Path brokerTrusts;
+
+    /**
+     * One way of securing the cluster: the broker's listener, the client settings that pass it,
+     * and the same settings lacking the credential (which must be refused).
+     */
+    record Security(String name, EmbeddedKafka.SecuredListener listener, Map<String, String> client,
+                    Map<String, String> withoutCredential) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    @BeforeAll
+    static void certificates() throws Exception {
+        Path dir = Files.createTempDirectory("rollcall-security");
+        brokerKeystore = Certificates.selfSigned(dir, "broker", "localhost", STORE_PASSWORD);
+        clientKeystore = Certificates.selfSigned(dir, "client", "rollcall", STORE_PASSWORD);
+        clientTrusts = Certificates.trusting(dir, "client-trusts", STORE_PASSWORD, brokerKeystore);
+        brokerTrusts = Certificates.trusting(dir, "broker-trusts", STORE_PASSWORD, clientKeystore);
+    }
+
+    static Stream<Security> securities() {
+        Map<String, String> trustBroker = Map.of(
+                "ssl.truststore.location", clientTrusts.toString(),
+                "ssl.truststore.password", STORE_PASSWORD,
+                "ssl.truststore.type", "PKCS12");
+        Map<String, String> scram = new HashMap<>(trustBroker);
+        scram.put("security.protocol", "SASL_SSL");
+        scram.put("sasl.mechanism", "SCRAM-SHA-512");
+        Map<String, String> wrongScram = new HashMap<>(scram);
+        scram.put("sasl.jaas.config", scramJaas(PASSWORD));
+        wrongScram.put("sasl.jaas.config", scramJaas("not-the-password"));
+
+        Map<String, String> tlsOnly = new HashMap<>(trustBroker);
+        tlsOnly.put("security.protocol", "SSL");
+        Map<String, String> mutual = new HashMap<>(tlsOnly);
+        mutual.putAll(Map.of(
+                "ssl.keystore.location", clientKeystore.toString(),
+                "ssl.keystore.password", STORE_PASSWORD,
+                "ssl.key.password", STORE_PASSWORD,
+                "ssl.keystore.type", "PKCS12"));
+        return Stream.of(
+                new Security("SASL_PLAINTEXT with PLAIN",
+                        EmbeddedKafka.SecuredListener.saslPlain(Map.of("rollcall", PASSWORD)),
+                        Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                                "sasl.jaas.config", plainJaas(PASSWORD)),
+                        Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                                "sasl.jaas.config", plainJaas("not-the-password"))),
+                new Security("SASL_SSL with SCRAM-SHA-512",
+                        EmbeddedKafka.SecuredListener.saslScramSsl(brokerKeystore, STORE_PASSWORD),
+                        scram, wrongScram),
+                new Security("mutual TLS",
+                        EmbeddedKafka.SecuredListener.mutualTls(brokerKeystore, STORE_PASSWORD, brokerTrusts,
+                                STORE_PASSWORD),
+                        mutual, tlsOnly));
+    }
+
+    private static String plainJaas(String password) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                + "username=\"rollcall\" password=\"" + password + "\";";
+    }
+
+    private static String scramJaas(String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                + "username=\"rollcall\" password=\"" + password + "\";";
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("securities")
+    void securitySettingsPassThroughToEveryKafkaClient(Security security) throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.startWith(security.listener())) {
+            if ("SCRAM-SHA-512".equals(security.client().get("sasl.mechanism"))) {
+                kafka.addScramUser("rollcall", PASSWORD);
+            }
             String id = "security-" + System.nanoTime();
-            Map<String, String> settings = new HashMap<>();
-            settings.put("bootstrap.servers", kafka.saslBootstrapServers());
-            settings.put("security.protocol", "SASL_PLAINTEXT");
-            settings.put("sasl.mechanism", "PLAIN");
-            settings.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                    + "username=\"rollcall\" password=\"" + PASSWORD + "\";");
+            Map<String, String> settings = new HashMap<>(security.client());
+            settings.put("bootstrap.servers", kafka.securedBootstrapServers());
             settings.put("rollcall.application.id", id);
             settings.put("rollcall.topic.events", id + "-events");
             settings.put("rollcall.topic.aggregates", id + "-aggregates");
@@ -62,14 +140,21 @@ class SecurityIT {
             settings.put("rollcall.api.token", TOKEN);
             RollcallConfig config = RollcallConfig.of(settings);
 
-            // The listener really demands the credentials.
-            Properties anonymous = new Properties();
-            anonymous.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.saslBootstrapServers());
-            anonymous.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
-            anonymous.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
-            try (Admin admin = Admin.create(anonymous)) {
+            // The listener really demands the credential.
+            Properties lacking = new Properties();
+            lacking.putAll(security.withoutCredential());
+            lacking.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.securedBootstrapServers());
+            lacking.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+            lacking.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+            try (Admin admin = Admin.create(lacking)) {
                 assertThatThrownBy(() -> admin.listTopics().names().get(5, TimeUnit.SECONDS))
-                        .as("a client without SASL settings").isNotNull();
+                        .as("a client without the credential").isNotNull();
+            }
+            // SCRAM users live in the cluster metadata, which the broker applies just after the
+            // controller commits it; the app's first connection should not race it.
+            try (Admin admin = Admin.create(config.kafkaProperties())) {
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> admin.listTopics().names().get(5, TimeUnit.SECONDS) != null);
             }
 
             try (Admin admin = Admin.create(config.kafkaProperties())) {
@@ -102,8 +187,10 @@ class SecurityIT {
                 });
                 String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
-                assertThat(metrics).isNotEmpty().doesNotContain(PASSWORD).doesNotContain(TOKEN);
-                assertThat(config.toString()).doesNotContain(PASSWORD).doesNotContain(TOKEN);
+                assertThat(metrics).isNotEmpty().doesNotContain(PASSWORD).doesNotContain(STORE_PASSWORD)
+                        .doesNotContain(TOKEN);
+                assertThat(config.toString()).doesNotContain(PASSWORD).doesNotContain(STORE_PASSWORD)
+                        .doesNotContain(TOKEN);
             }
         }
     }

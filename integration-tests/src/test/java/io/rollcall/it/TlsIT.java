@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -37,28 +36,11 @@ class TlsIT {
     private static final String PASSWORD = "changeit-tls-it";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static void keytool(String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-    }
-
     @Test
     void instancesServeAndForwardOverHttpsOnly() throws Exception {
         Path dir = Files.createTempDirectory("rollcall-tls");
-        Path keystore = dir.resolve("instance.p12");
-        Path truststore = dir.resolve("trust.p12");
-        keytool("-genkeypair", "-alias", "rollcall", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-keystore", keystore.toString(),
-                "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
-        keytool("-exportcert", "-alias", "rollcall", "-keystore", keystore.toString(), "-storepass", PASSWORD,
-                "-file", dir.resolve("instance.der").toString());
-        keytool("-importcert", "-noprompt", "-alias", "rollcall", "-file", dir.resolve("instance.der").toString(),
-                "-keystore", truststore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+        Path keystore = Certificates.selfSigned(dir, "instance", "localhost", PASSWORD);
+        Path truststore = Certificates.trusting(dir, "trust", PASSWORD, keystore);
 
         RollcallConfig base = Fixtures.uniqueConfig("tls").with(Map.of(
                 "rollcall.http.advertised-host", "localhost",

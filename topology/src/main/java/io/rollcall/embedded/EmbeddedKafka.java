@@ -8,6 +8,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -31,6 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -65,39 +69,108 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final Path logDir;
     private final boolean deleteLogDirOnClose;
     private final String bootstrapServers;
-    private final String saslBootstrapServers;
+    private final String securedBootstrapServers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    /** Name of the optional listener that requires SASL/PLAIN authentication. */
-    private static final String SASL_LISTENER = "SASL";
+    /** Name of the optional third listener, the one that requires authentication. */
+    private static final String SECURED_LISTENER = "SECURED";
 
     private EmbeddedKafka(KafkaRaftServer server, Path logDir, boolean deleteLogDirOnClose, String bootstrapServers,
-                          String saslBootstrapServers) {
+                          String securedBootstrapServers) {
         this.server = server;
         this.logDir = logDir;
         this.deleteLogDirOnClose = deleteLogDirOnClose;
         this.bootstrapServers = bootstrapServers;
-        this.saslBootstrapServers = saslBootstrapServers;
+        this.securedBootstrapServers = securedBootstrapServers;
     }
 
     /**
-     * Starts a broker that also listens on a port requiring SASL/PLAIN with the given users
-     * (name → password), for tests of client security settings; see {@link #saslBootstrapServers()}.
+     * A listener that requires authentication: its security protocol and its broker settings,
+     * given without the listener prefix ({@code ssl.client.auth}, {@code sasl.enabled.mechanisms},
+     * {@code plain.sasl.jaas.config}, …); they apply to this listener only.
      */
-    public static EmbeddedKafka startWithSaslPlain(Map<String, String> users) {
-        if (users.isEmpty()) {
-            throw new IllegalArgumentException("at least one SASL user is needed");
+    public record SecuredListener(String securityProtocol, Map<String, String> settings) {
+
+        public SecuredListener {
+            settings = Map.copyOf(settings);
         }
+
+        /** SASL_PLAINTEXT with the PLAIN mechanism, knowing only {@code users} (name → password). */
+        public static SecuredListener saslPlain(Map<String, String> users) {
+            if (users.isEmpty()) {
+                throw new IllegalArgumentException("at least one SASL user is needed");
+            }
+            StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+            users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+            return new SecuredListener("SASL_PLAINTEXT", Map.of(
+                "sasl.enabled.mechanisms", "PLAIN",
+                "plain.sasl.jaas.config", jaas.append(';').toString()));
+        }
+
+        /**
+         * SASL_SSL with SCRAM-SHA-512: TLS with the broker's {@code keystore} (PKCS12), then SCRAM
+         * against the credentials in the cluster metadata; add users with {@link #addScramUser}.
+         */
+        public static SecuredListener saslScramSsl(Path keystore, String keystorePassword) {
+            Map<String, String> settings = new HashMap<>(keystore(keystore, keystorePassword));
+            settings.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            settings.put("scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            return new SecuredListener("SASL_SSL", settings);
+        }
+
+        /** SSL that requires a client certificate the {@code truststore} vouches for (mutual TLS). */
+        public static SecuredListener mutualTls(Path keystore, String keystorePassword, Path truststore,
+                                                String truststorePassword) {
+            Map<String, String> settings = new HashMap<>(keystore(keystore, keystorePassword));
+            settings.put("ssl.client.auth", "required");
+            settings.put("ssl.truststore.location", truststore.toString());
+            settings.put("ssl.truststore.password", truststorePassword);
+            settings.put("ssl.truststore.type", "PKCS12");
+            return new SecuredListener("SSL", settings);
+        }
+
+        private static Map<String, String> keystore(Path keystore, String password) {
+            return Map.of(
+                "ssl.keystore.location", keystore.toString(),
+                "ssl.keystore.password", password,
+                "ssl.key.password", password,
+                "ssl.keystore.type", "PKCS12");
+        }
+    }
+
+    /**
+     * Starts a broker on a fresh temporary log directory that also listens on a port secured as
+     * {@code listener} says, for tests of client security settings; see
+     * {@link #securedBootstrapServers()}. The plain listener stays open for the test's own set-up.
+     */
+    public static EmbeddedKafka startWith(SecuredListener listener) {
         try {
-            return start(Files.createTempDirectory("rollcall-kafka-sasl-"), true, Map.copyOf(users));
+            return start(Files.createTempDirectory("rollcall-kafka-secured-"), true, listener);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create a temporary Kafka log directory", e);
         }
     }
 
-    /** The address of the SASL/PLAIN listener; null unless started by {@link #startWithSaslPlain}. */
-    public String saslBootstrapServers() {
-        return saslBootstrapServers;
+    /** The address of the secured listener; null unless started by {@link #startWith}. */
+    public String securedBootstrapServers() {
+        return securedBootstrapServers;
+    }
+
+    /**
+     * Creates or replaces a SCRAM-SHA-512 user (through the plain listener) and returns once the
+     * controller has committed it; the broker applies it from the metadata log shortly after.
+     */
+    public void addScramUser(String user, String password) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                    user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
+                .all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while adding SCRAM user " + user, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Could not add SCRAM user " + user, e);
+        }
     }
 
     /** Starts a broker on a fresh temporary log directory, deleted again by {@link #close()}. */
@@ -108,7 +181,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create a temporary Kafka log directory", e);
         }
-        return start(dir, true, Map.of());
+        return start(dir, true, null);
     }
 
     /**
@@ -116,15 +189,15 @@ public final class EmbeddedKafka implements AutoCloseable {
      * earlier run is reused with its topics and records, an empty or missing one is formatted.
      */
     public static EmbeddedKafka start(Path logDir) {
-        return start(logDir, false, Map.of());
+        return start(logDir, false, null);
     }
 
-    private static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, Map<String, String> saslUsers) {
+    private static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, SecuredListener secured) {
         long startedAt = System.nanoTime();
         EmbeddedKafka kafka;
         try {
             formatUnlessFormatted(logDir);
-            kafka = startServer(logDir, deleteLogDirOnClose, saslUsers);
+            kafka = startServer(logDir, deleteLogDirOnClose, secured);
         } catch (RuntimeException e) {
             if (deleteLogDirOnClose) {
                 deleteQuietly(logDir, e);
@@ -165,18 +238,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         LOG.debug("Formatted {}: {}", logDir, narration.toString(StandardCharsets.UTF_8).strip());
     }
 
-    private static EmbeddedKafka startServer(Path logDir, boolean deleteLogDirOnClose, Map<String, String> saslUsers) {
+    private static EmbeddedKafka startServer(Path logDir, boolean deleteLogDirOnClose, SecuredListener secured) {
         for (int attempt = 1; ; attempt++) {
-            int[] ports = freePorts(saslUsers.isEmpty() ? 2 : 3);
+            int[] ports = freePorts(secured == null ? 2 : 3);
             Map<String, String> config = brokerConfig(logDir, ports[0], ports[1]);
-            if (!saslUsers.isEmpty()) {
-                addSaslListener(config, ports[2], saslUsers);
+            if (secured != null) {
+                addSecuredListener(config, ports[2], secured);
             }
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
             try {
                 startup(server);
                 return new EmbeddedKafka(server, logDir, deleteLogDirOnClose, HOST + ":" + ports[0],
-                    saslUsers.isEmpty() ? null : HOST + ":" + ports[2]);
+                    secured == null ? null : HOST + ":" + ports[2]);
             } catch (RuntimeException e) {
                 stop(server);
                 if (attempt == BIND_ATTEMPTS || !(causedByBindFailure(e) || anyTaken(ports))) {
@@ -253,17 +326,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         return config;
     }
 
-    /** A third listener, SASL_PLAINTEXT with the PLAIN mechanism, knowing only {@code users}. */
-    private static void addSaslListener(Map<String, String> config, int port, Map<String, String> users) {
-        config.put("listeners", config.get("listeners") + "," + SASL_LISTENER + "://" + HOST + ":" + port);
-        config.put("advertised.listeners", config.get("advertised.listeners") + "," + SASL_LISTENER + "://" + HOST + ":" + port);
+    /** A third listener, secured as {@code secured} says; its settings get the listener's prefix. */
+    private static void addSecuredListener(Map<String, String> config, int port, SecuredListener secured) {
+        config.put("listeners", config.get("listeners") + "," + SECURED_LISTENER + "://" + HOST + ":" + port);
+        config.put("advertised.listeners", config.get("advertised.listeners") + "," + SECURED_LISTENER + "://" + HOST + ":" + port);
         config.put("listener.security.protocol.map",
-            config.get("listener.security.protocol.map") + "," + SASL_LISTENER + ":SASL_PLAINTEXT");
-        config.put("sasl.enabled.mechanisms", "PLAIN");
-        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
-        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
-        config.put("listener.name." + SASL_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".plain.sasl.jaas.config",
-            jaas.append(';').toString());
+            config.get("listener.security.protocol.map") + "," + SECURED_LISTENER + ":" + secured.securityProtocol());
+        String prefix = "listener.name." + SECURED_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+        secured.settings().forEach((key, value) -> config.put(prefix + key, value));
     }
 
     /** The address clients connect to, {@code 127.0.0.1:PORT}. */
