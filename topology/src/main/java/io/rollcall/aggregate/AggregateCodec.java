@@ -36,6 +36,32 @@ public final class AggregateCodec {
         return serde(false);
     }
 
+    /**
+     * The topic's serde, remembering per thread the last aggregate it encoded. When the all-time
+     * store and the aggregates topic use the same instance, a flush encodes each changed
+     * aggregate once: the store's write and the topic's send follow each other with the same
+     * (immutable) value. The returned bytes are shared, and nothing downstream changes them.
+     */
+    public static Serde<Aggregate> sharedSerde() {
+        ThreadLocal<Object[]> last = ThreadLocal.withInitial(() -> new Object[2]);
+        Serializer<Aggregate> serializer = (topic, aggregate) -> {
+            if (aggregate == null) {
+                return null;
+            }
+            Object[] memo = last.get();
+            if (memo[0] == aggregate) {
+                return (byte[]) memo[1];
+            }
+            byte[] bytes = AVRO.serialize(toAvro(aggregate, null, true));
+            memo[0] = aggregate;
+            memo[1] = bytes;
+            return bytes;
+        };
+        Deserializer<Aggregate> deserializer = (topic, bytes) ->
+                bytes == null ? null : fromAvro(AVRO.deserialize(bytes));
+        return Serdes.serdeFrom(serializer, deserializer);
+    }
+
     private static Serde<Aggregate> serde(boolean withQuantiles) {
         Serializer<Aggregate> serializer = (topic, aggregate) ->
                 aggregate == null ? null : AVRO.serialize(toAvro(aggregate, null, withQuantiles));

@@ -157,6 +157,13 @@ public final class QueryBenchmark {
         }
     }
 
+    /** p50, p99 and p99.9 in milliseconds per measured scenario, in the order run. */
+    public Map<String, double[]> results() {
+        return results;
+    }
+
+    private final Map<String, double[]> results = new java.util.LinkedHashMap<>();
+
     private void scenario(String name, String target, List<String> ids) throws InterruptedException {
         if (ids.isEmpty()) {
             out.printf("%-34s no series for this scenario%n", name);
@@ -172,6 +179,8 @@ public final class QueryBenchmark {
                 histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
                 histogram.getValueAtPercentile(99.9) / 1e6, histogram.getMaxValue() / 1e6,
                 histogram.getTotalCount() / seconds, errors.get());
+        results.put(name, new double[] {histogram.getValueAtPercentile(50) / 1e6,
+                histogram.getValueAtPercentile(99) / 1e6, histogram.getValueAtPercentile(99.9) / 1e6});
         if (sent != histogram.getTotalCount() + errors.get()) {
             out.printf("  (%d requests unanswered)%n", sent - histogram.getTotalCount() - errors.get());
         }

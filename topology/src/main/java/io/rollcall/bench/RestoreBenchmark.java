@@ -43,6 +43,13 @@ public final class RestoreBenchmark {
     }
 
     public void run() throws Exception {
+        restore();
+        failover(1);
+        failover(0);
+    }
+
+    /** Only the restore part; returns the restore rate in records per second. */
+    public double restore() throws Exception {
         String prefix = "rbench-" + runId;
         Path stateDir = Files.createTempDirectory("rollcall-rbench");
         RollcallConfig config = BenchConfig.isolated(settings.bootstrapServers(), prefix,
@@ -77,9 +84,7 @@ public final class RestoreBenchmark {
         try (Stream<Path> files = Files.walk(stateDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         }
-        start("restart after deleting the state directory", config);
-        failover(1);
-        failover(0);
+        return start("restart after deleting the state directory", config);
     }
 
     /** Only the failover part (for quicker runs). */
@@ -244,7 +249,7 @@ public final class RestoreBenchmark {
         return true;
     }
 
-    private void start(String what, RollcallConfig config) throws Exception {
+    private double start(String what, RollcallConfig config) throws Exception {
         long started = System.nanoTime();
         try (RollcallApp app = RollcallApp.start(config)) {
             await(app);
@@ -255,6 +260,7 @@ public final class RestoreBenchmark {
                     restored.isEmpty() ? "none" : restored,
                     total == 0 ? "" : String.format(", %,.0f records/s; all-time store %,d keys", total / seconds,
                             restored.getOrDefault(StoreNames.ALL_TIME, 0L)));
+            return total / seconds;
         }
     }
 

@@ -69,7 +69,8 @@ public final class VerdictBenchmark {
         this.out = out;
     }
 
-    public void run() throws Exception {
+    /** Runs the benchmark; returns p50 and p99 of the verdict latency in milliseconds. */
+    public double[] run() throws Exception {
         String prefix = "vbench-" + runId;
         RollcallConfig config = BenchConfig.isolated(settings.bootstrapServers(), prefix, Map.of(
                 "rollcall.state.dir", Files.createTempDirectory("rollcall-vbench").toString(),
@@ -99,6 +100,7 @@ public final class VerdictBenchmark {
                     histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
                     histogram.getMaxValue() / 1e6, histogram.getMinValue() / 1e6, histogram.getTotalCount());
             out.printf("(%d rollouts in %.1f s)%n", histogram.getTotalCount(), (System.nanoTime() - started) / 1e9);
+            return new double[] {histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6};
         } finally {
             reading.set(false);
         }

@@ -1,11 +1,13 @@
 package io.rollcall.cli;
 
+import io.rollcall.bench.AllBenchmark;
 import io.rollcall.bench.CodecBenchmark;
 import io.rollcall.bench.PipelineBenchmark;
 import io.rollcall.bench.QueryBenchmark;
 import io.rollcall.bench.RestoreBenchmark;
 import io.rollcall.bench.VerdictBenchmark;
 import java.time.Duration;
+import java.util.Map;
 import io.rollcall.embedded.EmbeddedKafka;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,8 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"pipeline (default): pipeline throughput vs. a plain consumer on the same preloaded",
-                "topic; starts an embedded broker in this JVM unless --bootstrap-servers is given.",
+        description = {"pipeline (default): pipeline throughput vs. a plain consumer and an in-memory peer on the",
+                "same preloaded topic; starts an embedded broker in this JVM unless --bootstrap-servers is given.",
+                "all: pipeline, query, verdict and restore in one run (a few minutes), with a summary against the targets.",
                 "codec: cost per event of the aggregation step without Kafka.",
                 "query: HTTP query latency at a fixed rate, local and forwarded, alone and while ingesting.",
                 "verdict: time from the event that makes a rollback conclusive to the verdict being readable.",
@@ -22,14 +25,20 @@ import picocli.CommandLine.Parameters;
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", defaultValue = "pipeline",
-            description = "pipeline, codec, query, verdict or restore (default: ${DEFAULT-VALUE}).")
+            description = "pipeline, all, codec, query, verdict, restore or failover (default: ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = {"-b", "--bootstrap-servers"}, description = "Use this cluster instead of an embedded broker.")
     String bootstrapServers;
 
-    @Option(names = "--events", defaultValue = "1000000", description = "Events to preload (default: ${DEFAULT-VALUE}).")
-    long events;
+    @Option(names = "--events", description = "Events to preload (default: 1,000,000; 2,000,000 for all).")
+    void events(long value) {
+        events = value;
+        eventsGiven = true;
+    }
+
+    long events = 1_000_000;
+    boolean eventsGiven;
 
     @Option(names = "--series", defaultValue = "100000", description = "Distinct series ids (default: ${DEFAULT-VALUE}).")
     int series;
@@ -45,6 +54,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "pipeline: a Kafka Streams or client setting for the pipeline under test, e.g. --set commit.interval.ms=1000 (repeatable).")
     java.util.Map<String, String> overrides = new java.util.HashMap<>();
 
+    @Option(names = "--baseline", paramLabel = "KEY=VALUE",
+            description = {"pipeline, all: also measure the pipeline with these settings, in the same run, and print "
+                    + "the ratio (repeatable; all defaults to rollcall.store.cache=bytes, the first design)."})
+    Map<String, String> baseline;
+
     @Option(names = "--rate", defaultValue = "2000", description = "query: requests per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
@@ -53,14 +67,26 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     long ingestRate;
 
-    @Option(names = "--seconds", defaultValue = "20", description = "query: measured seconds per scenario (default: ${DEFAULT-VALUE}).")
-    int seconds;
+    @Option(names = "--seconds", description = "query: measured seconds per scenario (default: 20; 10 for all).")
+    void seconds(int value) {
+        seconds = value;
+        secondsGiven = true;
+    }
+
+    int seconds = 20;
+    boolean secondsGiven;
 
     @Option(names = "--rollouts", defaultValue = "200", description = "verdict: rollouts measured (default: ${DEFAULT-VALUE}).")
     int rollouts;
 
     @Override
     public Integer call() throws Exception {
+        if (what.equals("all")) {
+            long allEvents = eventsGiven ? events : 2_000_000;
+            return withBroker(servers -> new AllBenchmark(new AllBenchmark.Settings(servers, allEvents, series,
+                    partitions, warmup, overrides, baseline == null ? Map.of() : baseline,
+                    secondsGiven ? seconds : 10, rollouts), System.out).run());
+        }
         if (what.equals("failover")) {
             return withBroker(servers -> new RestoreBenchmark(new RestoreBenchmark.Settings(servers, series, partitions),
                     System.out).runFailover());
@@ -84,12 +110,13 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (!what.equals("pipeline")) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "unknown benchmark '" + what + "'; choose pipeline, codec, query, verdict or restore");
+                    "unknown benchmark '" + what + "'; choose pipeline, all, codec, query, verdict, restore or failover");
         }
         System.out.printf("rollcall bench: %,d events, %,d series, %d partitions, broker %s%n", events, series,
                 partitions, bootstrapServers == null ? "embedded in this JVM" : bootstrapServers);
         return withBroker(servers -> new PipelineBenchmark(
-                new PipelineBenchmark.Settings(servers, events, series, partitions, warmup, overrides), System.out).run());
+                new PipelineBenchmark.Settings(servers, events, series, partitions, warmup, overrides,
+                        baseline == null ? Map.of() : baseline), System.out).run());
     }
 
     private interface Run {

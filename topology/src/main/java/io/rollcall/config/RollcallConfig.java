@@ -51,6 +51,7 @@ public record RollcallConfig(
         Rollouts rollouts,
         String apiToken,
         Tls tls,
+        Storage storage,
         Map<String, String> kafka) {
 
     /**
@@ -77,6 +78,17 @@ public record RollcallConfig(
     }
 
     public record Rollouts(String specsTopic, String verdictsTopic, Duration grace, Duration tick, int history) {
+    }
+
+    /**
+     * How the aggregate stores cache between commits.
+     *
+     * @param objects          true: aggregates stay objects until the commit flushes them
+     *                         ({@code io.rollcall.store}); false: Kafka Streams' record cache,
+     *                         which holds bytes (the first design, kept for comparison)
+     * @param cachedAggregates with {@code objects}: aggregates kept as objects per store and task
+     */
+    public record Storage(boolean objects, int cachedAggregates) {
     }
 
     public static final String PREFIX = "rollcall.";
@@ -116,6 +128,8 @@ public record RollcallConfig(
         d.put("rollcall.http.tls.keystore-password", "");
         d.put("rollcall.http.tls.truststore", "");
         d.put("rollcall.http.tls.truststore-password", "");
+        d.put("rollcall.store.cache", "bytes");
+        d.put("rollcall.store.cached-aggregates", "10000");
         return Collections.unmodifiableMap(d);
     }
 
@@ -243,6 +257,8 @@ public record RollcallConfig(
                         positiveInt("rollcall.rollout.history", get.apply("rollcall.rollout.history"))),
                 token(get.apply("rollcall.api.token")),
                 tls(get),
+                new Storage(storeCache(get.apply("rollcall.store.cache")),
+                        positiveInt("rollcall.store.cached-aggregates", get.apply("rollcall.store.cached-aggregates"))),
                 kafka);
     }
 
@@ -277,6 +293,8 @@ public record RollcallConfig(
         all.put("rollcall.rollout.tick", rollouts.tick().toString());
         all.put("rollcall.rollout.history", Integer.toString(rollouts.history()));
         all.put("rollcall.api.token", apiToken == null ? "" : apiToken);
+        all.put("rollcall.store.cache", storage.objects() ? "objects" : "bytes");
+        all.put("rollcall.store.cached-aggregates", Integer.toString(storage.cachedAggregates()));
         all.put("rollcall.http.tls.keystore", tls == null ? "" : tls.keystore().toString());
         all.put("rollcall.http.tls.keystore-password", tls == null ? "" : tls.keystorePassword());
         all.put("rollcall.http.tls.truststore", tls == null || tls.truststore() == null ? "" : tls.truststore().toString());
@@ -368,6 +386,14 @@ public record RollcallConfig(
             throw new ConfigException(setting + ": must not be empty");
         }
         return value.strip();
+    }
+
+    private static boolean storeCache(String value) {
+        return switch (value.strip()) {
+            case "objects" -> true;
+            case "bytes" -> false;
+            default -> throw new ConfigException("rollcall.store.cache: must be objects or bytes, got '" + value + "'");
+        };
     }
 
     private static int positiveInt(String setting, String value) {

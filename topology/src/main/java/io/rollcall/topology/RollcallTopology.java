@@ -4,6 +4,7 @@ import io.rollcall.aggregate.Aggregate;
 import io.rollcall.aggregate.AggregateCodec;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.schema.AvroSerde;
+import io.rollcall.store.CachedStores;
 import io.rollcall.rollout.JudgeState;
 import io.rollcall.rollout.RolloutJudge;
 import io.rollcall.rollout.RolloutSampler;
@@ -86,8 +87,30 @@ public final class RollcallTopology {
                         .withName("single-writer")
                         .withNumberOfPartitions(eventPartitions));
 
-        KGroupedStream<byte[], MetricEvent> bySeries = placed
-                .merge(rerouted, Named.as("owned-events"))
+        KStream<byte[], MetricEvent> owned = placed.merge(rerouted, Named.as("owned-events"));
+        if (config.storage().objects()) {
+            int capacity = config.storage().cachedAggregates();
+            // One encoding per flushed aggregate serves both the store and the topic.
+            Serde<Aggregate> shared = AggregateCodec.sharedSerde();
+            builder.addStateStore(CachedStores.allTime(StoreNames.ALL_TIME, shared, capacity));
+            builder.addStateStore(CachedStores.windowed(StoreNames.WINDOWED, config.windowRetention(),
+                    config.windowSize(), storeSerde, capacity));
+            owned.process(() -> new SeriesAggregator(config.windowSize(), config.windowGrace()),
+                            Named.as("aggregate"), StoreNames.ALL_TIME, StoreNames.WINDOWED)
+                    .to(config.aggregatesTopic(), Produced.with(keySerde, shared).withName("aggregates"));
+        } else {
+            aggregateWithRecordCache(config, owned, keySerde, eventSerde, storeSerde, topicSerde);
+        }
+
+        addRolloutJudge(builder, config, eventPartitions, placed.merge(misplaced, Named.as("valid-events")));
+        return builder.build();
+    }
+
+    /** The first design: the DSL's aggregations, cached by Kafka Streams' record cache (bytes). */
+    private static void aggregateWithRecordCache(RollcallConfig config, KStream<byte[], MetricEvent> owned,
+                                                 Serde<byte[]> keySerde, Serde<MetricEvent> eventSerde,
+                                                 Serde<Aggregate> storeSerde, Serde<Aggregate> topicSerde) {
+        KGroupedStream<byte[], MetricEvent> bySeries = owned
                 .groupByKey(Grouped.with("by-series", keySerde, eventSerde));
 
         bySeries.aggregate(Aggregate::empty, (key, event, aggregate) -> aggregate.add(event),
@@ -105,9 +128,6 @@ public final class RollcallTopology {
                                         StoreNames.WINDOWED, config.windowRetention(), config.windowSize(), false))
                                 .withKeySerde(keySerde)
                                 .withValueSerde(storeSerde));
-
-        addRolloutJudge(builder, config, eventPartitions, placed.merge(misplaced, Named.as("valid-events")));
-        return builder.build();
     }
 
     /**

@@ -1,0 +1,172 @@
+package io.rollcall.store;
+
+import io.rollcall.aggregate.Aggregate;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.internals.Change;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+
+/**
+ * The all-time store: aggregates as objects in front of Streams' timestamped RocksDB store.
+ * Point reads and key ranges see pending values; {@code reverseRange}, {@code reverseAll}
+ * and {@code prefixScan} are not offered. Aggregates are never deleted.
+ */
+public final class CachedKeyValueStore
+        extends WrappedStateStore<TimestampedKeyValueStore<byte[], Aggregate>, byte[], Aggregate>
+        implements TimestampedKeyValueStore<byte[], Aggregate> {
+
+    private static final Comparator<Long> UNSIGNED = Long::compareUnsigned;
+
+    private final ObjectCache<Long, Aggregate> cache;
+    private InternalProcessorContext<?, ?> context;
+    private CacheFlushListener<byte[], Aggregate> listener;
+
+    CachedKeyValueStore(TimestampedKeyValueStore<byte[], Aggregate> inner, int capacity) {
+        super(inner);
+        this.cache = new ObjectCache<>(UNSIGNED, capacity);
+    }
+
+    @Override
+    public void init(StateStoreContext stateStoreContext, StateStore root) {
+        context = stateStoreContext instanceof InternalProcessorContext<?, ?> internal ? internal : null;
+        cache.clear();
+        super.init(stateStoreContext, root);
+    }
+
+    @Override
+    public boolean setFlushListener(CacheFlushListener<byte[], Aggregate> flushListener, boolean sendOldValues) {
+        this.listener = flushListener;
+        return true;
+    }
+
+    /** Streams calls this before every commit: write, log and forward what is pending. */
+    @Override
+    public void flushCache() {
+        flushPending();
+        super.flushCache();
+    }
+
+    @Override
+    public void clearCache() {
+        cache.clear();
+        super.clearCache();
+    }
+
+    @Override
+    public void close() {
+        cache.clear();
+        super.close();
+    }
+
+    @Override
+    public ValueAndTimestamp<Aggregate> get(byte[] key) {
+        long id = Keys.id(key);
+        ValueAndTimestamp<Aggregate> value = cache.get(id);
+        if (value == null) {
+            value = wrapped().get(key);
+            if (value != null) {
+                cache.remember(id, value);
+            }
+        }
+        return value;
+    }
+
+    @Override
+    public void put(byte[] key, ValueAndTimestamp<Aggregate> value) {
+        if (value == null) {
+            throw new UnsupportedOperationException("aggregates are never deleted");
+        }
+        ProcessorRecordContext recordContext = context == null ? null : context.recordContext();
+        if (cache.put(Keys.id(key), value, recordContext)) {
+            flushPending();
+        }
+    }
+
+    @Override
+    public ValueAndTimestamp<Aggregate> putIfAbsent(byte[] key, ValueAndTimestamp<Aggregate> value) {
+        ValueAndTimestamp<Aggregate> existing = get(key);
+        if (existing == null) {
+            put(key, value);
+        }
+        return existing;
+    }
+
+    @Override
+    public void putAll(List<KeyValue<byte[], ValueAndTimestamp<Aggregate>>> entries) {
+        entries.forEach(entry -> put(entry.key, entry.value));
+    }
+
+    @Override
+    public ValueAndTimestamp<Aggregate> delete(byte[] key) {
+        throw new UnsupportedOperationException("aggregates are never deleted");
+    }
+
+    @Override
+    public KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> range(byte[] from, byte[] to) {
+        // The snapshot of pending values first, then the store's iterator: a value flushed in
+        // between is then in both (same value), never in neither.
+        var pending = cache.pendingBetween(from == null ? null : Keys.id(from), to == null ? null : Keys.id(to));
+        return new MergedIterator<>(wrapped().range(from, to), pending, Keys::id, Keys::bytes, UNSIGNED);
+    }
+
+    @Override
+    public KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> all() {
+        return range(null, null);
+    }
+
+    @Override
+    public KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> reverseRange(byte[] from, byte[] to) {
+        throw new UnsupportedOperationException("reverseRange is not offered by the all-time store; use range");
+    }
+
+    @Override
+    public KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> reverseAll() {
+        throw new UnsupportedOperationException("reverseAll is not offered by the all-time store; use all");
+    }
+
+    @Override
+    public <PS extends org.apache.kafka.common.serialization.Serializer<P>, P>
+            KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> prefixScan(P prefix, PS prefixKeySerializer) {
+        throw new UnsupportedOperationException("prefixScan is not offered by the all-time store; use range");
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        return wrapped().approximateNumEntries() + cache.pendingCount();
+    }
+
+    private void flushPending() {
+        if (cache.pendingCount() == 0) {
+            return;
+        }
+        ProcessorRecordContext previous = context == null ? null : context.recordContext();
+        try {
+            cache.flush((id, pending) -> {
+                if (context != null && pending.context() != null) {
+                    // Logging and forwarding read the record context, as when the record was processed.
+                    context.setRecordContext(pending.context());
+                }
+                byte[] key = Keys.bytes(id);
+                wrapped().put(key, pending.value());
+                if (listener != null) {
+                    listener.apply(new Record<>(key, new Change<>(pending.value().value(), null),
+                            pending.value().timestamp()));
+                }
+            });
+        } finally {
+            if (context != null) {
+                context.setRecordContext(previous);
+            }
+        }
+    }
+}

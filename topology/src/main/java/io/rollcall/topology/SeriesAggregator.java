@@ -1,0 +1,105 @@
+package io.rollcall.topology;
+
+import io.rollcall.aggregate.Aggregate;
+import io.rollcall.schema.avro.MetricEvent;
+import java.time.Duration;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Folds each event of a series into its all-time aggregate and into its tumbling window,
+ * with the semantics of the DSL's {@code aggregate} (timestamps: the larger of the old and
+ * the record's; a window closes at stream time − grace, and later events for it are dropped
+ * and counted). The all-time store forwards each changed aggregate when it is flushed, at
+ * most once per series per commit, as the DSL's cache does.
+ */
+final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], Aggregate> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SeriesAggregator.class);
+
+    /** Scope of the aggregator's metrics: kafka_stream_rollcall_aggregator_late_window_events_total. */
+    static final String METRICS_SCOPE = "rollcall-aggregator";
+
+    private final long windowSizeMs;
+    private final long graceMs;
+    private ProcessorContext<byte[], Aggregate> context;
+    private TimestampedKeyValueStore<byte[], Aggregate> allTime;
+    private TimestampedWindowStore<byte[], Aggregate> windows;
+    private Sensor late;
+
+    SeriesAggregator(Duration windowSize, Duration grace) {
+        this.windowSizeMs = windowSize.toMillis();
+        this.graceMs = grace.toMillis();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void init(ProcessorContext<byte[], Aggregate> context) {
+        this.context = context;
+        allTime = context.getStateStore(StoreNames.ALL_TIME);
+        windows = context.getStateStore(StoreNames.WINDOWED);
+        late = context.metrics().addRateTotalSensor(METRICS_SCOPE, context.taskId().toString(),
+                "late-window-events", Sensor.RecordingLevel.INFO);
+        // Forwarding from a store flush, outside process(), needs the node set as the DSL's own
+        // cache flush listener sets it (TimestampedCacheFlushListener).
+        InternalProcessorContext<byte[], Aggregate> internal = (InternalProcessorContext<byte[], Aggregate>) context;
+        ProcessorNode<?, ?, ?, ?> self = internal.currentNode();
+        boolean listening = ((CachedStateStore<byte[], Aggregate>) allTime).setFlushListener(record -> {
+            ProcessorNode<?, ?, ?, ?> previous = internal.currentNode();
+            internal.setCurrentNode(self);
+            try {
+                context.forward(record.withValue(record.value().newValue));
+            } finally {
+                internal.setCurrentNode(previous);
+            }
+        }, false);
+        if (!listening) {
+            throw new IllegalStateException("store " + StoreNames.ALL_TIME + " does not forward its flushes");
+        }
+    }
+
+    @Override
+    public void process(Record<byte[], MetricEvent> record) {
+        byte[] key = record.key();
+        MetricEvent event = record.value();
+        long timestamp = record.timestamp();
+
+        ValueAndTimestamp<Aggregate> old = allTime.get(key);
+        allTime.put(key, updated(old, event, timestamp));
+
+        long windowStart = timestamp - Math.floorMod(timestamp, windowSizeMs);
+        long closesAt = context.currentStreamTimeMs() - graceMs;
+        if (windowStart + windowSizeMs > closesAt) {
+            windows.put(key, updated(windows.fetch(key, windowStart), event, timestamp), windowStart);
+        } else {
+            late.record();
+            LOG.debug("event for series {} at {} is after its window [{}, {}) closed (stream time {}, grace {} ms)",
+                    event.getId(), timestamp, windowStart, windowStart + windowSizeMs,
+                    context.currentStreamTimeMs(), graceMs);
+        }
+    }
+
+    private static ValueAndTimestamp<Aggregate> updated(ValueAndTimestamp<Aggregate> old, MetricEvent event,
+                                                        long timestamp) {
+        return old == null
+                ? ValueAndTimestamp.make(Aggregate.empty().add(event), timestamp)
+                : ValueAndTimestamp.make(old.value().add(event), Math.max(old.timestamp(), timestamp));
+    }
+
+    @Override
+    public void close() {
+        if (late != null) {
+            context.metrics().removeSensor(late);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.rollcall.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rollcall.aggregate.Aggregate;
+import io.rollcall.aggregate.AggregateCodec;
+import io.rollcall.schema.avro.MetricEvent;
+import io.rollcall.schema.avro.MetricType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.TimestampedWindowStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The object-caching stores over in-memory stores: what is pending is read back, forwarded
+ * once per key with its newest value when flushed, merged into range reads in unsigned key
+ * order, and flushed early once more keys are pending than the capacity.
+ */
+class CachedStoresTest {
+
+    private static ValueAndTimestamp<Aggregate> aggregate(long id, double... values) {
+        Aggregate aggregate = Aggregate.empty();
+        long time = 1_000;
+        for (double value : values) {
+            aggregate = aggregate.add(MetricEvent.newBuilder().setId(id).setName("g").setType(MetricType.GAUGE)
+                    .setTimestamp(Instant.ofEpochMilli(time++)).setValue(value).setLabels(Map.of()).build());
+        }
+        return ValueAndTimestamp.make(aggregate, time);
+    }
+
+    private static CachedKeyValueStore allTime(int capacity, List<KeyValue<byte[], Aggregate>> forwarded) {
+        TimestampedKeyValueStore<byte[], Aggregate> inner = Stores.timestampedKeyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore("all-time"), Serdes.ByteArray(), AggregateCodec.storeSerde())
+                .withLoggingDisabled().build();
+        CachedKeyValueStore store = new CachedKeyValueStore(inner, capacity);
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        store.setFlushListener(record -> forwarded.add(KeyValue.pair(record.key(), record.value().newValue)), false);
+        return store;
+    }
+
+    private static List<Long> ids(KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> it) {
+        List<Long> ids = new ArrayList<>();
+        try (it) {
+            it.forEachRemaining(kv -> ids.add(Keys.id(kv.key)));
+        }
+        return ids;
+    }
+
+    @Test
+    void pendingValuesAreReadBackAndForwardedOnceWithTheNewestValueWhenFlushed() {
+        List<KeyValue<byte[], Aggregate>> forwarded = new ArrayList<>();
+        CachedKeyValueStore store = allTime(100, forwarded);
+        byte[] key = Keys.bytes(7);
+        store.put(key, aggregate(7, 1));
+        store.put(key, aggregate(7, 1, 2));
+        store.put(key, aggregate(7, 1, 2, 3));
+
+        assertThat(store.get(key).value().count()).isEqualTo(3);
+        assertThat(store.wrapped().get(key)).as("nothing written underneath before the flush").isNull();
+        assertThat(forwarded).isEmpty();
+
+        store.flushCache();
+        assertThat(store.wrapped().get(key).value().count()).isEqualTo(3);
+        assertThat(forwarded).hasSize(1);
+        assertThat(forwarded.get(0).value.sum()).isEqualTo(6.0);
+        assertThat(store.get(key).value().count()).isEqualTo(3);
+
+        store.flushCache();
+        assertThat(forwarded).as("nothing pending, nothing forwarded").hasSize(1);
+    }
+
+    @Test
+    void rangesMergePendingAndFlushedValuesInUnsignedOrderWithPendingWinning() {
+        CachedKeyValueStore store = allTime(100, new ArrayList<>());
+        long high = -1L;               // 2^64 - 1
+        long middle = Long.MIN_VALUE;  // 2^63
+        store.put(Keys.bytes(5), aggregate(5, 1));
+        store.put(Keys.bytes(middle), aggregate(middle, 1));
+        store.flushCache();
+        store.put(Keys.bytes(high), aggregate(high, 1));
+        store.put(Keys.bytes(5), aggregate(5, 1, 1));
+        store.put(Keys.bytes(3), aggregate(3, 1));
+
+        assertThat(ids(store.all())).containsExactly(3L, 5L, middle, high);
+        assertThat(ids(store.range(Keys.bytes(4), Keys.bytes(middle)))).containsExactly(5L, middle);
+        try (var it = store.range(Keys.bytes(5), Keys.bytes(5))) {
+            assertThat(it.next().value.value().count()).as("the pending value, not the flushed one").isEqualTo(2);
+            assertThat(it.hasNext()).isFalse();
+        }
+    }
+
+    @Test
+    void moreKeysPendingThanTheCapacityAreFlushedBeforeTheCommit() {
+        List<KeyValue<byte[], Aggregate>> forwarded = new ArrayList<>();
+        CachedKeyValueStore store = allTime(3, forwarded);
+        for (long id = 1; id <= 4; id++) {
+            store.put(Keys.bytes(id), aggregate(id, id));
+        }
+        assertThat(forwarded).extracting(kv -> Keys.id(kv.key)).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(store.wrapped().get(Keys.bytes(4))).isNotNull();
+    }
+
+    @Test
+    void windowFetchesMergePendingAndFlushedWindowsInTimeOrder() {
+        TimestampedWindowStore<byte[], Aggregate> inner = Stores.timestampedWindowStoreBuilder(
+                Stores.inMemoryWindowStore("windows", Duration.ofHours(1), Duration.ofMinutes(1), false),
+                Serdes.ByteArray(), AggregateCodec.storeSerde()).withLoggingDisabled().build();
+        CachedWindowStore store = new CachedWindowStore(inner, 100);
+        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+        byte[] key = Keys.bytes(9);
+        store.put(key, aggregate(9, 1), 60_000);
+        store.put(key, aggregate(9, 1, 1), 120_000);
+        store.flushCache();
+        store.put(key, aggregate(9, 1, 1, 1), 120_000);
+        store.put(key, aggregate(9, 5), 180_000);
+        store.put(Keys.bytes(10), aggregate(10, 5), 120_000);
+
+        assertThat(store.fetch(key, 120_000).value().count()).isEqualTo(3);
+        assertThat(inner.fetch(key, 180_000)).isNull();
+        List<long[]> windows = new ArrayList<>();
+        try (WindowStoreIterator<ValueAndTimestamp<Aggregate>> it = store.fetch(key, 0, 600_000)) {
+            it.forEachRemaining(kv -> windows.add(new long[] {kv.key, kv.value.value().count()}));
+        }
+        assertThat(windows).containsExactly(new long[] {60_000, 1}, new long[] {120_000, 3}, new long[] {180_000, 1});
+        store.flushCache();
+        assertThat(inner.fetch(key, 180_000).value().sum()).isEqualTo(5.0);
+    }
+}
