@@ -84,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
         if (what.equals("all")) {
             long allEvents = eventsGiven ? events : 2_000_000;
             return withBroker(servers -> new AllBenchmark(new AllBenchmark.Settings(servers, allEvents, series,
-                    partitions, warmup, overrides, baseline == null ? Map.of() : baseline,
+                    partitions, warmup, overrides, baseline == null ? Map.of("rollcall.store.cache", "bytes") : baseline,
                     secondsGiven ? seconds : 10, rollouts), System.out).run());
         }
         if (what.equals("failover")) {

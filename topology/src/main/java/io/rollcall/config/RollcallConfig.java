@@ -128,7 +128,7 @@ public record RollcallConfig(
         d.put("rollcall.http.tls.keystore-password", "");
         d.put("rollcall.http.tls.truststore", "");
         d.put("rollcall.http.tls.truststore-password", "");
-        d.put("rollcall.store.cache", "bytes");
+        d.put("rollcall.store.cache", "objects");
         d.put("rollcall.store.cached-aggregates", "10000");
         return Collections.unmodifiableMap(d);
     }

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Folds each event of a series into its all-time aggregate and into its tumbling window,
  * with the semantics of the DSL's {@code aggregate} (timestamps: the larger of the old and
- * the record's; a window closes at stream time − grace, and later events for it are dropped
+ * the record's; a window closes at the largest timestamp seen − grace, and later events for it are dropped
  * and counted). The all-time store forwards each changed aggregate when it is flushed, at
  * most once per series per commit, as the DSL's cache does.
  */
@@ -36,6 +36,8 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
     private TimestampedKeyValueStore<byte[], Aggregate> allTime;
     private TimestampedWindowStore<byte[], Aggregate> windows;
     private Sensor late;
+    /** Largest timestamp this processor has seen, as the DSL's window aggregation keeps it. */
+    private long observedStreamTime = Long.MIN_VALUE;
 
     SeriesAggregator(Duration windowSize, Duration grace) {
         this.windowSizeMs = windowSize.toMillis();
@@ -78,14 +80,17 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
         allTime.put(key, updated(old, event, timestamp));
 
         long windowStart = timestamp - Math.floorMod(timestamp, windowSizeMs);
-        long closesAt = context.currentStreamTimeMs() - graceMs;
+        // Not the task's stream time: records that never reach this processor (dead letters,
+        // with timestamps far ahead) would close windows that the DSL keeps open.
+        observedStreamTime = Math.max(observedStreamTime, timestamp);
+        long closesAt = observedStreamTime - graceMs;
         if (windowStart + windowSizeMs > closesAt) {
             windows.put(key, updated(windows.fetch(key, windowStart), event, timestamp), windowStart);
         } else {
             late.record();
             LOG.debug("event for series {} at {} is after its window [{}, {}) closed (stream time {}, grace {} ms)",
                     event.getId(), timestamp, windowStart, windowStart + windowSizeMs,
-                    context.currentStreamTimeMs(), graceMs);
+                    observedStreamTime, graceMs);
         }
     }
 
