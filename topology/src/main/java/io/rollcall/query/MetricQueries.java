@@ -102,8 +102,14 @@ public final class MetricQueries {
         KeyQueryMetadata owner = known.get();
         int partition = owner.partition();
         if (options.forwarded()) {
-            // Sent here by another instance: answer from our own stores or not at all.
-            return options.standby() ? local.apply(partition, true) : activeOrRestoring(partition, options, local);
+            // Sent here by another instance: answer from our own stores or not at all. A restoring
+            // store may answer stale only where it is the active one: elsewhere a stale read would
+            // come from a standby the caller did not ask for.
+            if (options.standby()) {
+                return local.apply(partition, true);
+            }
+            return owner.activeHost().equals(self) ? activeOrRestoring(partition, options, local)
+                    : local.apply(partition, false);
         }
         String activeTrouble;
         if (owner.activeHost().equals(self)) {
