@@ -57,9 +57,7 @@ public final class AggregateCodec {
             memo[1] = bytes;
             return bytes;
         };
-        Deserializer<Aggregate> deserializer = (topic, bytes) ->
-                bytes == null ? null : fromAvro(AVRO.deserialize(bytes));
-        return Serdes.serdeFrom(serializer, deserializer);
+        return Serdes.serdeFrom(serializer, serde(true).deserializer());
     }
 
     private static Serde<Aggregate> serde(boolean withQuantiles) {

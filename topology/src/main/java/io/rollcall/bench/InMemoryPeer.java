@@ -72,13 +72,7 @@ final class InMemoryPeer {
 
     /** Reads the partitions to their end offsets; returns {events, series ids, windows}. */
     private static long[] consume(Properties kafka, List<TopicPartition> partitions, long windowMs) {
-        Properties props = new Properties();
-        props.putAll(kafka);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        Properties props = byteReader(kafka);
         AvroSerde<MetricEvent> serde = AvroSerde.metricEvent();
         Map<Long, Aggregate> allTime = new HashMap<>();
         Map<WindowKey, Aggregate> windowed = new HashMap<>();
@@ -99,6 +93,18 @@ final class InMemoryPeer {
             }
         }
         return new long[] {count, allTime.size(), windowed.size()};
+    }
+
+    /** Settings of the benchmarks' plain readers: bytes, read_committed, no group commits. */
+    static Properties byteReader(Properties kafka) {
+        Properties props = new Properties();
+        props.putAll(kafka);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        return props;
     }
 
     private record WindowKey(long id, long start) {

@@ -183,10 +183,7 @@ public final class RestoreBenchmark {
                 reads++;
                 String failure;
                 try {
-                    var response = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-                                    "http://127.0.0.1:" + survivor.port() + "/api/v1/metrics/"
-                                            + io.rollcall.schema.SeriesId.of(id)))
-                            .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    var response = readSeries(survivor, id);
                     failure = response.statusCode() == 200 ? null
                             : response.statusCode() + " " + abbreviate(response.body());
                     if (failure == null && response.body().contains("\"stale\":true")) {
@@ -233,10 +230,7 @@ public final class RestoreBenchmark {
     private static boolean everyIdAnswered(io.rollcall.app.ServeProcess instance, java.util.Set<Long> ids) {
         for (long id : ids) {
             try {
-                var response = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-                        + instance.port() + "/api/v1/metrics/" + io.rollcall.schema.SeriesId.of(id)))
-                        .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() != 200) {
+                if (readSeries(instance, id).statusCode() != 200) {
                     return false;
                 }
             } catch (IOException e) {
@@ -247,6 +241,13 @@ public final class RestoreBenchmark {
             }
         }
         return true;
+    }
+
+    private static java.net.http.HttpResponse<String> readSeries(io.rollcall.app.ServeProcess instance, long id)
+            throws IOException, InterruptedException {
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + instance.port() + "/api/v1/metrics/" + io.rollcall.schema.SeriesId.of(id)))
+                .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     private double start(String what, RollcallConfig config) throws Exception {

@@ -32,13 +32,7 @@ final class BenchCommand implements Callable<Integer> {
     String bootstrapServers;
 
     @Option(names = "--events", description = "Events to preload (default: 1,000,000; 2,000,000 for all).")
-    void events(long value) {
-        events = value;
-        eventsGiven = true;
-    }
-
-    long events = 1_000_000;
-    boolean eventsGiven;
+    Long events;
 
     @Option(names = "--series", defaultValue = "100000", description = "Distinct series ids (default: ${DEFAULT-VALUE}).")
     int series;
@@ -68,13 +62,7 @@ final class BenchCommand implements Callable<Integer> {
     long ingestRate;
 
     @Option(names = "--seconds", description = "query: measured seconds per scenario (default: 20; 10 for all).")
-    void seconds(int value) {
-        seconds = value;
-        secondsGiven = true;
-    }
-
-    int seconds = 20;
-    boolean secondsGiven;
+    Integer seconds;
 
     @Option(names = "--rollouts", defaultValue = "200", description = "verdict: rollouts measured (default: ${DEFAULT-VALUE}).")
     int rollouts;
@@ -82,11 +70,13 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (what.equals("all")) {
-            long allEvents = eventsGiven ? events : 2_000_000;
-            return withBroker(servers -> new AllBenchmark(new AllBenchmark.Settings(servers, allEvents, series,
-                    partitions, warmup, overrides, baseline == null ? Map.of("rollcall.store.cache", "bytes") : baseline,
-                    secondsGiven ? seconds : 10, rollouts), System.out).run());
+            return withBroker(servers -> new AllBenchmark(new AllBenchmark.Settings(servers,
+                    events == null ? 2_000_000 : events, series, partitions, warmup, overrides,
+                    baseline == null ? Map.of("rollcall.store.cache", "bytes") : baseline,
+                    seconds == null ? 10 : seconds, rollouts), System.out).run());
         }
+        long events = this.events == null ? 1_000_000 : this.events;
+        int seconds = this.seconds == null ? 20 : this.seconds;
         if (what.equals("failover")) {
             return withBroker(servers -> new RestoreBenchmark(new RestoreBenchmark.Settings(servers, series, partitions),
                     System.out).runFailover());

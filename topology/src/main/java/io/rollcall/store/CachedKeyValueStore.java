@@ -5,16 +5,11 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.internals.Change;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
-import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The all-time store: aggregates as objects in front of Streams' timestamped RocksDB store.
@@ -22,25 +17,15 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * and {@code prefixScan} are not offered. Aggregates are never deleted.
  */
 public final class CachedKeyValueStore
-        extends WrappedStateStore<TimestampedKeyValueStore<byte[], Aggregate>, byte[], Aggregate>
+        extends ObjectCachingStore<TimestampedKeyValueStore<byte[], Aggregate>, Long>
         implements TimestampedKeyValueStore<byte[], Aggregate> {
 
     private static final Comparator<Long> UNSIGNED = Long::compareUnsigned;
 
-    private final ObjectCache<Long, Aggregate> cache;
-    private InternalProcessorContext<?, ?> context;
     private CacheFlushListener<byte[], Aggregate> listener;
 
     CachedKeyValueStore(TimestampedKeyValueStore<byte[], Aggregate> inner, int capacity) {
-        super(inner);
-        this.cache = new ObjectCache<>(UNSIGNED, capacity);
-    }
-
-    @Override
-    public void init(StateStoreContext stateStoreContext, StateStore root) {
-        context = stateStoreContext instanceof InternalProcessorContext<?, ?> internal ? internal : null;
-        cache.clear();
-        super.init(stateStoreContext, root);
+        super(inner, UNSIGNED, capacity);
     }
 
     @Override
@@ -49,47 +34,23 @@ public final class CachedKeyValueStore
         return true;
     }
 
-    /** Streams calls this before every commit: write, log and forward what is pending. */
     @Override
-    public void flushCache() {
-        flushPending();
-        super.flushCache();
-    }
-
-    @Override
-    public void clearCache() {
-        cache.clear();
-        super.clearCache();
-    }
-
-    @Override
-    public void close() {
-        cache.clear();
-        super.close();
+    void write(Long id, ValueAndTimestamp<Aggregate> value) {
+        byte[] key = Keys.bytes(id);
+        wrapped().put(key, value);
+        if (listener != null) {
+            listener.apply(new Record<>(key, new Change<>(value.value(), null), value.timestamp()));
+        }
     }
 
     @Override
     public ValueAndTimestamp<Aggregate> get(byte[] key) {
-        long id = Keys.id(key);
-        ValueAndTimestamp<Aggregate> value = cache.get(id);
-        if (value == null) {
-            value = wrapped().get(key);
-            if (value != null) {
-                cache.remember(id, value);
-            }
-        }
-        return value;
+        return read(Keys.id(key), () -> wrapped().get(key));
     }
 
     @Override
     public void put(byte[] key, ValueAndTimestamp<Aggregate> value) {
-        if (value == null) {
-            throw new UnsupportedOperationException("aggregates are never deleted");
-        }
-        ProcessorRecordContext recordContext = context == null ? null : context.recordContext();
-        if (cache.put(Keys.id(key), value, recordContext)) {
-            flushPending();
-        }
+        pend(Keys.id(key), value);
     }
 
     @Override
@@ -143,30 +104,5 @@ public final class CachedKeyValueStore
     @Override
     public long approximateNumEntries() {
         return wrapped().approximateNumEntries() + cache.pendingCount();
-    }
-
-    private void flushPending() {
-        if (cache.pendingCount() == 0) {
-            return;
-        }
-        ProcessorRecordContext previous = context == null ? null : context.recordContext();
-        try {
-            cache.flush((id, pending) -> {
-                if (context != null && pending.context() != null) {
-                    // Logging and forwarding read the record context, as when the record was processed.
-                    context.setRecordContext(pending.context());
-                }
-                byte[] key = Keys.bytes(id);
-                wrapped().put(key, pending.value());
-                if (listener != null) {
-                    listener.apply(new Record<>(key, new Change<>(pending.value().value(), null),
-                            pending.value().timestamp()));
-                }
-            });
-        } finally {
-            if (context != null) {
-                context.setRecordContext(previous);
-            }
-        }
     }
 }

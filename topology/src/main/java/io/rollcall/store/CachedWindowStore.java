@@ -5,15 +5,10 @@ import java.util.Comparator;
 import java.util.NavigableMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
-import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
-import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStoreIterator;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The window store: per-window aggregates as objects in front of Streams' timestamped
@@ -22,7 +17,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * {@code fetchAll}, key ranges) and backward reads see the store as of the last commit.
  */
 public final class CachedWindowStore
-        extends WrappedStateStore<TimestampedWindowStore<byte[], Aggregate>, byte[], Aggregate>
+        extends ObjectCachingStore<TimestampedWindowStore<byte[], Aggregate>, CachedWindowStore.WindowKey>
         implements TimestampedWindowStore<byte[], Aggregate> {
 
     /** A window of a series: unsigned id order, then start time. */
@@ -34,62 +29,23 @@ public final class CachedWindowStore
         return byId != 0 ? byId : Long.compare(a.start(), b.start());
     };
 
-    private final ObjectCache<WindowKey, Aggregate> cache;
-    private InternalProcessorContext<?, ?> context;
-
     CachedWindowStore(TimestampedWindowStore<byte[], Aggregate> inner, int capacity) {
-        super(inner);
-        this.cache = new ObjectCache<>(ORDER, capacity);
+        super(inner, ORDER, capacity);
     }
 
     @Override
-    public void init(StateStoreContext stateStoreContext, StateStore root) {
-        context = stateStoreContext instanceof InternalProcessorContext<?, ?> internal ? internal : null;
-        cache.clear();
-        super.init(stateStoreContext, root);
-    }
-
-    /** Streams calls this before every commit: write and log what is pending. */
-    @Override
-    public void flushCache() {
-        flushPending();
-        super.flushCache();
-    }
-
-    @Override
-    public void clearCache() {
-        cache.clear();
-        super.clearCache();
-    }
-
-    @Override
-    public void close() {
-        cache.clear();
-        super.close();
+    void write(WindowKey window, ValueAndTimestamp<Aggregate> value) {
+        wrapped().put(Keys.bytes(window.id()), value, window.start());
     }
 
     @Override
     public void put(byte[] key, ValueAndTimestamp<Aggregate> value, long windowStartTimestamp) {
-        if (value == null) {
-            throw new UnsupportedOperationException("window aggregates are never deleted; they expire");
-        }
-        ProcessorRecordContext recordContext = context == null ? null : context.recordContext();
-        if (cache.put(new WindowKey(Keys.id(key), windowStartTimestamp), value, recordContext)) {
-            flushPending();
-        }
+        pend(new WindowKey(Keys.id(key), windowStartTimestamp), value);
     }
 
     @Override
     public ValueAndTimestamp<Aggregate> fetch(byte[] key, long windowStart) {
-        WindowKey window = new WindowKey(Keys.id(key), windowStart);
-        ValueAndTimestamp<Aggregate> value = cache.get(window);
-        if (value == null) {
-            value = wrapped().fetch(key, windowStart);
-            if (value != null) {
-                cache.remember(window, value);
-            }
-        }
-        return value;
+        return read(new WindowKey(Keys.id(key), windowStart), () -> wrapped().fetch(key, windowStart));
     }
 
     @Override
@@ -159,24 +115,5 @@ public final class CachedWindowStore
     @Override
     public KeyValueIterator<Windowed<byte[]>, ValueAndTimestamp<Aggregate>> backwardAll() {
         return wrapped().backwardAll();
-    }
-
-    private void flushPending() {
-        if (cache.pendingCount() == 0) {
-            return;
-        }
-        ProcessorRecordContext previous = context == null ? null : context.recordContext();
-        try {
-            cache.flush((window, pending) -> {
-                if (context != null && pending.context() != null) {
-                    context.setRecordContext(pending.context());
-                }
-                wrapped().put(Keys.bytes(window.id()), pending.value(), window.start());
-            });
-        } finally {
-            if (context != null) {
-                context.setRecordContext(previous);
-            }
-        }
     }
 }

@@ -142,6 +142,38 @@ class RollcallTopologyTest {
         assertThat(agg.errorRate()).isEqualTo(0.4);
     }
 
+    private List<Long> windowStarts(long id, long from, long to) {
+        WindowStore<byte[], ValueAndTimestamp<Aggregate>> store = driver.getTimestampedWindowStore(StoreNames.WINDOWED);
+        List<Long> starts = new ArrayList<>();
+        try (WindowStoreIterator<ValueAndTimestamp<Aggregate>> it = store.fetch(SeriesId.of(id).toBytes(),
+                Instant.ofEpochMilli(from), Instant.ofEpochMilli(to))) {
+            it.forEachRemaining(kv -> starts.add(kv.key));
+        }
+        return starts;
+    }
+
+    @Test
+    void anEventAfterItsWindowClosedCountsAllTimeButNotInTheWindow() {
+        start(1);
+        send(counter(6, T0 + 10 * 60_000, 1));
+        send(counter(6, T0 + 10_000, 2));   // its window [T0, T0+1m) closed at T0+1m30s
+        send(counter(6, T0 + 9 * 60_000 + 1, 4)); // within grace of the newest event
+
+        assertThat(allTime(6).count()).isEqualTo(3);
+        assertThat(windowStarts(6, T0 - 60_000, T0 + 20 * 60_000)).containsExactly(T0 + 9 * 60_000, T0 + 10 * 60_000);
+    }
+
+    @Test
+    void aDeadLetteredRecordFarAheadDoesNotCloseWindows() {
+        start(1);
+        long farAhead = System.currentTimeMillis() + 2 * 24 * 3_600_000L;
+        send(counter(7, farAhead, 1));  // dead-lettered: beyond rollcall.event.max-future
+        send(counter(7, T0, 2));
+
+        assertThat(allTime(7).count()).isEqualTo(1);
+        assertThat(windowStarts(7, T0 - 60_000, T0 + 60_000)).containsExactly(T0);
+    }
+
     @Test
     void eventsOnEitherSideOfAWindowBoundaryLandInDifferentWindows() {
         start(1);
