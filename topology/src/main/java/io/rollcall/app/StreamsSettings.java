@@ -1,6 +1,7 @@
 package io.rollcall.app;
 
 import io.rollcall.config.RollcallConfig;
+import io.rollcall.store.RocksDbTuning;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -47,6 +48,14 @@ public final class StreamsSettings {
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(MAX_REQUEST_BYTES));
         // 10 MB default cache flushes too often at 100k series; 64 MB keeps hot series in memory.
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(64L << 20));
+        RollcallConfig.RocksDb rocks = config.storage().rocksDb();
+        if (rocks != null) {
+            // Measured in BENCHMARKS.md ("RocksDB tuning"): bounded off-heap memory, LZ4-compressed state.
+            props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbTuning.class.getName());
+            props.put(RocksDbTuning.MEMORY_MB, Integer.toString(rocks.memoryMb()));
+            props.put(RocksDbTuning.WRITE_BUFFER_MB, Integer.toString(rocks.writeBufferMb()));
+            props.put(RocksDbTuning.COMPRESSION, rocks.compression());
+        }
         props.putAll(config.kafka());
         return props;
     }

@@ -15,7 +15,7 @@ public final class AllBenchmark {
     /** Parameters; {@code overrides} apply to the pipeline under test. */
     public record Settings(String bootstrapServers, long events, int series, int partitions, boolean warmup,
                            Map<String, String> overrides, Map<String, String> baseline, int querySeconds,
-                           int rollouts) {
+                           int rollouts, java.util.List<Integer> scaling) {
     }
 
     private final Settings settings;
@@ -32,7 +32,7 @@ public final class AllBenchmark {
                 settings.partitions());
         PipelineBenchmark.Summary pipeline = new PipelineBenchmark(new PipelineBenchmark.Settings(
                 settings.bootstrapServers(), settings.events(), settings.series(), settings.partitions(),
-                settings.warmup(), settings.overrides(), settings.baseline()), out).run();
+                settings.warmup(), settings.overrides(), settings.baseline(), settings.scaling()), out).run();
 
         long ingestRate = Math.round(pipeline.pipeline().rate() / 2);
         out.printf("%n== 2/4 queries at 2,000 requests/s, alone and while ingesting %,d events/s (half the pipeline rate)%n",
@@ -67,7 +67,13 @@ public final class AllBenchmark {
         row("HTTP baseline /health/live p99", "%.2f ms", get(q, "baseline: GET /health/live"), "");
         row("verdict p99", "%.0f ms", verdict[1], "<= 1000 ms");
         row("restore rate", "%,.0f records/s", restoreRate, "");
-        row("state per series id", "%,.0f bytes", pipeline.stateBytesPerId(), "<= 4096 bytes");
+        for (PipelineBenchmark.Scaled scaled : pipeline.scaling()) {
+            row(scaled.instances() + " instance(s): total, per instance", "%s", String.format("%,.0f, %,.0f events/s",
+                    scaled.rate(), scaled.ratePerInstance()), "");
+            row("  ids wrong / in two instances", "%s", scaled.wrong() + " / " + scaled.duplicated(), "0 / 0");
+        }
+        row("state per series id (at close)", "%,.0f bytes", pipeline.stateBytesPerId(), "");
+        row("state per series id (compacted SST)", "%,.0f bytes", pipeline.compactedBytesPerId(), "<= 4096 bytes");
         row("peak RSS, bench JVM (broker + app)", "%,d MB", pipeline.peakRssBytes() >> 20, "");
     }
 

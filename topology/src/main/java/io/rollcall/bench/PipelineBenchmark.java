@@ -22,7 +22,21 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.rocksdb.CompressionType;
+import io.rollcall.aggregate.Aggregate;
+import io.rollcall.schema.AvroSerde;
+import io.rollcall.schema.avro.MetricEvent;
+import io.rollcall.schema.SeriesId;
+import io.rollcall.store.RocksDbTuning;
+import io.rollcall.topology.StoreNames;
+import java.util.HashMap;
 
 /**
  * Throughput of the aggregation pipeline against the ceiling of the same machine: on one
@@ -33,17 +47,20 @@ public final class PipelineBenchmark {
 
     /** Parameters; {@code bootstrapServers} is the cluster to use (the command starts an embedded one when absent). */
     public record Settings(String bootstrapServers, long events, int series, int partitions, boolean warmup,
-                           Map<String, String> overrides, Map<String, String> baseline) {
+                           Map<String, String> overrides, Map<String, String> baseline, List<Integer> scaling) {
         public Settings(String bootstrapServers, long events, int series, int partitions, boolean warmup,
                         Map<String, String> overrides) {
-            this(bootstrapServers, events, series, partitions, warmup, overrides, Map.of());
+            this(bootstrapServers, events, series, partitions, warmup, overrides, Map.of(), List.of());
         }
     }
 
-    /** One measured run; {@code stateBytes} is the pipeline's state directory after a clean close (0 for others). */
-    public record Result(String what, long records, double seconds, long stateBytes) {
+    /**
+     * One measured run; {@code stateBytes} is the pipeline's state directory after a clean close,
+     * {@code compactedBytes} its SST files after a full compaction (0 for others).
+     */
+    public record Result(String what, long records, double seconds, long stateBytes, long compactedBytes) {
         Result(String what, long records, double seconds) {
-            this(what, records, seconds, 0);
+            this(what, records, seconds, 0, 0);
         }
 
         public double rate() {
@@ -53,7 +70,7 @@ public final class PipelineBenchmark {
 
     /** The measured passes and what they imply. */
     public record Summary(Result consumer, InMemoryPeer.Outcome peer, Result pipeline, Result baseline, int seriesIds,
-                          long peakRssBytes) {
+                          long peakRssBytes, List<Scaled> scaling) {
         public double pipelineToRaw() {
             return pipeline.rate() / consumer.rate();
         }
@@ -64,6 +81,29 @@ public final class PipelineBenchmark {
 
         public double stateBytesPerId() {
             return (double) pipeline.stateBytes() / seriesIds;
+        }
+
+        public double compactedBytesPerId() {
+            return (double) pipeline.compactedBytes() / seriesIds;
+        }
+    }
+
+    /**
+     * A pass with several instances of the app in this JVM, one consumer group, each with its own
+     * state directory; checked against the events themselves.
+     *
+     * @param events     events processed after every instance was RUNNING (the rate's numerator)
+     * @param ids        series ids found in the instances' active all-time stores
+     * @param wrong      ids whose count or sum differs from the events (lost or double counted)
+     * @param duplicated ids found in the active stores of more than one instance
+     */
+    public record Scaled(int instances, long events, double seconds, int ids, int wrong, int duplicated) {
+        public double rate() {
+            return events / seconds;
+        }
+
+        public double ratePerInstance() {
+            return rate() / instances;
         }
     }
 
@@ -118,21 +158,38 @@ public final class PipelineBenchmark {
                     settings.baseline(), baseline.rate(), baseline.records(), baseline.seconds(),
                     pipeline.rate() / baseline.rate());
         }
-        Summary summary = new Summary(consumer, peer, pipeline, baseline, peer.seriesIds(), peakRssBytes());
+        List<Scaled> scaling = new ArrayList<>();
+        if (!settings.scaling().isEmpty()) {
+            Map<Long, double[]> truth = truth(base, topic);
+            for (int instances : settings.scaling()) {
+                Scaled scaled = scaled(base, topic, "scaling-" + instances, instances, truth);
+                scaling.add(scaled);
+                out.printf("(s) %d instance(s) in this JVM: %,10.0f events/s in all, %,.0f per instance  "
+                                + "(%,d events in %.2f s); %,d ids, %d wrong, %d in two instances%n",
+                        instances, scaled.rate(), scaled.ratePerInstance(), scaled.events(), scaled.seconds(),
+                        scaled.ids(), scaled.wrong(), scaled.duplicated());
+            }
+        }
+        Summary summary = new Summary(consumer, peer, pipeline, baseline, peer.seriesIds(), peakRssBytes(), scaling);
         out.printf("ratios: pipeline/raw c/a = %.3f, pipeline/in-memory peer c/b = %.3f  (JVM %s)%n",
                 summary.pipelineToRaw(), summary.pipelineToPeer(),
                 settings.warmup() ? "warm: each measured pass follows a warm-up pass" : "cold");
         out.printf("state after a clean close: %,d bytes in the state directory = %,.0f bytes per series id "
-                        + "(all-time and windowed stores, %,d ids)%n",
-                pipeline.stateBytes(), summary.stateBytesPerId(), summary.seriesIds());
+                        + "(all-time and windowed stores, %,d ids); after a full compaction %,d bytes of SST files "
+                        + "= %,.0f bytes per id%n",
+                pipeline.stateBytes(), summary.stateBytesPerId(), summary.seriesIds(), pipeline.compactedBytes(),
+                summary.compactedBytesPerId());
         out.printf("peak RSS of this JVM (broker, clients and pipeline together): %,d MB; heap limit %,d MB%n",
                 summary.peakRssBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20);
-        out.printf("settings: %s=%s, %s=%s, %s=%s, %s=%s, cache %s bytes, %d cores%n",
+        out.printf("settings: %s=%s, %s=%s, %s=%s, %s=%s, cache %s bytes, %s, rocksdb %s, %d cores%n",
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads,
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, streams.getOrDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
                         "100 (exactly-once default)"),
                 "window", base.windowSize(), streams.get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG),
+                base.storage().objects() ? "object-caching stores (" + base.storage().cachedAggregates()
+                        + " aggregates per store and task)" : "Streams' record cache",
+                base.storage().rocksDb() == null ? "Streams' defaults" : base.storage().rocksDb(),
                 Runtime.getRuntime().availableProcessors());
         return summary;
     }
@@ -197,15 +254,20 @@ public final class PipelineBenchmark {
         }
     }
 
-    private Result pipeline(RollcallConfig base, String topic, String pass) throws Exception {
-        Path stateDir = Files.createTempDirectory("rollcall-bench-state");
-        String appId = "rollcall-bench-" + runId + "-" + pass;
-        RollcallConfig config = base.with(Map.of(
+    private static RollcallConfig passConfig(RollcallConfig base, String topic, String appId, Path stateDir,
+                                             String pass) {
+        return base.with(Map.of(
                 "rollcall.application.id", appId,
                 "rollcall.topic.events", topic,
                 "rollcall.topic.aggregates", topic + "-" + pass + "-aggregates",
                 "rollcall.topic.dead-letter", topic + "-" + pass + "-dlq",
                 "rollcall.state.dir", stateDir.toString()));
+    }
+
+    private Result pipeline(RollcallConfig base, String topic, String pass) throws Exception {
+        Path stateDir = Files.createTempDirectory("rollcall-bench-state");
+        String appId = "rollcall-bench-" + runId + "-" + pass;
+        RollcallConfig config = passConfig(base, topic, appId, stateDir, pass);
         double seconds;
         try (Admin admin = Admin.create(config.kafkaProperties());
              RollcallApp app = RollcallApp.start(config)) {
@@ -213,15 +275,117 @@ public final class PipelineBenchmark {
                 throw new IllegalStateException("pipeline did not reach RUNNING");
             }
             long start = System.nanoTime();
-            while (Offsets.committed(admin, appId, topic) < settings.events()) {
-                Thread.sleep(20);
-                if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(10)) {
-                    throw new IllegalStateException("pipeline did not finish within 10 minutes");
-                }
-            }
+            awaitCommitted(admin, appId, topic, start);
             seconds = (System.nanoTime() - start) / 1e9;
         }
         // Closed cleanly: RocksDB has flushed its memtables, so the directory holds the whole state.
-        return new Result("pipeline", settings.events(), seconds, directoryBytes(stateDir));
+        long atClose = directoryBytes(stateDir);
+        RollcallConfig.RocksDb rocks = config.storage().rocksDb();
+        long compacted = StateSize.compactedSstBytes(stateDir,
+                rocks == null ? CompressionType.NO_COMPRESSION : RocksDbTuning.compression(rocks.compression()));
+        return new Result("pipeline", settings.events(), seconds, atClose, compacted);
+    }
+
+    private void awaitCommitted(Admin admin, String appId, String topic, long start) throws Exception {
+        while (Offsets.committed(admin, appId, topic) < settings.events()) {
+            Thread.sleep(20);
+            if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(10)) {
+                throw new IllegalStateException("pipeline did not finish within 10 minutes");
+            }
+        }
+    }
+
+    /**
+     * {@code instances} apps in one group, started together; the rate counts the events committed
+     * after all of them were RUNNING (the first ones start working while the others join).
+     */
+    private Scaled scaled(RollcallConfig base, String topic, String pass, int instances, Map<Long, double[]> truth)
+            throws Exception {
+        String appId = "rollcall-bench-" + runId + "-" + pass;
+        List<RollcallApp> apps = new ArrayList<>();
+        try (Admin admin = Admin.create(base.kafkaProperties())) {
+            for (int i = 0; i < instances; i++) {
+                apps.add(RollcallApp.start(passConfig(base, topic, appId,
+                        Files.createTempDirectory("rollcall-bench-state-" + i), pass)));
+            }
+            for (RollcallApp app : apps) {
+                if (!app.awaitRunning(Duration.ofMinutes(2))) {
+                    throw new IllegalStateException("instance " + app.instance() + " did not reach RUNNING");
+                }
+            }
+            long before = Offsets.committed(admin, appId, topic);
+            long start = System.nanoTime();
+            awaitCommitted(admin, appId, topic, start);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return check(apps, instances, settings.events() - before, seconds, truth);
+        } finally {
+            apps.forEach(RollcallApp::close);
+        }
+    }
+
+    /** Every id's count and sum in the instances' active stores against the events; ids in two instances. */
+    private static Scaled check(List<RollcallApp> apps, int instances, long events, double seconds,
+                                Map<Long, double[]> truth) throws InterruptedException {
+        Map<Long, Integer> seen = new HashMap<>();
+        int wrong = 0;
+        for (RollcallApp app : apps) {
+            for (var entry : activeAggregates(app).entrySet()) {
+                seen.merge(entry.getKey(), 1, Integer::sum);
+                double[] expected = truth.get(entry.getKey());
+                Aggregate actual = entry.getValue();
+                if (expected == null || actual.count() != (long) expected[0]
+                        || Math.abs(actual.sum() - expected[1]) > 1e-9 * Math.max(1, Math.abs(expected[1]))) {
+                    wrong++;
+                }
+            }
+        }
+        int missing = (int) truth.keySet().stream().filter(id -> !seen.containsKey(id)).count();
+        int duplicated = (int) seen.values().stream().filter(n -> n > 1).count();
+        return new Scaled(instances, events, seconds, seen.size(), wrong + missing, duplicated);
+    }
+
+    private static Map<Long, Aggregate> activeAggregates(RollcallApp app) throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Map<Long, Aggregate> out = new HashMap<>();
+                ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<Aggregate>> store = app.streams().store(
+                        StoreQueryParameters.fromNameAndType(StoreNames.ALL_TIME,
+                                QueryableStoreTypes.<byte[], Aggregate>timestampedKeyValueStore()));
+                try (KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> all = store.all()) {
+                    all.forEachRemaining(kv -> out.put(SeriesId.fromBytes(kv.key).bits(), kv.value.value()));
+                }
+                return out;
+            } catch (InvalidStateStoreException e) {
+                if (attempt == 100) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Count and sum of every series id on the topic, read by a plain consumer: the ground truth. */
+    private Map<Long, double[]> truth(RollcallConfig config, String topic) {
+        AvroSerde<MetricEvent> serde = AvroSerde.metricEvent();
+        Map<Long, double[]> truth = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(InMemoryPeer.byteReader(config.kafkaProperties()))) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < settings.partitions(); p++) {
+                partitions.add(new TopicPartition(topic, p));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long count = 0;
+            while (count < settings.events()) {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    MetricEvent event = serde.deserialize(record.value());
+                    double[] sums = truth.computeIfAbsent(event.getId(), id -> new double[2]);
+                    sums[0]++;
+                    sums[1] += event.getValue();
+                    count++;
+                }
+            }
+        }
+        return truth;
     }
 }

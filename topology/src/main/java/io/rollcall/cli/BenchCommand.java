@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"pipeline (default): pipeline throughput vs. a plain consumer and an in-memory peer on the",
                 "same preloaded topic; starts an embedded broker in this JVM unless --bootstrap-servers is given.",
-                "all: pipeline, query, verdict and restore in one run (a few minutes), with a summary against the targets.",
+                "all: pipeline (with 1, 2 and 3 instances), query, verdict and restore in one run (about ten minutes),",
+                "with a summary against the targets.",
                 "codec: cost per event of the aggregation step without Kafka.",
                 "query: HTTP query latency at a fixed rate, local and forwarded, alone and while ingesting.",
                 "verdict: time from the event that makes a rollback conclusive to the verdict being readable.",
@@ -53,6 +54,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "the ratio (repeatable; all defaults to rollcall.store.cache=bytes, the first design)."})
     Map<String, String> baseline;
 
+    @Option(names = "--instances", split = ",", paramLabel = "N[,N…]",
+            description = "pipeline, all: also run the pipeline with each of these numbers of instances in this JVM "
+                    + "(one group) and check every id against the events (all defaults to 1,2,3).")
+    java.util.List<Integer> instances;
+
     @Option(names = "--rate", defaultValue = "2000", description = "query: requests per second (default: ${DEFAULT-VALUE}).")
     int rate;
 
@@ -73,7 +79,8 @@ final class BenchCommand implements Callable<Integer> {
             return withBroker(servers -> new AllBenchmark(new AllBenchmark.Settings(servers,
                     events == null ? 2_000_000 : events, series, partitions, warmup, overrides,
                     baseline == null ? Map.of("rollcall.store.cache", "bytes") : baseline,
-                    seconds == null ? 10 : seconds, rollouts), System.out).run());
+                    seconds == null ? 10 : seconds, rollouts,
+                    instances == null ? java.util.List.of(1, 2, 3) : instances), System.out).run());
         }
         long events = this.events == null ? 1_000_000 : this.events;
         int seconds = this.seconds == null ? 20 : this.seconds;
@@ -106,7 +113,8 @@ final class BenchCommand implements Callable<Integer> {
                 partitions, bootstrapServers == null ? "embedded in this JVM" : bootstrapServers);
         return withBroker(servers -> new PipelineBenchmark(
                 new PipelineBenchmark.Settings(servers, events, series, partitions, warmup, overrides,
-                        baseline == null ? Map.of() : baseline), System.out).run());
+                        baseline == null ? Map.of() : baseline, instances == null ? java.util.List.of() : instances),
+                System.out).run());
     }
 
     private interface Run {

@@ -87,8 +87,19 @@ public record RollcallConfig(
      *                         ({@code io.rollcall.store}); false: Kafka Streams' record cache,
      *                         which holds bytes (the first design, kept for comparison)
      * @param cachedAggregates with {@code objects}: aggregates kept as objects per store and task
+     * @param rocksDb          RocksDB tuning; null: Kafka Streams' RocksDB defaults
      */
-    public record Storage(boolean objects, int cachedAggregates) {
+    public record Storage(boolean objects, int cachedAggregates, RocksDb rocksDb) {
+    }
+
+    /**
+     * RocksDB settings applied by {@code io.rollcall.store.RocksDbTuning} to every store.
+     *
+     * @param memoryMb      off-heap bound of the instance: one block cache shared by all stores, memtables charged to it
+     * @param writeBufferMb memtable size per store (two at most per store)
+     * @param compression   SST compression: none, lz4, zstd or snappy
+     */
+    public record RocksDb(int memoryMb, int writeBufferMb, String compression) {
     }
 
     public static final String PREFIX = "rollcall.";
@@ -130,6 +141,10 @@ public record RollcallConfig(
         d.put("rollcall.http.tls.truststore-password", "");
         d.put("rollcall.store.cache", "objects");
         d.put("rollcall.store.cached-aggregates", "10000");
+        d.put("rollcall.rocksdb.tuning", "bounded");
+        d.put("rollcall.rocksdb.memory-mb", "256");
+        d.put("rollcall.rocksdb.write-buffer-mb", "16");
+        d.put("rollcall.rocksdb.compression", "lz4");
         return Collections.unmodifiableMap(d);
     }
 
@@ -258,7 +273,8 @@ public record RollcallConfig(
                 token(get.apply("rollcall.api.token")),
                 tls(get),
                 new Storage(storeCache(get.apply("rollcall.store.cache")),
-                        positiveInt("rollcall.store.cached-aggregates", get.apply("rollcall.store.cached-aggregates"))),
+                        positiveInt("rollcall.store.cached-aggregates", get.apply("rollcall.store.cached-aggregates")),
+                        rocksDb(get)),
                 kafka);
     }
 
@@ -295,6 +311,14 @@ public record RollcallConfig(
         all.put("rollcall.api.token", apiToken == null ? "" : apiToken);
         all.put("rollcall.store.cache", storage.objects() ? "objects" : "bytes");
         all.put("rollcall.store.cached-aggregates", Integer.toString(storage.cachedAggregates()));
+        RocksDb rocks = storage.rocksDb();
+        all.put("rollcall.rocksdb.tuning", rocks == null ? "streams-default" : "bounded");
+        all.put("rollcall.rocksdb.memory-mb", rocks == null ? DEFAULTS.get("rollcall.rocksdb.memory-mb")
+                : Integer.toString(rocks.memoryMb()));
+        all.put("rollcall.rocksdb.write-buffer-mb", rocks == null ? DEFAULTS.get("rollcall.rocksdb.write-buffer-mb")
+                : Integer.toString(rocks.writeBufferMb()));
+        all.put("rollcall.rocksdb.compression", rocks == null ? DEFAULTS.get("rollcall.rocksdb.compression")
+                : rocks.compression());
         all.put("rollcall.http.tls.keystore", tls == null ? "" : tls.keystore().toString());
         all.put("rollcall.http.tls.keystore-password", tls == null ? "" : tls.keystorePassword());
         all.put("rollcall.http.tls.truststore", tls == null || tls.truststore() == null ? "" : tls.truststore().toString());
@@ -393,6 +417,27 @@ public record RollcallConfig(
             case "objects" -> true;
             case "bytes" -> false;
             default -> throw new ConfigException("rollcall.store.cache: must be objects or bytes, got '" + value + "'");
+        };
+    }
+
+    private static RocksDb rocksDb(Function<String, String> get) {
+        String tuning = get.apply("rollcall.rocksdb.tuning").strip();
+        int memory = positiveInt("rollcall.rocksdb.memory-mb", get.apply("rollcall.rocksdb.memory-mb"));
+        int writeBuffer = positiveInt("rollcall.rocksdb.write-buffer-mb", get.apply("rollcall.rocksdb.write-buffer-mb"));
+        String compression = get.apply("rollcall.rocksdb.compression").strip().toLowerCase(Locale.ROOT);
+        if (!List.of("none", "lz4", "zstd", "snappy").contains(compression)) {
+            throw new ConfigException("rollcall.rocksdb.compression: must be none, lz4, zstd or snappy, got '"
+                    + compression + "'");
+        }
+        if (2L * writeBuffer > memory) {
+            throw new ConfigException("rollcall.rocksdb.write-buffer-mb: two memtables (" + 2L * writeBuffer
+                    + " MB) must fit in rollcall.rocksdb.memory-mb (" + memory + " MB)");
+        }
+        return switch (tuning) {
+            case "bounded" -> new RocksDb(memory, writeBuffer, compression);
+            case "streams-default" -> null;
+            default -> throw new ConfigException("rollcall.rocksdb.tuning: must be bounded or streams-default, got '"
+                    + tuning + "'");
         };
     }
 

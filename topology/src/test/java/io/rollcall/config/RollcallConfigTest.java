@@ -80,6 +80,21 @@ class RollcallConfigTest {
     }
 
     @Test
+    void rocksDbTuningIsBoundedByDefaultAndValidatedNamingTheSetting() {
+        RollcallConfig config = RollcallConfig.of(Map.of());
+        assertThat(config.storage().rocksDb()).isEqualTo(new RollcallConfig.RocksDb(256, 16, "lz4"));
+        assertThat(RollcallConfig.of(Map.of("rollcall.rocksdb.tuning", "streams-default")).storage().rocksDb()).isNull();
+        assertThat(config.with(Map.of("rollcall.rocksdb.memory-mb", "64")).storage().rocksDb().memoryMb()).isEqualTo(64);
+        assertThatThrownBy(() -> RollcallConfig.of(Map.of("rollcall.rocksdb.compression", "gzip")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("rollcall.rocksdb.compression:");
+        assertThatThrownBy(() -> RollcallConfig.of(Map.of("rollcall.rocksdb.memory-mb", "32",
+                "rollcall.rocksdb.write-buffer-mb", "20")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("rollcall.rocksdb.write-buffer-mb:");
+        assertThatThrownBy(() -> RollcallConfig.of(Map.of("rollcall.rocksdb.tuning", "fast")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("rollcall.rocksdb.tuning:");
+    }
+
+    @Test
     void reportsUnknownRollcallSettings() {
         assertThatThrownBy(() -> RollcallConfig.of(Map.of("rollcall.windw.size", "1m")))
                 .isInstanceOf(ConfigException.class)
