@@ -58,9 +58,10 @@ public final class PipelineBenchmark {
      * One measured run; {@code stateBytes} is the pipeline's state directory after a clean close,
      * {@code compactedBytes} its SST files after a full compaction (0 for others).
      */
-    public record Result(String what, long records, double seconds, long stateBytes, long compactedBytes) {
+    public record Result(String what, long records, double seconds, long stateBytes, long compactedBytes,
+                         RocksMemory rocksMemory) {
         Result(String what, long records, double seconds) {
-            this(what, records, seconds, 0, 0);
+            this(what, records, seconds, 0, 0, null);
         }
 
         public double rate() {
@@ -85,6 +86,19 @@ public final class PipelineBenchmark {
 
         public double compactedBytesPerId() {
             return (double) pipeline.compactedBytes() / seriesIds;
+        }
+    }
+
+    /**
+     * RocksDB's native memory at the end of a pass, from Streams' RocksDB property metrics:
+     * memtables summed over all RocksDB instances (stores and window segments); the block
+     * cache summed too unless one cache is shared, then counted once.
+     */
+    public record RocksMemory(int instances, long memtableBytes, long blockCacheBytes) {
+        @Override
+        public String toString() {
+            return String.format("%d RocksDB instances, memtables %,d MB, block caches %,d MB", instances,
+                    memtableBytes >> 20, blockCacheBytes >> 20);
         }
     }
 
@@ -157,6 +171,12 @@ public final class PipelineBenchmark {
             out.printf("(c0) the same pipeline with %s: %,10.0f events/s  (%,d in %.2f s); c/c0 = %.2f%n",
                     settings.baseline(), baseline.rate(), baseline.records(), baseline.seconds(),
                     pipeline.rate() / baseline.rate());
+            out.printf("     state per id c / c0: %,.0f / %,.0f bytes at close, %,.0f / %,.0f bytes compacted; "
+                            + "RocksDB memory at the end c: %s; c0: %s%n",
+                    (double) pipeline.stateBytes() / peer.seriesIds(), (double) baseline.stateBytes() / peer.seriesIds(),
+                    (double) pipeline.compactedBytes() / peer.seriesIds(),
+                    (double) baseline.compactedBytes() / peer.seriesIds(), pipeline.rocksMemory(),
+                    baseline.rocksMemory());
         }
         List<Scaled> scaling = new ArrayList<>();
         if (!settings.scaling().isEmpty()) {
@@ -269,6 +289,7 @@ public final class PipelineBenchmark {
         String appId = "rollcall-bench-" + runId + "-" + pass;
         RollcallConfig config = passConfig(base, topic, appId, stateDir, pass);
         double seconds;
+        RocksMemory memory;
         try (Admin admin = Admin.create(config.kafkaProperties());
              RollcallApp app = RollcallApp.start(config)) {
             if (!app.awaitRunning(Duration.ofMinutes(2))) {
@@ -277,13 +298,34 @@ public final class PipelineBenchmark {
             long start = System.nanoTime();
             awaitCommitted(admin, appId, topic, start);
             seconds = (System.nanoTime() - start) / 1e9;
+            memory = rocksMemory(app, config.storage().rocksDb() != null);
         }
         // Closed cleanly: RocksDB has flushed its memtables, so the directory holds the whole state.
         long atClose = directoryBytes(stateDir);
         RollcallConfig.RocksDb rocks = config.storage().rocksDb();
         long compacted = StateSize.compactedSstBytes(stateDir,
                 rocks == null ? CompressionType.NO_COMPRESSION : RocksDbTuning.compression(rocks.compression()));
-        return new Result("pipeline", settings.events(), seconds, atClose, compacted);
+        return new Result("pipeline", settings.events(), seconds, atClose, compacted, memory);
+    }
+
+    private static RocksMemory rocksMemory(RollcallApp app, boolean sharedCache) {
+        long memtables = 0;
+        long caches = 0;
+        java.util.Set<String> stores = new java.util.HashSet<>();
+        for (var metric : app.streams().metrics().values()) {
+            String name = metric.metricName().name();
+            if (!metric.metricName().group().equals("stream-state-metrics")
+                    || !(metric.metricValue() instanceof Number value)) {
+                continue;
+            }
+            if (name.equals("size-all-mem-tables")) {
+                memtables += value.longValue();
+                stores.add(metric.metricName().tags().toString());
+            } else if (name.equals("block-cache-usage")) {
+                caches = sharedCache ? Math.max(caches, value.longValue()) : caches + value.longValue();
+            }
+        }
+        return new RocksMemory(stores.size(), memtables, caches);
     }
 
     private void awaitCommitted(Admin admin, String appId, String topic, long start) throws Exception {

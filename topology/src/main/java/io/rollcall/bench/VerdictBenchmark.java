@@ -51,8 +51,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class VerdictBenchmark {
 
-    /** Parameters of the run. */
-    public record Settings(String bootstrapServers, int rollouts, int warmupRollouts, int concurrency) {
+    /** Parameters of the run; {@code overrides} replace the app's settings (e.g. commit.interval.ms). */
+    public record Settings(String bootstrapServers, int rollouts, int warmupRollouts, int concurrency,
+                           Map<String, String> overrides) {
+        public Settings(String bootstrapServers, int rollouts, int warmupRollouts, int concurrency) {
+            this(bootstrapServers, rollouts, warmupRollouts, concurrency, Map.of());
+        }
     }
 
     private static final AvroSerde<MetricEvent> EVENTS = AvroSerde.metricEvent();
@@ -72,9 +76,13 @@ public final class VerdictBenchmark {
     /** Runs the benchmark; returns p50 and p99 of the verdict latency in milliseconds. */
     public double[] run() throws Exception {
         String prefix = "vbench-" + runId;
-        RollcallConfig config = BenchConfig.isolated(settings.bootstrapServers(), prefix, Map.of(
+        Map<String, String> extra = new java.util.HashMap<>(Map.of(
                 "rollcall.state.dir", Files.createTempDirectory("rollcall-vbench").toString(),
                 "commit.interval.ms", "100"));
+        extra.putAll(settings.overrides());
+        RollcallConfig config = BenchConfig.isolated(settings.bootstrapServers(), prefix, extra);
+        out.printf("app settings: commit.interval.ms=%s%s%n", extra.get("commit.interval.ms"),
+                settings.overrides().isEmpty() ? "" : ", overrides " + settings.overrides());
         try (Admin admin = Admin.create(config.kafkaProperties())) {
             Topics.create(admin, List.of(new NewTopic(config.eventsTopic(), PARTITIONS, (short) 1)));
         }

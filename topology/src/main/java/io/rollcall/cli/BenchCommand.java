@@ -46,7 +46,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean warmup;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "pipeline: a Kafka Streams or client setting for the pipeline under test, e.g. --set commit.interval.ms=1000 (repeatable).")
+            description = "pipeline, verdict: a Kafka Streams or client setting for the app under test, e.g. --set commit.interval.ms=1000 (repeatable).")
     java.util.Map<String, String> overrides = new java.util.HashMap<>();
 
     @Option(names = "--baseline", paramLabel = "KEY=VALUE",
@@ -94,7 +94,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (what.equals("verdict")) {
             return withBroker(servers -> new VerdictBenchmark(new VerdictBenchmark.Settings(servers, rollouts,
-                    Math.max(10, rollouts / 10), 10), System.out).run());
+                    Math.max(10, rollouts / 10), 10, overrides), System.out).run());
         }
         if (what.equals("query")) {
             return withBroker(servers -> new QueryBenchmark(new QueryBenchmark.Settings(servers,
