@@ -2,7 +2,10 @@ package io.rollcall.aggregate;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import com.datadoghq.sketch.ddsketch.encoding.ByteArrayInput;
+import com.datadoghq.sketch.ddsketch.encoding.BinEncodingMode;
+import com.datadoghq.sketch.ddsketch.encoding.Flag;
 import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
+import com.datadoghq.sketch.ddsketch.encoding.VarEncodingHelper;
 import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
 import com.datadoghq.sketch.ddsketch.store.Bin;
 import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -145,15 +149,24 @@ public final class QuantileSketch {
         return positive.index.length > 0 ? MAPPING.value(positive.index[positive.index.length - 1]) : 0;
     }
 
-    /** DDSketch binary encoding, index mapping included, so any DDSketch library can read it. */
+    /**
+     * DDSketch binary encoding, index mapping included, so any DDSketch library can read it.
+     * Written here from the sparse bins, as DDSketch writes a sketch whose stores are sparse
+     * (index deltas and counts), with DDSketch's own flags and variable-length encoders:
+     * building a DDSketch with dense stores just to encode it was 15 % of the stream threads'
+     * time (JFR, BENCHMARKS.md).
+     */
     public byte[] toBytes() {
-        DDSketch sketch = newSketch();
-        positive.addTo(sketch.getPositiveValueStore());
-        negative.addTo(sketch.getNegativeValueStore());
-        sketch.accept(0, zeroCount);
-        GrowingByteArrayOutput output = GrowingByteArrayOutput.withDefaultInitialCapacity();
+        GrowingByteArrayOutput output = GrowingByteArrayOutput.withInitialCapacity(
+                16 + 10 * (positive.index.length + negative.index.length));
         try {
-            sketch.encode(output, false);
+            MAPPING.encode(output);
+            if (zeroCount != 0) {
+                Flag.ZERO_COUNT.encode(output);
+                VarEncodingHelper.encodeVarDouble(output, zeroCount);
+            }
+            positive.encode(output, Flag.Type.POSITIVE_STORE);
+            negative.encode(output, Flag.Type.NEGATIVE_STORE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode sketch", e);
         }
@@ -161,7 +174,7 @@ public final class QuantileSketch {
     }
 
     /**
-     * Reads {@link #toBytes()}.
+     * Reads {@link #toBytes()} or any DDSketch encoding with this index mapping.
      *
      * @throws IllegalArgumentException when the bytes are not a DDSketch encoding
      */
@@ -171,14 +184,19 @@ public final class QuantileSketch {
         }
         DDSketch decoded;
         try {
-            decoded = DDSketch.decode(ByteArrayInput.wrap(bytes), QuantileSketch::newStore);
+            decoded = DDSketch.decode(ByteArrayInput.wrap(bytes), Collector::new);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not a DDSketch encoding: " + e.getMessage(), e);
         }
-        Bins positive = Bins.of(decoded.getPositiveValueStore());
-        Bins negative = Bins.of(decoded.getNegativeValueStore());
-        double zero = decoded.getCount() - positive.total - negative.total;
-        return new QuantileSketch(positive, negative, Math.max(0, zero));
+        if (!MAPPING.equals(decoded.getIndexMapping())) {
+            throw new IllegalArgumentException("not a sketch of this index mapping: " + decoded.getIndexMapping());
+        }
+        Collector positive = (Collector) decoded.getPositiveValueStore();
+        Collector negative = (Collector) decoded.getNegativeValueStore();
+        Bins pos = positive.toBins();
+        Bins neg = negative.toBins();
+        double zero = decoded.getCount() - pos.total - neg.total;
+        return new QuantileSketch(pos, neg, Math.max(0, zero));
     }
 
     private static DDSketch newSketch() {
@@ -211,21 +229,28 @@ public final class QuantileSketch {
             this.total = total;
         }
 
-        static Bins of(Store store) {
-            if (store.isEmpty()) {
+        /** Bins from any order of (index, count) pairs, duplicates summed. */
+        static Bins of(int[] index, double[] count, int n) {
+            if (n == 0) {
                 return NONE;
             }
-            List<Bin> bins = new ArrayList<>();
-            store.getAscendingIterator().forEachRemaining(bins::add);
-            int[] index = new int[bins.size()];
-            double[] count = new double[bins.size()];
-            double total = 0;
-            for (int i = 0; i < index.length; i++) {
-                index[i] = bins.get(i).getIndex();
-                count[i] = bins.get(i).getCount();
-                total += count[i];
+            boolean sorted = true;
+            for (int i = 1; i < n && sorted; i++) {
+                sorted = index[i - 1] < index[i];
             }
-            return new Bins(index, count, total).collapsed();
+            Bins bins = NONE;
+            if (sorted) {
+                double total = 0;
+                for (int i = 0; i < n; i++) {
+                    total += count[i];
+                }
+                bins = new Bins(Arrays.copyOf(index, n), Arrays.copyOf(count, n), total);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    bins = bins.merge(new Bins(new int[] {index[i]}, new double[] {count[i]}, count[i]));
+                }
+            }
+            return bins.collapsed();
         }
 
         Bins add(int bin) {
@@ -302,10 +327,94 @@ public final class QuantileSketch {
             return new Bins(indexes, counts, total);
         }
 
-        void addTo(Store store) {
+        Iterator<Bin> bins(boolean ascending) {
+            List<Bin> out = new ArrayList<>(index.length);
             for (int i = 0; i < index.length; i++) {
-                store.add(index[i], count[i]);
+                int at = ascending ? i : index.length - 1 - i;
+                out.add(new Bin(index[at], count[at]));
             }
+            return out.iterator();
+        }
+
+        /** As DDSketch's SparseStore writes itself: nothing when empty, else flag, bin count, (index delta, count)*. */
+        void encode(GrowingByteArrayOutput output, Flag.Type type) throws IOException {
+            if (index.length == 0) {
+                return;
+            }
+            BinEncodingMode.INDEX_DELTAS_AND_COUNTS.toFlag(type).encode(output);
+            VarEncodingHelper.encodeUnsignedVarLong(output, index.length);
+            long previous = 0;
+            for (int i = 0; i < index.length; i++) {
+                VarEncodingHelper.encodeSignedVarLong(output, index[i] - previous);
+                VarEncodingHelper.encodeVarDouble(output, count[i]);
+                previous = index[i];
+            }
+        }
+    }
+
+    /**
+     * A write-only DDSketch store that decoding fills with (index, count) pairs, so reading
+     * an aggregate allocates no dense array. Only what decoding and the count use is supported.
+     */
+    private static final class Collector implements Store {
+        private int[] index = new int[16];
+        private double[] count = new double[16];
+        private int n;
+
+        @Override
+        public void add(int bin, double binCount) {
+            if (binCount == 0) {
+                return;
+            }
+            if (n == index.length) {
+                index = Arrays.copyOf(index, n * 2);
+                count = Arrays.copyOf(count, n * 2);
+            }
+            index[n] = bin;
+            count[n++] = binCount;
+        }
+
+        Bins toBins() {
+            return Bins.of(index, count, n);
+        }
+
+        @Override
+        public double getTotalCount() {
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                total += count[i];
+            }
+            return total;
+        }
+
+        @Override
+        public boolean isEmpty() {
+            return n == 0;
+        }
+
+        @Override
+        public Store copy() {
+            throw new UnsupportedOperationException("decode-only store");
+        }
+
+        @Override
+        public void clear() {
+            n = 0;
+        }
+
+        @Override
+        public Iterator<Bin> getAscendingIterator() {
+            return toBins().bins(true);
+        }
+
+        @Override
+        public Iterator<Bin> getDescendingIterator() {
+            return toBins().bins(false);
+        }
+
+        @Override
+        public void encode(com.datadoghq.sketch.ddsketch.encoding.Output output, Flag.Type type) {
+            throw new UnsupportedOperationException("decode-only store");
         }
     }
 }

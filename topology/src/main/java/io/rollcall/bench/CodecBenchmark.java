@@ -97,6 +97,28 @@ public final class CodecBenchmark {
                     micros(t4 - t3, asBytes.size()), bytes / asBytes.size(), micros(t5 - t4, events),
                     micros(t6 - t5, events), (double) (t5 - t4) / (t6 - t5), checksum & 0xff);
         }
+        out.printf("heap held per aggregate object (what rollcall.store.cached-aggregates costs): %,d bytes%n",
+                heapPerAggregate(input));
+    }
+
+    /** Heap the aggregates of the input hold as objects, per series, measured around full GCs. */
+    private static long heapPerAggregate(List<MetricEvent> input) {
+        Runtime runtime = Runtime.getRuntime();
+        long before = usedAfterGc(runtime);
+        Map<Long, Aggregate> held = new HashMap<>();
+        for (MetricEvent event : input) {
+            held.merge(event.getId(), Aggregate.of(event), (current, ignored) -> current.add(event));
+        }
+        long after = usedAfterGc(runtime);
+        long perAggregate = (after - before) / Math.max(1, held.size());
+        return held.isEmpty() ? 0 : perAggregate;
+    }
+
+    private static long usedAfterGc(Runtime runtime) {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return runtime.totalMemory() - runtime.freeMemory();
     }
 
     private static double micros(long nanos, long count) {

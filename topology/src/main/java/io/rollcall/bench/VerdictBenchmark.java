@@ -81,8 +81,6 @@ public final class VerdictBenchmark {
                 "commit.interval.ms", "100"));
         extra.putAll(settings.overrides());
         RollcallConfig config = BenchConfig.isolated(settings.bootstrapServers(), prefix, extra);
-        out.printf("app settings: commit.interval.ms=%s%s%n", extra.get("commit.interval.ms"),
-                settings.overrides().isEmpty() ? "" : ", overrides " + settings.overrides());
         try (Admin admin = Admin.create(config.kafkaProperties())) {
             Topics.create(admin, List.of(new NewTopic(config.eventsTopic(), PARTITIONS, (short) 1)));
         }
@@ -96,9 +94,9 @@ public final class VerdictBenchmark {
             Thread reader = new Thread(() -> readVerdicts(config, reading), "vbench-verdicts");
             reader.setDaemon(true);
             reader.start();
-            out.printf("verdict bench: app, broker and clients in this JVM; commit.interval.ms 100, exactly_once_v2; "
+            out.printf("verdict bench: app, broker and clients in this JVM; commit.interval.ms %s, exactly_once_v2; "
                     + "%d rollouts (%d unreported warm-up), %d at a time, one canary request every %d ms each%n",
-                    settings.rollouts(), settings.warmupRollouts(), settings.concurrency(), REQUEST_INTERVAL_MS);
+                    config.kafka().get("commit.interval.ms"), settings.rollouts(), settings.warmupRollouts(), settings.concurrency(), REQUEST_INTERVAL_MS);
             measure(writer, producer, config, "warm", settings.warmupRollouts(), null);
             Histogram histogram = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
             long started = System.nanoTime();

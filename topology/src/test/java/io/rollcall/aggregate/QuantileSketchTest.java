@@ -66,6 +66,31 @@ class QuantileSketchTest {
     }
 
     @Test
+    void encodesByteForByteAsDdSketchWithSparseStoresAndRefusesAnotherMapping() throws Exception {
+        SplittableRandom random = new SplittableRandom(5);
+        DDSketch sparse = new DDSketch(new LogarithmicMapping(QuantileSketch.RELATIVE_ACCURACY),
+                com.datadoghq.sketch.ddsketch.store.SparseStore::new);
+        QuantileSketch sketch = QuantileSketch.empty();
+        for (int i = 0; i < 2_000; i++) {
+            double value = random.nextInt(20) == 0 ? 0 : (random.nextInt(5) == 0 ? -1 : 1) * random.nextDouble(1e6);
+            sparse.accept(value);
+            sketch = sketch.add(value);
+        }
+        GrowingByteArrayOutput output = GrowingByteArrayOutput.withDefaultInitialCapacity();
+        sparse.encode(output, false);
+        assertThat(sketch.toBytes()).isEqualTo(output.trimmedCopy());
+
+        DDSketch other = new DDSketch(new LogarithmicMapping(0.05), com.datadoghq.sketch.ddsketch.store.SparseStore::new);
+        other.accept(3);
+        GrowingByteArrayOutput foreign = GrowingByteArrayOutput.withDefaultInitialCapacity();
+        other.encode(foreign, false);
+        assertThatThrownBy(() -> QuantileSketch.fromBytes(foreign.trimmedCopy()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> QuantileSketch.fromBytes(new byte[] {1, 2, 3}))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void anUpdateLeavesTheOriginalUnchanged() {
         QuantileSketch one = QuantileSketch.empty().add(10);
         QuantileSketch two = one.add(10).add(1000);
