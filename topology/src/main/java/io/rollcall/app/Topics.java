@@ -57,46 +57,54 @@ public final class Topics {
         }
     }
 
-    /**
-     * Reads the events topic's partition count (the single-writer check needs it) and
-     * creates the aggregates (compacted) and dead-letter topics with as many partitions
-     * when they do not exist.
-     *
-     * @throws ConfigException when the events topic does not exist
-     */
     /** Retention of the verdicts topic when rollcall creates it. */
     static final java.time.Duration VERDICT_RETENTION = java.time.Duration.ofDays(365);
 
+    /**
+     * Reads the events topic's partition count (the single-writer check needs it) and
+     * creates the topics of {@link #plan} that do not exist.
+     *
+     * @throws ConfigException when the events topic does not exist
+     */
     public static int prepare(Admin admin, RollcallConfig config) {
         int partitions = partitions(admin, config.eventsTopic()).orElseThrow(() -> new ConfigException(
                 "rollcall.topic.events: topic '" + config.eventsTopic() + "' does not exist; create it first"
                         + " (its partition count fixes how series are spread over tasks)"));
         List<NewTopic> missing = new ArrayList<>();
-        if (partitions(admin, config.aggregatesTopic()).isEmpty()) {
-            missing.add(new NewTopic(config.aggregatesTopic(), Optional.of(partitions), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        }
-        if (partitions(admin, config.deadLetterTopic()).isEmpty()) {
-            // Dead letters are copied byte for byte: the topic takes records as large as the input does.
-            Map<String, String> dlq = new java.util.HashMap<>(Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
-            maxMessageBytes(admin, config.eventsTopic())
-                    .ifPresent(bytes -> dlq.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, bytes));
-            missing.add(new NewTopic(config.deadLetterTopic(), Optional.of(partitions), Optional.empty()).configs(dlq));
-        }
-        if (partitions(admin, config.rollouts().specsTopic()).isEmpty()) {
-            // Few, small records: one partition; compacted so the latest spec per service stays.
-            missing.add(new NewTopic(config.rollouts().specsTopic(), Optional.of(1), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
-        }
-        if (partitions(admin, config.rollouts().verdictsTopic()).isEmpty()) {
-            // An audit trail: kept for a year by default.
-            missing.add(new NewTopic(config.rollouts().verdictsTopic(), Optional.of(partitions), Optional.empty())
-                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
-                            TopicConfig.RETENTION_MS_CONFIG, Long.toString(VERDICT_RETENTION.toMillis()))));
+        for (NewTopic topic : plan(config, partitions, maxMessageBytes(admin, config.eventsTopic()))) {
+            if (partitions(admin, topic.name()).isEmpty()) {
+                missing.add(topic);
+            }
         }
         create(admin, missing);
         return partitions;
+    }
+
+    /**
+     * The topics rollcall writes besides the events topic, as it creates them: the aggregates
+     * (compacted), dead-letter and verdicts topics with the events topic's partition count,
+     * the rollouts topic compacted with one partition. Deployment manifests (Strimzi
+     * {@code KafkaTopic}s) are checked against this.
+     *
+     * @param eventsMaxMessageBytes the events topic's max.message.bytes, copied to the dead-letter topic
+     */
+    public static List<NewTopic> plan(RollcallConfig config, int partitions, Optional<String> eventsMaxMessageBytes) {
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(new NewTopic(config.aggregatesTopic(), Optional.of(partitions), Optional.empty())
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        // Dead letters are copied byte for byte: the topic takes records as large as the input does.
+        Map<String, String> dlq = new java.util.HashMap<>(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE));
+        eventsMaxMessageBytes.ifPresent(bytes -> dlq.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, bytes));
+        topics.add(new NewTopic(config.deadLetterTopic(), Optional.of(partitions), Optional.empty()).configs(dlq));
+        // Few, small records: one partition; compacted so the latest spec per service stays.
+        topics.add(new NewTopic(config.rollouts().specsTopic(), Optional.of(1), Optional.empty())
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        // An audit trail: kept for a year by default.
+        topics.add(new NewTopic(config.rollouts().verdictsTopic(), Optional.of(partitions), Optional.empty())
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                        TopicConfig.RETENTION_MS_CONFIG, Long.toString(VERDICT_RETENTION.toMillis()))));
+        return topics;
     }
 
     /** A topic's {@code max.message.bytes}, when the cluster tells. */

@@ -178,10 +178,10 @@ public record RollcallConfig(
     }
 
     /** Variables that configure the launcher or logging, not the application. */
-    private static final Set<String> NOT_SETTINGS = Set.of("ROLLCALL_CONFIG", "ROLLCALL_LOG_LEVEL", "KAFKA_LOG_LEVEL");
+    public static final Set<String> NOT_SETTINGS = Set.of("ROLLCALL_CONFIG", "ROLLCALL_LOG_LEVEL", "KAFKA_LOG_LEVEL");
 
     /** Maps {@code ROLLCALL_X_Y} to {@code rollcall.x.y} and {@code KAFKA_X_Y} to {@code x.y}. */
-    static Map<String, String> fromEnvironment(Map<String, String> environment) {
+    public static Map<String, String> fromEnvironment(Map<String, String> environment) {
         Map<String, String> out = new HashMap<>();
         environment.forEach((name, value) -> {
             if (NOT_SETTINGS.contains(name)) {

@@ -43,6 +43,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi implements AutoCloseable {
 
+    /** Liveness: fails only when Kafka Streams is dead (ERROR / NOT_RUNNING). Probes and manifests use it. */
+    public static final String LIVE_PATH = "/health/live";
+    /** Readiness: fails while this instance cannot serve (starting, restoring, rebalancing its stores). */
+    public static final String READY_PATH = "/health/ready";
+    /** Prometheus exposition. */
+    public static final String METRICS_PATH = "/metrics";
+    /** Rollout status by service, read by Argo Rollouts' web metric ({@code $.decision}). */
+    public static final String ROLLOUTS_PATH = "/api/v1/rollouts/";
+
     /**
      * What the handlers need once Kafka Streams exists.
      *
@@ -92,14 +101,14 @@ public final class HttpApi implements AutoCloseable {
             config.routes.get("/api/v1/metrics", this::scan);
             config.routes.get("/api/v1/instances", this::instances);
             config.routes.get("/api/v1/rollouts", this::rollouts);
-            config.routes.get("/api/v1/rollouts/{service}", this::rollout);
+            config.routes.get(ROLLOUTS_PATH + "{service}", this::rollout);
             config.routes.get("/api/v1/rollouts/{service}/verdicts", this::verdicts);
             config.routes.put("/api/v1/rollouts/{service}", this::putRollout);
             config.routes.delete("/api/v1/rollouts/{service}", this::deleteRollout);
             config.routes.get("/internal/v1/scan", this::internalScan);
-            config.routes.get("/health/live", this::live);
-            config.routes.get("/health/ready", this::ready);
-            config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+            config.routes.get(LIVE_PATH, this::live);
+            config.routes.get(READY_PATH, this::ready);
+            config.routes.get(METRICS_PATH, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(registry.scrape()));
             config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             config.routes.exception(RolloutJson.SpecException.class, (e, ctx) -> ctx.status(400)
