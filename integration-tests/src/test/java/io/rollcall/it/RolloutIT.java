@@ -72,9 +72,9 @@ class RolloutIT {
     }
 
     /** Background traffic at event time now: ~150 requests/s per revision. */
-    private static final class Traffic implements AutoCloseable {
+    static final class Traffic implements AutoCloseable {
         private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicReference<Double> canaryErrorRate = new AtomicReference<>(0.0);
+        final AtomicReference<Double> canaryErrorRate = new AtomicReference<>(0.0);
         private final Thread thread;
 
         Traffic(RollcallConfig config, String service) {
