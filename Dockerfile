@@ -1,0 +1,26 @@
+# rollcall container image: `docker build -t rollcall .` (or any OCI builder that reads a Dockerfile).
+# Stage 1 builds the application jar with the Maven wrapper; stage 2 is a JRE, a non-root user
+# and the same launcher (`rollcall`) as on a workstation.
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /src
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+COPY schemas/ schemas/
+COPY topology/ topology/
+COPY connectors/pom.xml connectors/pom.xml
+COPY integration-tests/pom.xml integration-tests/pom.xml
+RUN ./mvnw -B -ntp -DskipTests -pl topology -am package
+
+FROM eclipse-temurin:17-jre
+RUN groupadd --gid 10001 rollcall \
+ && useradd --uid 10001 --gid 10001 --home-dir /var/lib/rollcall --shell /usr/sbin/nologin rollcall \
+ && mkdir -p /var/lib/rollcall /opt/rollcall/topology/target \
+ && chown rollcall:rollcall /var/lib/rollcall
+COPY --from=build /src/topology/target/rollcall.jar /opt/rollcall/topology/target/rollcall.jar
+COPY rollcall /opt/rollcall/rollcall
+ENV ROLLCALL_STATE_DIR=/var/lib/rollcall/state
+USER 10001:10001
+WORKDIR /var/lib/rollcall
+EXPOSE 8080
+ENTRYPOINT ["/opt/rollcall/rollcall"]
+CMD ["serve"]
