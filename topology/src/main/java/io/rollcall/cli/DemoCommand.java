@@ -112,6 +112,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             say("rollcall RUNNING (exactly-once v2, state in %s)", stateDir);
             String base = "http://localhost:" + app.httpPort();
+            say("dashboard: %s/ (live rollouts, verdicts, series lookup, partitions)", base);
             say("HTTP API: %s/api/v1/metrics?limit=5 · %s/api/v1/rollouts · %s/api/v1/instances · %s/metrics",
                     base, base, base, base);
             say("writes (PUT/DELETE %s/api/v1/rollouts/{service}) take this run's token: Authorization: Bearer %s",

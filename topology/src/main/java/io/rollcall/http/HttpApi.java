@@ -94,6 +94,12 @@ public final class HttpApi implements AutoCloseable {
                 config.jetty.addConnector((server, http) -> tlsConnector(server, http, tls, host, port));
             }
             config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            // The dashboard: static files from the jar (uPlot vendored), served at / by every instance.
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/dashboard";
+                files.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+            });
             config.routes.before(ctx -> ctx.attribute("rollcall.start", System.nanoTime()));
             config.routes.after(this::recordRequest);
             config.routes.get("/api/v1/metrics/{id}", this::metric);
