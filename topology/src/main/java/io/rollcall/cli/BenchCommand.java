@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"pipeline (default): pipeline throughput vs. a plain consumer and an in-memory peer on the",
+        description = {"Benchmarks that print figures: pipeline (default), all, codec, query, verdict, restore, failover.",
+                "pipeline: pipeline throughput vs. a plain consumer and an in-memory peer on the",
                 "same preloaded topic; starts an embedded broker in this JVM unless --bootstrap-servers is given.",
                 "all: pipeline (with 1, 2 and 3 instances), query, verdict and restore in one run (about ten minutes),",
                 "with a summary against the targets.",

@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "rollcall 0.1.0",
         description = "Kafka Streams metrics pipeline: always-current aggregates of metric events.",
-        subcommands = {DemoCommand.class, ServeCommand.class, ProduceCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, ProduceCommand.class, QueryCommand.class,
+                RolloutCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Rollcall {
 
     public static void main(String[] args) {
@@ -18,14 +18,24 @@ public final class Rollcall {
     }
 
     static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The CLI with rollcall's error handling: configuration and client errors are one line, no stack trace. */
+    static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Rollcall());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException) {
                 commandLine.getErr().println("rollcall: configuration error: " + e.getMessage());
                 return 2;
             }
+            if (e instanceof ApiClient.CliError error) {
+                commandLine.getErr().println("rollcall: " + error.getMessage());
+                commandLine.getErr().flush();
+                return error.exitCode;
+            }
             throw e;
         });
-        return cli.execute(args);
+        return cli;
     }
 }

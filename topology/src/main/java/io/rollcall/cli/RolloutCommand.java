@@ -1,0 +1,300 @@
+package io.rollcall.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "rollout", mixinStandardHelpOptions = true,
+        description = "Start, follow and abort canary rollouts over the HTTP API of any instance.",
+        subcommands = {RolloutCommand.Start.class, RolloutCommand.Status.class, RolloutCommand.Watch.class,
+                RolloutCommand.Abort.class})
+final class RolloutCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 2;
+    }
+
+    private static String path(String service) {
+        return "/api/v1/rollouts/" + URLEncoder.encode(service, StandardCharsets.UTF_8);
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Write a rollout spec: rollcall judges the canary against the SLOs from now on.",
+            footer = {"", "SLOs (--slo, repeatable):",
+                    "  p95<=300ms         latency quantile at most a threshold (ms or s)",
+                    "  p99<=1s+50%        … and at most 50 % above the baseline's in the same window",
+                    "  errors<=1%         error rate (status >= 500) at most a threshold",
+                    "", "Example:",
+                    "  rollcall rollout start checkout --baseline v41 --canary v42 --slo 'p95<=300ms+20%' --slo 'errors<=1%'",
+                    "", "Needs the API token (--token or ROLLCALL_API_TOKEN)."})
+    static final class Start implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "SERVICE", description = "The service (labels.service of its events).")
+        String service;
+
+        @Option(names = "--baseline", required = true, description = "Baseline revision (labels.revision).")
+        String baseline;
+
+        @Option(names = "--canary", required = true, description = "Canary revision (labels.revision).")
+        String canary;
+
+        @Option(names = "--slo", required = true, paramLabel = "SLO", description = "An SLO, see below (repeatable).")
+        List<String> slos = new ArrayList<>();
+
+        @Option(names = "--rollout-id", description = "Rollout id (default: SERVICE-<epoch ms>).")
+        String rolloutId;
+
+        @Option(names = "--metric", description = "TIMER metric name (default: http.server.requests).")
+        String metric;
+
+        @Option(names = "--window", description = "Analysis window, e.g. 10s (default: 10s).")
+        String window;
+
+        @Option(names = "--min-samples", description = "Requests per window and role before judging (default: the API's).")
+        Integer minSamples;
+
+        @Option(names = "--failure-limit", description = "Failing windows before ROLLBACK (default: the API's).")
+        Integer failureLimit;
+
+        @Option(names = "--success-windows", description = "Consecutive passing windows before PROMOTE (default: the API's).")
+        Integer successWindows;
+
+        @Mixin
+        ClientOptions options;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            ObjectNode body = ApiClient.JSON.createObjectNode();
+            if (rolloutId != null) {
+                body.put("rolloutId", rolloutId);
+            }
+            body.put("baselineRevision", baseline).put("canaryRevision", canary);
+            if (metric != null) {
+                body.put("metric", metric);
+            }
+            if (window != null) {
+                body.put("analysisWindow", window);
+            }
+            if (minSamples != null) {
+                body.put("minSamples", minSamples);
+            }
+            if (failureLimit != null) {
+                body.put("failureLimit", failureLimit);
+            }
+            if (successWindows != null) {
+                body.put("successWindows", successWindows);
+            }
+            ArrayNode array = body.putArray("slos");
+            slos.forEach(slo -> array.add(slo(slo)));
+            ApiClient api = options.client();
+            if (options.token == null || options.token.isBlank()) {
+                throw new ApiClient.CliError("rollout start writes a spec and needs the API token: pass --token or set "
+                        + "ROLLCALL_API_TOKEN (the instance's rollcall.api.token)", 2);
+            }
+            JsonNode answer = api.ok(api.send("PUT", path(service), body.toString()), "rollout start " + service);
+            PrintWriter out = spec.commandLine().getOut();
+            if (options.json) {
+                out.println(answer.toPrettyString());
+            } else {
+                out.printf("rollout %s of %s accepted: canary %s against baseline %s, SLOs %s%n",
+                        answer.path("rolloutId").asText(rolloutId == null ? "" : rolloutId), service, canary, baseline,
+                        String.join(", ", slos));
+                out.printf("follow it: rollcall rollout watch %s%n", service);
+            }
+            out.flush();
+            return 0;
+        }
+
+        private static final Pattern LATENCY = Pattern.compile(
+                "p(\\d+(?:\\.\\d+)?)\\s*<=\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s)?\\s*(?:\\+\\s*(\\d+(?:\\.\\d+)?)\\s*%)?");
+        private static final Pattern ERRORS = Pattern.compile("errors?\\s*<=\\s*(\\d+(?:\\.\\d+)?)\\s*%");
+
+        static ObjectNode slo(String text) {
+            String s = text.strip().toLowerCase(Locale.ROOT);
+            ObjectNode slo = ApiClient.JSON.createObjectNode();
+            Matcher latency = LATENCY.matcher(s);
+            if (latency.matches()) {
+                String digits = latency.group(1);
+                double quantile = Double.parseDouble("0." + digits.replace(".", ""));
+                double threshold = Double.parseDouble(latency.group(2)) * ("s".equals(latency.group(3)) ? 1000 : 1);
+                slo.put("kind", "LATENCY").put("quantile", quantile).put("threshold", threshold);
+                if (latency.group(4) != null) {
+                    slo.put("maxRelativeIncrease", Double.parseDouble(latency.group(4)) / 100);
+                }
+                return slo;
+            }
+            Matcher errors = ERRORS.matcher(s);
+            if (errors.matches()) {
+                return slo.put("kind", "ERROR_RATE").put("threshold", Double.parseDouble(errors.group(1)) / 100);
+            }
+            throw new ApiClient.CliError("--slo '" + text + "' is not an SLO; write e.g. p95<=300ms, p99<=1s+50% "
+                    + "or errors<=1%", 2);
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "A rollout's status, latest verdict and its per-SLO results.")
+    static final class Status implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "SERVICE")
+        String service;
+
+        @Mixin
+        ClientOptions options;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            ApiClient api = options.client();
+            JsonNode status = api.ok(api.get(path(service)), "rollout " + service);
+            PrintWriter out = spec.commandLine().getOut();
+            if (options.json) {
+                out.println(status.toPrettyString());
+                out.flush();
+                return 0;
+            }
+            out.printf("%s  rollout %s  %s  (latest decision %s; passing windows %d, failing %d)%n", service,
+                    status.path("rolloutId").asText(), status.path("status").asText(), status.path("decision").asText(),
+                    status.path("passingWindows").asInt(), status.path("failingWindows").asInt());
+            JsonNode verdict = status.path("latestVerdict");
+            if (verdict.isObject()) {
+                out.printf("window %d: %s — %s%n", verdict.path("window").asInt(), verdict.path("decision").asText(),
+                        verdict.path("reason").asText());
+                Table table = new Table("SLO", "OUTCOME", "CANARY", "BASELINE", "SAMPLES (C/B)");
+                verdict.path("results").forEach(r -> table.row(r.path("slo").asText(), r.path("outcome").asText(),
+                        Table.number(r.path("canaryValue"), 4), Table.number(r.path("baselineValue"), 4),
+                        r.path("canarySamples").asLong() + " / " + r.path("baselineSamples").asLong()));
+                table.print(out);
+            } else {
+                out.println("no verdict yet: the first analysis window has not closed");
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "watch", mixinStandardHelpOptions = true,
+            description = "Print a rollout's verdicts as they are published, until PROMOTE or ROLLBACK.",
+            footer = {"", "Exit codes: 0 PROMOTE, 3 ROLLBACK, 5 --timeout passed first, 1 the API failed."})
+    static final class Watch implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "SERVICE")
+        String service;
+
+        @Option(names = "--timeout", defaultValue = "30m", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+        String timeout;
+
+        @Option(names = "--interval", defaultValue = "1s", description = "Polling interval (default: ${DEFAULT-VALUE}).")
+        String interval;
+
+        @Mixin
+        ClientOptions options;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            ApiClient api = options.client();
+            PrintWriter out = spec.commandLine().getOut();
+            Duration limit = duration("--timeout", timeout);
+            Duration poll = duration("--interval", interval);
+            long deadline = System.nanoTime() + limit.toNanos();
+            String rolloutId = api.ok(api.get(path(service)), "rollout " + service).path("rolloutId").asText();
+            if (!options.json) {
+                out.printf("watching %s, rollout %s (Ctrl-C to stop)%n", service, rolloutId);
+                out.flush();
+            }
+            int seen = 0;
+            while (System.nanoTime() < deadline) {
+                JsonNode history = api.ok(api.get(path(service) + "/verdicts?limit=1000"), "verdicts of " + service);
+                List<JsonNode> ours = new ArrayList<>();
+                history.path("verdicts").forEach(v -> {
+                    if (v.path("rolloutId").asText().equals(rolloutId)) {
+                        ours.add(v);
+                    }
+                });
+                for (int i = seen; i < ours.size(); i++) {
+                    JsonNode v = ours.get(i);
+                    if (options.json) {
+                        out.println(v.toString());
+                    } else {
+                        out.printf("%s  window %-3d %-8s %s%s%n", v.path("decidedAt").asText(), v.path("window").asInt(),
+                                v.path("decision").asText(), v.path("early").asBoolean() ? "(early) " : "",
+                                v.path("reason").asText());
+                    }
+                    out.flush();
+                    switch (v.path("decision").asText()) {
+                        case "PROMOTE":
+                            return 0;
+                        case "ROLLBACK":
+                            return 3;
+                        default:
+                            break;
+                    }
+                }
+                seen = ours.size();
+                Thread.sleep(poll.toMillis());
+            }
+            spec.commandLine().getErr().printf("rollcall: no terminal verdict for %s within %s%n", service, timeout);
+            return 5;
+        }
+    }
+
+    @Command(name = "abort", mixinStandardHelpOptions = true,
+            description = "Remove a rollout's spec: judging stops (the verdicts so far stay on the topic).")
+    static final class Abort implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "SERVICE")
+        String service;
+
+        @Mixin
+        ClientOptions options;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (options.token == null || options.token.isBlank()) {
+                throw new ApiClient.CliError("rollout abort removes a spec and needs the API token: pass --token or set "
+                        + "ROLLCALL_API_TOKEN", 2);
+            }
+            ApiClient api = options.client();
+            api.ok(api.send("DELETE", path(service), null), "rollout abort " + service);
+            spec.commandLine().getOut().printf("rollout of %s removed; judging stopped%n", service);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    static Duration duration(String option, String value) {
+        try {
+            return io.rollcall.config.Durations.parse(option, value);
+        } catch (RuntimeException e) {
+            throw new ApiClient.CliError(option + ": '" + value + "' is not a duration; e.g. 30s, 5m, 1h", 2);
+        }
+    }
+}
