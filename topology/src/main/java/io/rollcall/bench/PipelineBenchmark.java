@@ -329,10 +329,19 @@ public final class PipelineBenchmark {
     }
 
     private void awaitCommitted(Admin admin, String appId, String topic, long start) throws Exception {
-        while (Offsets.committed(admin, appId, topic) < settings.events()) {
+        long reported = start;
+        long committed;
+        while ((committed = Offsets.committed(admin, appId, topic)) < settings.events()) {
             Thread.sleep(20);
-            if (System.nanoTime() - start > TimeUnit.MINUTES.toNanos(10)) {
+            long now = System.nanoTime();
+            if (now - start > TimeUnit.MINUTES.toNanos(10)) {
                 throw new IllegalStateException("pipeline did not finish within 10 minutes");
+            }
+            if (now - reported > TimeUnit.SECONDS.toNanos(10)) {
+                // Progress on stderr: the figures on stdout stay a clean record of the run.
+                System.err.println("  … " + io.rollcall.load.Eta.line("committed", committed, settings.events(),
+                        (now - start) / 1e9));
+                reported = now;
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.rollcall.cli;
 
 import io.rollcall.config.RollcallConfig;
+import io.rollcall.load.Eta;
 import io.rollcall.load.Fnv1aPartitioner;
 import io.rollcall.load.LoadGenerator;
 import java.nio.file.Path;
@@ -64,18 +65,14 @@ final class ProduceCommand implements Callable<Integer> {
                     new LoadGenerator.Settings(target, rate, count, series, seed), Clock.systemUTC());
             Thread worker = new Thread(generator, "load-generator");
             worker.start();
-            long last = 0;
-            long lastTime = System.nanoTime();
+            long started = System.nanoTime();
             while (worker.isAlive()) {
                 if (shutdown.await(2_000)) {
                     generator.stop();
                 }
-                long now = System.nanoTime();
-                long sent = generator.sent();
-                System.out.printf("produced %,d events (%,.0f/s), acknowledged %,d, failed %,d%n",
-                        sent, (sent - last) * 1e9 / (now - lastTime), generator.acked(), generator.failed());
-                last = sent;
-                lastTime = now;
+                System.out.printf("%s; acknowledged %,d, failed %,d%n",
+                        Eta.line("produced", generator.sent(), count, (System.nanoTime() - started) / 1e9),
+                        generator.acked(), generator.failed());
             }
             worker.join();
             generator.awaitAcks(Duration.ofSeconds(30));
