@@ -45,6 +45,15 @@ class CommandLineIT {
             assertThat(row.find()).as("an aggregate row in:%n%s", output).isTrue();
             assertThat(Long.parseLong(row.group(2).replace(",", ""))).isPositive();
             SeriesId.parse(row.group(1));
+            // Where to look, and the two canaries told as they are judged.
+            assertThat(output).contains("[demo] dashboard: http://localhost:", "rollcall rollout watch payments",
+                    "expect: checkout CONTINUE");
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> read(log).contains("[demo] payments: ") && read(log).contains("[demo] checkout: ")
+                            || !demo.isAlive());
+            String story = read(log);
+            assertThat(story).contains("ROLLBACK", "[demo] payments: ", "rolled the canary back",
+                    "PROMOTE", "[demo] checkout: the canary held every SLO for 3 windows in a row");
         } finally {
             demo.destroy(); // SIGTERM, as Ctrl-C or Kubernetes would
         }

@@ -163,6 +163,11 @@ final class DemoCommand implements Callable<Integer> {
                 Workload.REGRESSION_ERROR_RATE * 100);
         say("judged every %d s against p95 <= 1 s and <= baseline +50 %%, errors <= 2 %%; verdicts below as they "
                 + "are published · %s/api/v1/rollouts/checkout", DEMO_WINDOW.toSeconds(), base);
+        say("expect: checkout CONTINUE window by window, then PROMOTE after 3 passing windows (~%d s); payments "
+                + "ROLLBACK as soon as its error rate is conclusively above 2 %% (usually inside its first windows)",
+                3 * DEMO_WINDOW.toSeconds());
+        say("watch it: open %s/ · rollcall rollout watch payments --url %s · rollcall rollout status checkout --url %s "
+                + "· rollcall query --url %s --limit 5", base, base, base, base);
     }
 
     private void run(RollcallConfig config, RollcallApp app, Admin admin, KafkaProducer<byte[], byte[]> producer,

@@ -40,7 +40,12 @@ final class VerdictPrinter implements AutoCloseable {
             try {
                 while (running.get()) {
                     for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        out.println(line(serde.deserialize(record.value())));
+                        RolloutVerdict verdict = serde.deserialize(record.value());
+                        out.println(line(verdict));
+                        String story = story(verdict);
+                        if (story != null) {
+                            out.println(story);
+                        }
                     }
                 }
             } catch (WakeupException e) {
@@ -62,6 +67,20 @@ final class VerdictPrinter implements AutoCloseable {
         };
         return String.format("[verdict] %s %-10s %s window %d%s · %s", TIME.format(v.getDecidedAt()), v.getService(),
                 mark, v.getWindow(), v.getEarly() ? " (early)" : "", v.getReason());
+    }
+
+    /** What a terminal verdict means for the operator, in words; null for the others. */
+    static String story(RolloutVerdict v) {
+        return switch (v.getDecision()) {
+            case PROMOTE -> String.format("[demo] %s: the canary held every SLO for %d windows in a row, so rollcall "
+                    + "promoted it; a controller (Argo Rollouts) would now shift all traffic to it.", v.getService(),
+                    v.getPassingWindows());
+            case ROLLBACK -> String.format("[demo] %s: %s the evidence was conclusive%s, so rollcall rolled the canary "
+                    + "back; a controller would now send all traffic to the baseline. No verdict follows.",
+                    v.getService(), v.getEarly() ? "within window " + v.getWindow() + "," : "after window " + v.getWindow()
+                            + ",", v.getEarly() ? " before the window even closed" : "");
+            default -> null;
+        };
     }
 
     @Override
