@@ -17,12 +17,31 @@ final class RestoreLog implements StateRestoreListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(RestoreLog.class);
 
+    /** How often a restoration in progress reports its rate and ETA. */
+    private static final long PROGRESS_NANOS = 10_000_000_000L;
+
     private final Map<String, AtomicLong> restored = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> startedNanos = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> spans = new ConcurrentHashMap<>();
+    /** Offsets still to restore, over every partition being restored now (an upper bound). */
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong done = new AtomicLong();
+    private final AtomicLong total = new AtomicLong();
+    private final AtomicLong restoreStart = new AtomicLong();
+    private final AtomicLong lastReport = new AtomicLong();
 
     @Override
     public void onRestoreStart(TopicPartition partition, String store, long startingOffset, long endingOffset) {
-        startedNanos.put(partition, System.nanoTime());
+        long now = System.nanoTime();
+        startedNanos.put(partition, now);
+        spans.put(partition, endingOffset - startingOffset);
+        if (pending.getAndAdd(endingOffset - startingOffset) == 0) {
+            restoreStart.set(now);
+            lastReport.set(now);
+            done.set(0);
+            total.set(0);
+        }
+        total.addAndGet(endingOffset - startingOffset);
         LOG.info("restoring {} from {} offsets {}..{} ({} records at most)", store, partition, startingOffset,
                 endingOffset, endingOffset - startingOffset);
     }
@@ -30,11 +49,21 @@ final class RestoreLog implements StateRestoreListener {
     @Override
     public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long numRestored) {
         restored.computeIfAbsent(store, s -> new AtomicLong()).addAndGet(numRestored);
+        long restoredNow = done.addAndGet(numRestored);
+        long now = System.nanoTime();
+        long last = lastReport.get();
+        if (now - last > PROGRESS_NANOS && lastReport.compareAndSet(last, now)) {
+            // Offsets, not records: compacted changelogs and transaction markers make the ETA an upper bound.
+            LOG.info("{}", io.rollcall.load.Eta.line("restoring state: restored records", restoredNow, total.get(),
+                    (now - restoreStart.get()) / 1e9));
+        }
     }
 
     @Override
     public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
         Long started = startedNanos.remove(partition);
+        Long span = spans.remove(partition);
+        pending.addAndGet(span == null ? 0 : -span);
         long ms = started == null ? -1 : (System.nanoTime() - started) / 1_000_000;
         LOG.info("restored {} from {}: {} records in {} ms", store, partition, totalRestored, ms);
     }
