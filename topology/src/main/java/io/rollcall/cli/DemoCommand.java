@@ -35,9 +35,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Everything in one process, until Ctrl-C: broker, rollcall, load and two canaries.",
-                "An embedded Kafka broker, the topics, rollcall and a load generator; prints the dashboard URL,",
-                "progress, aggregates read back through interactive queries, and every verdict of two canary",
-                "rollouts (one promoted, one rolled back) as it is published."})
+                "An embedded Kafka broker, the topics, rollcall and a load generator. Prints the",
+                "dashboard URL, progress, aggregates read back through interactive queries, and",
+                "every verdict of two canary rollouts (one promoted, one rolled back)."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--rate", defaultValue = "5000", description = "Events per second (default: ${DEFAULT-VALUE}).")

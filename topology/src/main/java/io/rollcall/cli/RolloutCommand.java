@@ -43,10 +43,11 @@ final class RolloutCommand implements Callable<Integer> {
             description = "Write a rollout spec: rollcall judges the canary against the SLOs from now on.",
             footer = {"", "SLOs (--slo, repeatable):",
                     "  p95<=300ms         latency quantile at most a threshold (ms or s)",
-                    "  p99<=1s+50%        … and at most 50 % above the baseline's in the same window",
-                    "  errors<=1%         error rate (status >= 500) at most a threshold",
+                    "  p99<=1s+50%%        … and at most 50 %% above the baseline's in the same window",
+                    "  errors<=1%%         error rate (status >= 500) at most a threshold",
                     "", "Example:",
-                    "  rollcall rollout start checkout --baseline v41 --canary v42 --slo 'p95<=300ms+20%' --slo 'errors<=1%'",
+                    "  rollcall rollout start checkout --baseline v41 --canary v42 \\",
+                    "      --slo 'p95<=300ms+20%%' --slo 'errors<=1%%'",
                     "", "Needs the API token (--token or ROLLCALL_API_TOKEN)."})
     static final class Start implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "SERVICE", description = "The service (labels.service of its events).")
@@ -158,7 +159,7 @@ final class RolloutCommand implements Callable<Integer> {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "A rollout's status, latest verdict and its per-SLO results.")
     static final class Status implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "SERVICE")
+        @Parameters(index = "0", paramLabel = "SERVICE", description = "The service whose rollout to use.")
         String service;
 
         @Mixin
@@ -201,7 +202,7 @@ final class RolloutCommand implements Callable<Integer> {
             description = "Print a rollout's verdicts as they are published, until PROMOTE or ROLLBACK.",
             footer = {"", "Exit codes: 0 PROMOTE, 3 ROLLBACK, 5 --timeout passed first, 1 the API failed."})
     static final class Watch implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "SERVICE")
+        @Parameters(index = "0", paramLabel = "SERVICE", description = "The service whose rollout to use.")
         String service;
 
         @Option(names = "--timeout", defaultValue = "30m", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
@@ -267,7 +268,7 @@ final class RolloutCommand implements Callable<Integer> {
     @Command(name = "abort", mixinStandardHelpOptions = true,
             description = "Remove a rollout's spec: judging stops (the verdicts so far stay on the topic).")
     static final class Abort implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "SERVICE")
+        @Parameters(index = "0", paramLabel = "SERVICE", description = "The service whose rollout to use.")
         String service;
 
         @Mixin
