@@ -19,8 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -113,10 +111,7 @@ class CliClientsIT {
                 assertThat(badSlo.err()).contains("p95<=300ms");
 
                 // A rollout from start to rollback: start, status, watch (exit 3 at ROLLBACK), abort.
-                AtomicReference<Double> canaryErrors = new AtomicReference<>(0.0);
-                AtomicBoolean running = new AtomicBoolean(true);
-                Thread traffic = traffic(config, canaryErrors, running);
-                try {
+                try (io.rollcall.it.CanaryTraffic traffic = new io.rollcall.it.CanaryTraffic(config, "search")) {
                     Run start = cli("rollout", "start", "search", "--rollout-id", "search-9", "--baseline", "v1",
                             "--canary", "v2", "--window", "2s", "--min-samples", "40", "--failure-limit", "1",
                             "--success-windows", "50", "--slo", "p95<=500ms+50%", "--slo", "errors<=1%",
@@ -128,7 +123,7 @@ class CliClientsIT {
                         assertThat(status.out()).contains("search-9").contains("RUNNING").contains("CONTINUE")
                                 .contains("p95 <= 500 ms").contains("error rate <= 1 %");
                     });
-                    canaryErrors.set(0.4);
+                    traffic.canaryErrorRate.set(0.4);
                     Run watch = cli("rollout", "watch", "search", "--timeout", "60s", "--url", url);
                     assertThat(watch.code()).as(watch.out() + watch.err()).isEqualTo(3);
                     assertThat(watch.out()).contains("watching search, rollout search-9").contains("ROLLBACK")
@@ -138,9 +133,6 @@ class CliClientsIT {
                     Run abort = cli("rollout", "abort", "search", "--url", url, "--token", TOKEN);
                     assertThat(abort.code()).isZero();
                     assertThat(abort.out()).contains("removed");
-                } finally {
-                    running.set(false);
-                    traffic.join(10_000);
                 }
             }
         }
@@ -154,35 +146,5 @@ class CliClientsIT {
             return run.code() == 0 && run.out().matches("(?s).*count\\s+10\\b.*");
         });
         return last.get();
-    }
-
-    /** Canary (v2) and baseline (v1) requests of service "search", ~150/s each. */
-    private static Thread traffic(RollcallConfig config, AtomicReference<Double> canaryErrors, AtomicBoolean running) {
-        Thread thread = new Thread(() -> {
-            Random random = new Random(3);
-            AvroSerde<MetricEvent> events = AvroSerde.metricEvent();
-            try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
-                while (running.get()) {
-                    for (String revision : List.of("v1", "v2")) {
-                        for (int pod = 0; pod < 3; pod++) {
-                            long id = ("search" + revision + pod).hashCode() * 2654435761L;
-                            double errors = revision.equals("v2") ? canaryErrors.get() : 0.0;
-                            producer.send(new ProducerRecord<>(config.eventsTopic(), SeriesId.of(id).toBytes(),
-                                    events.serialize(MetricEvent.newBuilder().setId(id).setName("http.server.requests")
-                                            .setTimestamp(Instant.now()).setType(MetricType.TIMER)
-                                            .setValue(50 * Math.exp(0.3 * random.nextGaussian()))
-                                            .setStatus(random.nextDouble() < errors ? 503 : 200)
-                                            .setLabels(Map.of("service", "search", "revision", revision)).build())));
-                        }
-                    }
-                    Thread.sleep(20);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "cli-it-traffic");
-        thread.setDaemon(true);
-        thread.start();
-        return thread;
     }
 }

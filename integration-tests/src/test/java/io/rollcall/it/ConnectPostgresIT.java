@@ -94,7 +94,7 @@ class ConnectPostgresIT {
             }
 
             // A rollout judged to ROLLBACK, so that verdicts flow.
-            try (RolloutIT.Traffic traffic = new RolloutIT.Traffic(config, "search")) {
+            try (CanaryTraffic traffic = new CanaryTraffic(config, "search")) {
                 assertThat(send(app, "PUT", "/api/v1/rollouts/search", """
                         {"rolloutId": "search-1", "baselineRevision": "v1", "canaryRevision": "v2",
                          "analysisWindow": "2s", "minSamples": 40, "failureLimit": 1, "successWindows": 50,

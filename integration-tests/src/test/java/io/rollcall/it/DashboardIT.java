@@ -50,7 +50,7 @@ class DashboardIT {
                 KafkaCluster.compacted(config.aggregatesTopic(), 3), KafkaCluster.topic(config.deadLetterTopic(), 3)));
         long id = -42L; // 18446744073709551574: an id >= 2^63, as the page must keep it exact
         try (RollcallApp app = RollcallApp.start(config);
-             RolloutIT.Traffic traffic = new RolloutIT.Traffic(config, "search")) {
+             CanaryTraffic traffic = new CanaryTraffic(config, "search")) {
             assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
             try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
                 AvroSerde<MetricEvent> events = AvroSerde.metricEvent();

@@ -9,26 +9,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.config.RollcallConfig;
-import io.rollcall.schema.AvroSerde;
-import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.Decision;
-import io.rollcall.schema.avro.MetricEvent;
-import io.rollcall.schema.avro.MetricType;
 import io.rollcall.schema.avro.RolloutVerdict;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,7 +31,6 @@ class RolloutIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String TOKEN = "it-token-0123456789abcdef";
-    private static final AvroSerde<MetricEvent> EVENTS = AvroSerde.metricEvent();
 
     private static RollcallConfig config(String test) {
         RollcallConfig config = Fixtures.uniqueConfig(test).with(Map.of(
@@ -69,48 +58,6 @@ class RolloutIT {
                 {"rolloutId": "%s", "baselineRevision": "v1", "canaryRevision": "v2",
                  "analysisWindow": "2s", "minSamples": 40, "failureLimit": 1, "successWindows": %d,
                  "slos": %s}""".formatted(rolloutId, successWindows, slos);
-    }
-
-    /** Background traffic at event time now: ~150 requests/s per revision. */
-    static final class Traffic implements AutoCloseable {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        final AtomicReference<Double> canaryErrorRate = new AtomicReference<>(0.0);
-        private final Thread thread;
-
-        Traffic(RollcallConfig config, String service) {
-            thread = new Thread(() -> {
-                Random random = new Random(7);
-                try (KafkaProducer<byte[], byte[]> producer = io.rollcall.load.LoadGenerator.producer(config.kafkaProperties())) {
-                    while (running.get()) {
-                        for (String revision : List.of("v1", "v2")) {
-                            for (int pod = 0; pod < 3; pod++) {
-                                long id = (service + revision + pod).hashCode() * 2654435761L;
-                                double errors = revision.equals("v2") ? canaryErrorRate.get() : 0.0;
-                                MetricEvent event = MetricEvent.newBuilder().setId(id).setName("http.server.requests")
-                                        .setTimestamp(Instant.now()).setType(MetricType.TIMER)
-                                        .setValue(50 * Math.exp(0.3 * random.nextGaussian()))
-                                        .setStatus(random.nextDouble() < errors ? 503 : 200)
-                                        .setLabels(Map.of("service", service, "revision", revision, "pod", "p" + pod))
-                                        .build();
-                                producer.send(new ProducerRecord<>(config.eventsTopic(), SeriesId.of(id).toBytes(),
-                                        EVENTS.serialize(event)));
-                            }
-                        }
-                        Thread.sleep(20);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "rollout-it-traffic");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            thread.join(10_000);
-        }
     }
 
     @Test
@@ -156,7 +103,7 @@ class RolloutIT {
     @Test
     void aFailingCanaryIsRolledBackAndTheVerdictIsServedWithItsReasons() throws Exception {
         RollcallConfig config = config("rollout-rollback");
-        try (RollcallApp app = RollcallApp.start(config); Traffic traffic = new Traffic(config, "search")) {
+        try (RollcallApp app = RollcallApp.start(config); CanaryTraffic traffic = new CanaryTraffic(config, "search")) {
             assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
             assertThat(send(app, "PUT", "/api/v1/rollouts/search",
                     spec("search-1", 50, "[{\"kind\": \"ERROR_RATE\", \"threshold\": 0.01}]"), TOKEN).statusCode())
@@ -191,7 +138,7 @@ class RolloutIT {
     @Test
     void aRestartMidRolloutStillGivesExactlyOneTerminalVerdict() throws Exception {
         RollcallConfig config = config("rollout-restart");
-        try (Traffic traffic = new Traffic(config, "cart")) {
+        try (CanaryTraffic traffic = new CanaryTraffic(config, "cart")) {
             try (RollcallApp first = RollcallApp.start(config)) {
                 assertThat(first.awaitRunning(Duration.ofSeconds(60))).isTrue();
                 assertThat(send(first, "PUT", "/api/v1/rollouts/cart",

@@ -16,6 +16,14 @@ final class ClientOptions {
     @Option(names = "--json", description = "Print the API's JSON instead of a table.")
     boolean json;
 
+    /** Writes need the token: without one, say where it comes from before any request is made. */
+    void requireToken(String what) {
+        if (token == null || token.isBlank()) {
+            throw new ApiClient.CliError(what + " and needs the API token: pass --token or set ROLLCALL_API_TOKEN "
+                    + "(the instance's rollcall.api.token)", 2);
+        }
+    }
+
     ApiClient client() {
         return new ApiClient(url, token);
     }

@@ -111,10 +111,7 @@ final class RolloutCommand implements Callable<Integer> {
             ArrayNode array = body.putArray("slos");
             slos.forEach(slo -> array.add(slo(slo)));
             ApiClient api = options.client();
-            if (options.token == null || options.token.isBlank()) {
-                throw new ApiClient.CliError("rollout start writes a spec and needs the API token: pass --token or set "
-                        + "ROLLCALL_API_TOKEN (the instance's rollcall.api.token)", 2);
-            }
+            options.requireToken("rollout start writes a spec");
             JsonNode answer = api.ok(api.send("PUT", path(service), body.toString()), "rollout start " + service);
             PrintWriter out = spec.commandLine().getOut();
             if (options.json) {
@@ -158,16 +155,7 @@ final class RolloutCommand implements Callable<Integer> {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "A rollout's status, latest verdict and its per-SLO results.")
-    static final class Status implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "SERVICE", description = "The service whose rollout to use.")
-        String service;
-
-        @Mixin
-        ClientOptions options;
-
-        @Spec
-        CommandSpec spec;
-
+    static final class Status extends ServiceCommand {
         @Override
         public Integer call() {
             ApiClient api = options.client();
@@ -201,21 +189,13 @@ final class RolloutCommand implements Callable<Integer> {
     @Command(name = "watch", mixinStandardHelpOptions = true,
             description = "Print a rollout's verdicts as they are published, until PROMOTE or ROLLBACK.",
             footer = {"", "Exit codes: 0 PROMOTE, 3 ROLLBACK, 5 --timeout passed first, 1 the API failed."})
-    static final class Watch implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "SERVICE", description = "The service whose rollout to use.")
-        String service;
+    static final class Watch extends ServiceCommand {
 
         @Option(names = "--timeout", defaultValue = "30m", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
         String timeout;
 
         @Option(names = "--interval", defaultValue = "1s", description = "Polling interval (default: ${DEFAULT-VALUE}).")
         String interval;
-
-        @Mixin
-        ClientOptions options;
-
-        @Spec
-        CommandSpec spec;
 
         @Override
         public Integer call() throws InterruptedException {
@@ -267,7 +247,20 @@ final class RolloutCommand implements Callable<Integer> {
 
     @Command(name = "abort", mixinStandardHelpOptions = true,
             description = "Remove a rollout's spec: judging stops (the verdicts so far stay on the topic).")
-    static final class Abort implements Callable<Integer> {
+    static final class Abort extends ServiceCommand {
+        @Override
+        public Integer call() {
+            options.requireToken("rollout abort removes a spec");
+            ApiClient api = options.client();
+            api.ok(api.send("DELETE", path(service), null), "rollout abort " + service);
+            spec.commandLine().getOut().printf("rollout of %s removed; judging stopped%n", service);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    /** A sub-command about one service's rollout, with the client options. */
+    abstract static class ServiceCommand implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "SERVICE", description = "The service whose rollout to use.")
         String service;
 
@@ -276,19 +269,6 @@ final class RolloutCommand implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
-
-        @Override
-        public Integer call() {
-            if (options.token == null || options.token.isBlank()) {
-                throw new ApiClient.CliError("rollout abort removes a spec and needs the API token: pass --token or set "
-                        + "ROLLCALL_API_TOKEN", 2);
-            }
-            ApiClient api = options.client();
-            api.ok(api.send("DELETE", path(service), null), "rollout abort " + service);
-            spec.commandLine().getOut().printf("rollout of %s removed; judging stopped%n", service);
-            spec.commandLine().getOut().flush();
-            return 0;
-        }
     }
 
     static Duration duration(String option, String value) {
