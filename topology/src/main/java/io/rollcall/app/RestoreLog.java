@@ -35,7 +35,7 @@ final class RestoreLog implements StateRestoreListener {
         long now = System.nanoTime();
         startedNanos.put(partition, now);
         spans.put(partition, endingOffset - startingOffset);
-        if (pending.getAndAdd(endingOffset - startingOffset) == 0) {
+        if (pending.getAndAdd(endingOffset - startingOffset) == 0) { // the first of a new round of restorations
             restoreStart.set(now);
             lastReport.set(now);
             done.set(0);
@@ -53,10 +53,18 @@ final class RestoreLog implements StateRestoreListener {
         long now = System.nanoTime();
         long last = lastReport.get();
         if (now - last > PROGRESS_NANOS && lastReport.compareAndSet(last, now)) {
-            // Offsets, not records: compacted changelogs and transaction markers make the ETA an upper bound.
-            LOG.info("{}", io.rollcall.load.Eta.line("restoring state: restored records", restoredNow, total.get(),
-                    (now - restoreStart.get()) / 1e9));
+            LOG.info("{}", progress(now));
         }
+    }
+
+    /**
+     * Records restored of the offsets to restore, with rate and ETA, over every restoration in
+     * progress. Offsets, not records: compacted changelogs and transaction markers make the
+     * total and the ETA upper bounds.
+     */
+    String progress(long nowNanos) {
+        return io.rollcall.load.Eta.line("restoring state: restored records", done.get(), total.get(),
+                (nowNanos - restoreStart.get()) / 1e9);
     }
 
     @Override
