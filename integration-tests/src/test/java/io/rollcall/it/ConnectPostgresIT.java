@@ -58,10 +58,7 @@ class ConnectPostgresIT {
 
     @Test
     void aggregatesAndVerdictsReachPostgresAsTheHttpApiServesThem() throws Exception {
-        RollcallConfig config = Fixtures.uniqueConfig("connect").with(Map.of(
-                "rollcall.api.token", TOKEN, "rollcall.rollout.grace", "500ms", "commit.interval.ms", "100"));
-        KafkaCluster.get().createTopics(List.of(KafkaCluster.topic(config.eventsTopic(), 3),
-                KafkaCluster.compacted(config.aggregatesTopic(), 3), KafkaCluster.topic(config.deadLetterTopic(), 3)));
+        RollcallConfig config = Fixtures.rolloutConfig("connect", TOKEN);
         String password = "pg-" + Long.toHexString(new Random().nextLong());
         Path secrets = Files.createTempFile("postgres", ".properties",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));

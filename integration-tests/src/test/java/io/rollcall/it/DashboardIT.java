@@ -44,10 +44,7 @@ class DashboardIT {
 
     @Test
     void theDashboardShowsVerdictsAsTheyArriveAndLooksUpASeries() throws Exception {
-        RollcallConfig config = Fixtures.uniqueConfig("dashboard").with(Map.of(
-                "rollcall.api.token", TOKEN, "rollcall.rollout.grace", "500ms", "commit.interval.ms", "100"));
-        KafkaCluster.get().createTopics(List.of(KafkaCluster.topic(config.eventsTopic(), 3),
-                KafkaCluster.compacted(config.aggregatesTopic(), 3), KafkaCluster.topic(config.deadLetterTopic(), 3)));
+        RollcallConfig config = Fixtures.rolloutConfig("dashboard", TOKEN);
         long id = -42L; // 18446744073709551574: an id >= 2^63, as the page must keep it exact
         try (RollcallApp app = RollcallApp.start(config);
              CanaryTraffic traffic = new CanaryTraffic(config, "search")) {

@@ -54,6 +54,21 @@ final class Fixtures {
     }
 
     /**
+     * A {@link #uniqueConfig} for rollout tests: writes take {@code token}, windows are judged
+     * 500 ms after they end and commits every 100 ms; the events, aggregates and dead-letter
+     * topics exist with 3 partitions.
+     */
+    static RollcallConfig rolloutConfig(String test, String token) {
+        RollcallConfig config = uniqueConfig(test).with(Map.of(
+                "rollcall.api.token", token,
+                "rollcall.rollout.grace", "500ms",
+                "commit.interval.ms", "100"));
+        KafkaCluster.get().createTopics(List.of(KafkaCluster.topic(config.eventsTopic(), 3),
+                KafkaCluster.compacted(config.aggregatesTopic(), 3), KafkaCluster.topic(config.deadLetterTopic(), 3)));
+        return config;
+    }
+
+    /**
      * Waits until the app has consumed and committed (exactly-once: transactionally)
      * {@code records} input records, and everything it re-routed through its repartition
      * topic too: only then does every store and output hold every event.

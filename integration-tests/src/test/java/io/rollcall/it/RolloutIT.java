@@ -1,7 +1,5 @@
 package io.rollcall.it;
 
-import static io.rollcall.it.KafkaCluster.compacted;
-import static io.rollcall.it.KafkaCluster.topic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -33,13 +31,7 @@ class RolloutIT {
     private static final String TOKEN = "it-token-0123456789abcdef";
 
     private static RollcallConfig config(String test) {
-        RollcallConfig config = Fixtures.uniqueConfig(test).with(Map.of(
-                "rollcall.api.token", TOKEN,
-                "rollcall.rollout.grace", "500ms",
-                "commit.interval.ms", "100"));
-        KafkaCluster.get().createTopics(List.of(topic(config.eventsTopic(), 3),
-                compacted(config.aggregatesTopic(), 3), topic(config.deadLetterTopic(), 3)));
-        return config;
+        return Fixtures.rolloutConfig(test, TOKEN);
     }
 
     private static HttpResponse<String> send(RollcallApp app, String method, String path, String body, String token)

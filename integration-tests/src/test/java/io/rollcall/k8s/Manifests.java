@@ -208,14 +208,19 @@ final class Manifests {
 
     /** {@code kubectl kustomize dir}: the overlay as the cluster would receive it. */
     static String kustomize(Path kubectl, Path dir) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
-                .redirectErrorStream(false).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("kubectl kustomize " + dir + " failed: " + err);
+        Path errors = Files.createTempFile("kustomize", ".err");
+        try {
+            // stderr to a file: reading the two pipes one after the other can block on a full one.
+            Process process = new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
+                    .redirectError(errors.toFile()).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("kubectl kustomize " + dir + " failed: " + Files.readString(errors));
+            }
+            return out;
+        } finally {
+            Files.deleteIfExists(errors);
         }
-        return new String(out, StandardCharsets.UTF_8);
     }
 
     /** An object node for a tree path, or a missing node. */

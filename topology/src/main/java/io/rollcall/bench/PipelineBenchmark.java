@@ -249,8 +249,18 @@ public final class PipelineBenchmark {
     }
 
     private Result consume(RollcallConfig config, String topic) {
-        Properties props = InMemoryPeer.byteReader(config.kafkaProperties());
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+        long[] bytes = {0};
+        Result read = readAll(config, topic, record -> bytes[0] += record.value().length);
+        if (bytes[0] == 0) {
+            throw new IllegalStateException("read no bytes");
+        }
+        return new Result("consumer", read.records(), read.seconds());
+    }
+
+    /** Reads the preloaded topic from the beginning with a plain consumer, every record through {@code each}; timed from the first poll. */
+    private Result readAll(RollcallConfig config, String topic,
+                           java.util.function.Consumer<org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]>> each) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(InMemoryPeer.byteReader(config.kafkaProperties()))) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (int p = 0; p < settings.partitions(); p++) {
                 partitions.add(new TopicPartition(topic, p));
@@ -259,18 +269,12 @@ public final class PipelineBenchmark {
             consumer.seekToBeginning(partitions);
             long start = System.nanoTime();
             long count = 0;
-            long bytes = 0;
             while (count < settings.events()) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-                for (var record : records) {
-                    bytes += record.value().length;
-                }
+                records.forEach(each);
                 count += records.count();
             }
-            if (bytes == 0) {
-                throw new IllegalStateException("read no bytes");
-            }
-            return new Result("consumer", count, (System.nanoTime() - start) / 1e9);
+            return new Result("read", count, (System.nanoTime() - start) / 1e9);
         }
     }
 
@@ -419,24 +423,12 @@ public final class PipelineBenchmark {
     private Map<Long, double[]> truth(RollcallConfig config, String topic) {
         AvroSerde<MetricEvent> serde = AvroSerde.metricEvent();
         Map<Long, double[]> truth = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(InMemoryPeer.byteReader(config.kafkaProperties()))) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < settings.partitions(); p++) {
-                partitions.add(new TopicPartition(topic, p));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long count = 0;
-            while (count < settings.events()) {
-                for (var record : consumer.poll(Duration.ofMillis(500))) {
-                    MetricEvent event = serde.deserialize(record.value());
-                    double[] sums = truth.computeIfAbsent(event.getId(), id -> new double[2]);
-                    sums[0]++;
-                    sums[1] += event.getValue();
-                    count++;
-                }
-            }
-        }
+        readAll(config, topic, record -> {
+            MetricEvent event = serde.deserialize(record.value());
+            double[] sums = truth.computeIfAbsent(event.getId(), id -> new double[2]);
+            sums[0]++;
+            sums[1] += event.getValue();
+        });
         return truth;
     }
 }

@@ -91,6 +91,31 @@ class QuantileSketchTest {
     }
 
     @Test
+    void binsEncodedOutOfOrderOrRepeatedAreSummedPerIndex() throws Exception {
+        LogarithmicMapping mapping = new LogarithmicMapping(QuantileSketch.RELATIVE_ACCURACY);
+        int low = mapping.index(10);
+        int high = mapping.index(1000);
+        // Another writer's valid encoding: the bins of 1000, 10, 1000 in that order (index deltas may be negative).
+        GrowingByteArrayOutput output = GrowingByteArrayOutput.withDefaultInitialCapacity();
+        mapping.encode(output);
+        com.datadoghq.sketch.ddsketch.encoding.BinEncodingMode.INDEX_DELTAS_AND_COUNTS
+                .toFlag(com.datadoghq.sketch.ddsketch.encoding.Flag.Type.POSITIVE_STORE).encode(output);
+        com.datadoghq.sketch.ddsketch.encoding.VarEncodingHelper.encodeUnsignedVarLong(output, 3);
+        long previous = 0;
+        for (int[] bin : new int[][] {{high, 2}, {low, 1}, {high, 3}}) {
+            com.datadoghq.sketch.ddsketch.encoding.VarEncodingHelper.encodeSignedVarLong(output, bin[0] - previous);
+            com.datadoghq.sketch.ddsketch.encoding.VarEncodingHelper.encodeVarDouble(output, bin[1]);
+            previous = bin[0];
+        }
+        QuantileSketch read = QuantileSketch.fromBytes(output.trimmedCopy());
+        DDSketch expected = reference();
+        expected.accept(1000, 5);
+        expected.accept(10, 1);
+        assertThat(read.count()).isEqualTo(6);
+        assertThat(read.quantiles(QS)).containsExactly(expected.getValuesAtQuantiles(QS));
+    }
+
+    @Test
     void anUpdateLeavesTheOriginalUnchanged() {
         QuantileSketch one = QuantileSketch.empty().add(10);
         QuantileSketch two = one.add(10).add(1000);
