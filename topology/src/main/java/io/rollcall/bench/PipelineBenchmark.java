@@ -207,8 +207,7 @@ public final class PipelineBenchmark {
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, streams.getOrDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
                         "100 (exactly-once default)"),
                 "window", base.windowSize(), streams.get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG),
-                base.storage().objects() ? "object-caching stores (" + base.storage().cachedAggregates()
-                        + " aggregates per store and task)" : "Streams' record cache",
+                "object-caching stores (" + base.storage().cachedAggregates() + " aggregates per store and task)",
                 base.storage().rocksDb() == null ? "Streams' defaults" : base.storage().rocksDb(),
                 Runtime.getRuntime().availableProcessors());
         return summary;

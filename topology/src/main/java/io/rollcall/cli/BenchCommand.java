@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--baseline", paramLabel = "KEY=VALUE",
             description = {"pipeline, all: also measure the pipeline with these settings, in the same run, and print "
-                    + "the ratio (repeatable; all defaults to rollcall.store.cache=bytes, the first design)."})
+                    + "the ratio (repeatable; all defaults to rollcall.rocksdb.tuning=streams-default)."})
     Map<String, String> baseline;
 
     @Option(names = "--instances", split = ",", paramLabel = "N[,N…]",
@@ -79,7 +79,7 @@ final class BenchCommand implements Callable<Integer> {
         if (what.equals("all")) {
             return withBroker(servers -> new AllBenchmark(new AllBenchmark.Settings(servers,
                     events == null ? 2_000_000 : events, series, partitions, warmup, overrides,
-                    baseline == null ? Map.of("rollcall.store.cache", "bytes") : baseline,
+                    baseline == null ? Map.of("rollcall.rocksdb.tuning", "streams-default") : baseline,
                     seconds == null ? 10 : seconds, rollouts,
                     instances == null ? java.util.List.of(1, 2, 3) : instances), System.out).run());
         }

@@ -83,13 +83,11 @@ public record RollcallConfig(
     /**
      * How the aggregate stores cache between commits.
      *
-     * @param objects          true: aggregates stay objects until the commit flushes them
-     *                         ({@code io.rollcall.store}); false: Kafka Streams' record cache,
-     *                         which holds bytes (the first design, kept for comparison)
-     * @param cachedAggregates with {@code objects}: aggregates kept as objects per store and task
+     * @param cachedAggregates aggregates kept as objects per store and task until the commit
+     *                         flushes them ({@code io.rollcall.store})
      * @param rocksDb          RocksDB tuning; null: Kafka Streams' RocksDB defaults
      */
-    public record Storage(boolean objects, int cachedAggregates, RocksDb rocksDb) {
+    public record Storage(int cachedAggregates, RocksDb rocksDb) {
     }
 
     /**
@@ -139,7 +137,6 @@ public record RollcallConfig(
         d.put("rollcall.http.tls.keystore-password", "");
         d.put("rollcall.http.tls.truststore", "");
         d.put("rollcall.http.tls.truststore-password", "");
-        d.put("rollcall.store.cache", "objects");
         d.put("rollcall.store.cached-aggregates", "10000");
         d.put("rollcall.rocksdb.tuning", "bounded");
         d.put("rollcall.rocksdb.memory-mb", "256");
@@ -272,8 +269,7 @@ public record RollcallConfig(
                         positiveInt("rollcall.rollout.history", get.apply("rollcall.rollout.history"))),
                 token(get.apply("rollcall.api.token")),
                 tls(get),
-                new Storage(storeCache(get.apply("rollcall.store.cache")),
-                        positiveInt("rollcall.store.cached-aggregates", get.apply("rollcall.store.cached-aggregates")),
+                new Storage(positiveInt("rollcall.store.cached-aggregates", get.apply("rollcall.store.cached-aggregates")),
                         rocksDb(get)),
                 kafka);
     }
@@ -309,7 +305,6 @@ public record RollcallConfig(
         all.put("rollcall.rollout.tick", rollouts.tick().toString());
         all.put("rollcall.rollout.history", Integer.toString(rollouts.history()));
         all.put("rollcall.api.token", apiToken == null ? "" : apiToken);
-        all.put("rollcall.store.cache", storage.objects() ? "objects" : "bytes");
         all.put("rollcall.store.cached-aggregates", Integer.toString(storage.cachedAggregates()));
         RocksDb rocks = storage.rocksDb();
         all.put("rollcall.rocksdb.tuning", rocks == null ? "streams-default" : "bounded");
@@ -410,14 +405,6 @@ public record RollcallConfig(
             throw new ConfigException(setting + ": must not be empty");
         }
         return value.strip();
-    }
-
-    private static boolean storeCache(String value) {
-        return switch (value.strip()) {
-            case "objects" -> true;
-            case "bytes" -> false;
-            default -> throw new ConfigException("rollcall.store.cache: must be objects or bytes, got '" + value + "'");
-        };
     }
 
     private static RocksDb rocksDb(Function<String, String> get) {

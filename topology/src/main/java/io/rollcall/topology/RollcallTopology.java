@@ -20,14 +20,11 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -59,7 +56,6 @@ public final class RollcallTopology {
         }
         AvroSerde<MetricEvent> eventSerde = AvroSerde.metricEvent();
         Serde<Aggregate> storeSerde = AggregateCodec.storeSerde();
-        Serde<Aggregate> topicSerde = AggregateCodec.serde();
         Serde<byte[]> keySerde = Serdes.ByteArray();
         StreamsBuilder builder = new StreamsBuilder();
 
@@ -88,46 +84,18 @@ public final class RollcallTopology {
                         .withNumberOfPartitions(eventPartitions));
 
         KStream<byte[], MetricEvent> owned = placed.merge(rerouted, Named.as("owned-events"));
-        if (config.storage().objects()) {
-            int capacity = config.storage().cachedAggregates();
-            // One encoding per flushed aggregate serves both the store and the topic.
-            Serde<Aggregate> shared = AggregateCodec.sharedSerde();
-            builder.addStateStore(CachedStores.allTime(StoreNames.ALL_TIME, shared, capacity));
-            builder.addStateStore(CachedStores.windowed(StoreNames.WINDOWED, config.windowRetention(),
-                    config.windowSize(), storeSerde, capacity));
-            owned.process(() -> new SeriesAggregator(config.windowSize(), config.windowGrace()),
-                            Named.as("aggregate"), StoreNames.ALL_TIME, StoreNames.WINDOWED)
-                    .to(config.aggregatesTopic(), Produced.with(keySerde, shared).withName("aggregates"));
-        } else {
-            aggregateWithRecordCache(config, owned, keySerde, eventSerde, storeSerde, topicSerde);
-        }
+        int capacity = config.storage().cachedAggregates();
+        // One encoding per flushed aggregate serves both the store and the topic.
+        Serde<Aggregate> shared = AggregateCodec.sharedSerde();
+        builder.addStateStore(CachedStores.allTime(StoreNames.ALL_TIME, shared, capacity));
+        builder.addStateStore(CachedStores.windowed(StoreNames.WINDOWED, config.windowRetention(),
+                config.windowSize(), storeSerde, capacity));
+        owned.process(() -> new SeriesAggregator(config.windowSize(), config.windowGrace()),
+                        Named.as("aggregate"), StoreNames.ALL_TIME, StoreNames.WINDOWED)
+                .to(config.aggregatesTopic(), Produced.with(keySerde, shared).withName("aggregates"));
 
         addRolloutJudge(builder, config, eventPartitions, placed.merge(misplaced, Named.as("valid-events")));
         return builder.build();
-    }
-
-    /** The first design: the DSL's aggregations, cached by Kafka Streams' record cache (bytes). */
-    private static void aggregateWithRecordCache(RollcallConfig config, KStream<byte[], MetricEvent> owned,
-                                                 Serde<byte[]> keySerde, Serde<MetricEvent> eventSerde,
-                                                 Serde<Aggregate> storeSerde, Serde<Aggregate> topicSerde) {
-        KGroupedStream<byte[], MetricEvent> bySeries = owned
-                .groupByKey(Grouped.with("by-series", keySerde, eventSerde));
-
-        bySeries.aggregate(Aggregate::empty, (key, event, aggregate) -> aggregate.add(event),
-                        Named.as("aggregate-all-time"),
-                        Materialized.<byte[], Aggregate>as(Stores.persistentTimestampedKeyValueStore(StoreNames.ALL_TIME))
-                                .withKeySerde(keySerde)
-                                .withValueSerde(storeSerde))
-                .toStream(Named.as("all-time-changes"))
-                .to(config.aggregatesTopic(), Produced.with(keySerde, topicSerde).withName("aggregates"));
-
-        bySeries.windowedBy(TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace()))
-                .aggregate(Aggregate::empty, (key, event, aggregate) -> aggregate.add(event),
-                        Named.as("aggregate-windowed"),
-                        Materialized.<byte[], Aggregate>as(Stores.persistentTimestampedWindowStore(
-                                        StoreNames.WINDOWED, config.windowRetention(), config.windowSize(), false))
-                                .withKeySerde(keySerde)
-                                .withValueSerde(storeSerde));
     }
 
     /**
