@@ -7,6 +7,7 @@ COPY .mvn/ .mvn/
 COPY mvnw pom.xml ./
 COPY schemas/ schemas/
 COPY topology/ topology/
+COPY tools/pom.xml tools/pom.xml
 COPY connectors/pom.xml connectors/pom.xml
 COPY integration-tests/pom.xml integration-tests/pom.xml
 RUN ./mvnw -B -ntp -DskipTests -pl topology -am package

@@ -19,10 +19,12 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
-/** The packaged {@code rollcall.jar}, run as a user runs it: a separate JVM. */
+/** The packaged jars ({@code rollcall.jar}, {@code rollcall-tools.jar}), run as a user runs them: a separate JVM. */
 class CommandLineIT {
 
     private static final Path JAR = Path.of("..", "topology", "target", "rollcall.jar").toAbsolutePath().normalize();
+    /** The tools jar: the serving commands plus demo, bench and produce. */
+    private static final Path TOOLS_JAR = Path.of("..", "tools", "target", "rollcall-tools.jar").toAbsolutePath().normalize();
     /** A row of the demo's aggregate table: id, metric, revision, count, … */
     private static final Pattern AGGREGATE_ROW =
             Pattern.compile("(?m)^\\s+(\\d{1,20})\\s+\\S+\\s+\\S+-r4[12]\\s+([\\d,]+)\\s");
@@ -30,7 +32,7 @@ class CommandLineIT {
     @Test
     void demoRunsEverythingInOneProcessPrintsAggregatesAndStopsCleanlyOnSigterm() throws Exception {
         Path log = Files.createTempFile("rollcall-demo", ".log");
-        Process demo = new ProcessBuilder(java(), "-Xmx1g", "-jar", JAR.toString(), "demo", "--http-port", "0", "--rate", "2000",
+        Process demo = new ProcessBuilder(java(), "-Xmx1g", "-jar", TOOLS_JAR.toString(), "demo", "--http-port", "0", "--rate", "2000",
                 "--series", "400")
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
@@ -66,7 +68,7 @@ class CommandLineIT {
         RollcallConfig config = Fixtures.uniqueConfig("produce");
         KafkaCluster.get().createTopics(List.of(topic(config.eventsTopic(), 3)));
 
-        Process produce = new ProcessBuilder(java(), "-jar", JAR.toString(), "produce",
+        Process produce = new ProcessBuilder(java(), "-jar", TOOLS_JAR.toString(), "produce",
                 "--bootstrap-servers", KafkaCluster.get().bootstrapServers(), "--topic", config.eventsTopic(),
                 "--count", "5000", "--rate", "0", "--series", "300")
                 .redirectErrorStream(true)
@@ -114,7 +116,7 @@ class CommandLineIT {
         Process serve = new ProcessBuilder(java(), "-jar", JAR.toString(), "serve", "--config", file.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            Process produce = new ProcessBuilder(java(), "-jar", JAR.toString(), "produce",
+            Process produce = new ProcessBuilder(java(), "-jar", TOOLS_JAR.toString(), "produce",
                     "--bootstrap-servers", KafkaCluster.get().bootstrapServers(), "--topic", config.eventsTopic(),
                     "--count", "3000", "--rate", "0", "--series", "100").redirectErrorStream(true).start();
             produce.getInputStream().readAllBytes();

@@ -1,6 +1,6 @@
 package io.rollcall.it;
 
-import io.rollcall.app.ServeProcess;
+import io.rollcall.bench.ServeProcess;
 import io.rollcall.config.RollcallConfig;
 import java.io.IOException;
 import java.net.URI;

@@ -9,20 +9,20 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "rollcall 0.1.0",
         description = "Kafka Streams metrics pipeline: always-current aggregates of metric events.",
-        subcommands = {DemoCommand.class, ServeCommand.class, ProduceCommand.class, QueryCommand.class,
-                RolloutCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        footer = {"", "From a source checkout, ./rollcall also runs the tools: demo, bench and produce."},
+        subcommands = {ServeCommand.class, QueryCommand.class, RolloutCommand.class, CommandLine.HelpCommand.class})
 public final class Rollcall {
 
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    static int run(String... args) {
+    public static int run(String... args) {
         return commandLine().execute(args);
     }
 
     /** The CLI with rollcall's error handling: configuration and client errors are one line, no stack trace. */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Rollcall());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof ConfigException) {

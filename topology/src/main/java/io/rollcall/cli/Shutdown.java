@@ -7,12 +7,12 @@ import java.util.concurrent.TimeUnit;
  * Turns SIGINT/SIGTERM into a flag the main thread waits on, and makes the JVM wait for
  * the main thread's orderly clean-up before it exits.
  */
-final class Shutdown {
+public final class Shutdown {
 
     private final CountDownLatch requested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
 
-    Shutdown() {
+    public Shutdown() {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             requested.countDown();
             try {
@@ -23,16 +23,16 @@ final class Shutdown {
         }, "rollcall-shutdown"));
     }
 
-    boolean isRequested() {
+    public boolean isRequested() {
         return requested.getCount() == 0;
     }
 
     /** Waits up to {@code millis}; true when shutdown was requested. */
-    boolean await(long millis) throws InterruptedException {
+    public boolean await(long millis) throws InterruptedException {
         return requested.await(millis, TimeUnit.MILLISECONDS);
     }
 
-    void finished() {
+    public void finished() {
         finished.countDown();
     }
 }

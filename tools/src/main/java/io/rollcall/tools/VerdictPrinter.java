@@ -1,4 +1,4 @@
-package io.rollcall.cli;
+package io.rollcall.tools;
 
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.schema.AvroSerde;

@@ -342,7 +342,7 @@ public final class PipelineBenchmark {
             }
             if (now - reported > TimeUnit.SECONDS.toNanos(10)) {
                 // Progress on stderr: the figures on stdout stay a clean record of the run.
-                System.err.println("  … " + io.rollcall.load.Eta.line("committed", committed, settings.events(),
+                System.err.println("  … " + io.rollcall.app.Eta.line("committed", committed, settings.events(),
                         (now - start) / 1e9));
                 reported = now;
             }

@@ -1,4 +1,4 @@
-package io.rollcall.cli;
+package io.rollcall.tools;
 
 import io.rollcall.bench.AllBenchmark;
 import io.rollcall.bench.CodecBenchmark;

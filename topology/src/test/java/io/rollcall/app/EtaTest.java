@@ -1,4 +1,4 @@
-package io.rollcall.load;
+package io.rollcall.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -2,7 +2,7 @@ package io.rollcall.bench;
 
 import io.rollcall.app.Offsets;
 import io.rollcall.app.Topics;
-import io.rollcall.app.ServeProcess;
+import io.rollcall.bench.ServeProcess;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.load.LoadGenerator;
 import io.rollcall.schema.SeriesId;

@@ -1,7 +1,8 @@
-package io.rollcall.cli;
+package io.rollcall.tools;
 
+import io.rollcall.cli.Shutdown;
 import io.rollcall.config.RollcallConfig;
-import io.rollcall.load.Eta;
+import io.rollcall.app.Eta;
 import io.rollcall.load.Fnv1aPartitioner;
 import io.rollcall.load.LoadGenerator;
 import java.nio.file.Path;

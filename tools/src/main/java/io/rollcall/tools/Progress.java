@@ -1,4 +1,4 @@
-package io.rollcall.cli;
+package io.rollcall.tools;
 
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;

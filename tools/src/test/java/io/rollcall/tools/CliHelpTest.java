@@ -1,4 +1,4 @@
-package io.rollcall.cli;
+package io.rollcall.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,8 +18,14 @@ class CliHelpTest {
     @Test
     void everyCommandAndOptionIsDescribedAndHelpRendersWithoutWarnings() {
         List<String> problems = new ArrayList<>();
-        check(Rollcall.commandLine(), problems);
+        check(RollcallTools.commandLine(), problems);
         assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void theToolCommandsComeWithTheServingOnes() {
+        assertThat(RollcallTools.commandLine().getSubcommands().keySet())
+                .contains("serve", "query", "rollout", "demo", "bench", "produce");
     }
 
     private static void check(CommandLine command, List<String> problems) {

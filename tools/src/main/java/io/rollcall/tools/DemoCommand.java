@@ -1,4 +1,4 @@
-package io.rollcall.cli;
+package io.rollcall.tools;
 
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.app.RollcallApp;
@@ -8,6 +8,7 @@ import io.rollcall.schema.avro.Slo;
 import io.rollcall.schema.avro.SloKind;
 import java.time.Instant;
 import io.rollcall.app.Offsets;
+import io.rollcall.cli.Shutdown;
 import io.rollcall.config.Durations;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.embedded.EmbeddedKafka;

@@ -121,8 +121,8 @@ public final class RestoreBenchmark {
                 throw new IllegalStateException("preload incomplete");
             }
         }
-        try (io.rollcall.app.ServeProcess a = io.rollcall.app.ServeProcess.start(config, "a", fastFailureDetection);
-             io.rollcall.app.ServeProcess b = io.rollcall.app.ServeProcess.start(config, "b", fastFailureDetection);
+        try (io.rollcall.bench.ServeProcess a = io.rollcall.bench.ServeProcess.start(config, "a", fastFailureDetection);
+             io.rollcall.bench.ServeProcess b = io.rollcall.bench.ServeProcess.start(config, "b", fastFailureDetection);
              Admin admin = Admin.create(config.kafkaProperties())) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             while (Offsets.committed(admin, config.applicationId(), config.eventsTopic()) < FAILOVER_SERIES * 5L
@@ -165,7 +165,7 @@ public final class RestoreBenchmark {
      * (a failed read is not retried: the sweep goes on to the next id), until {@link #SETTLE_MS}
      * passed since the kill and one whole round ran without a failure.
      */
-    private static Outage sweepUntilSettled(io.rollcall.app.ServeProcess survivor, List<Long> order, long killed)
+    private static Outage sweepUntilSettled(io.rollcall.bench.ServeProcess survivor, List<Long> order, long killed)
             throws InterruptedException {
         Map<String, Integer> reasons = new java.util.TreeMap<>();
         long reads = 0;
@@ -213,7 +213,7 @@ public final class RestoreBenchmark {
         return shape.length() > 200 ? shape.substring(0, 200) + "…" : shape;
     }
 
-    private static String instancesView(io.rollcall.app.ServeProcess instance) {
+    private static String instancesView(io.rollcall.bench.ServeProcess instance) {
         try {
             return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
                     + instance.port() + "/api/v1/instances")).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
@@ -227,7 +227,7 @@ public final class RestoreBenchmark {
     }
 
     /** One pass over every id; false at the first that is not answered with 200. */
-    private static boolean everyIdAnswered(io.rollcall.app.ServeProcess instance, java.util.Set<Long> ids) {
+    private static boolean everyIdAnswered(io.rollcall.bench.ServeProcess instance, java.util.Set<Long> ids) {
         for (long id : ids) {
             try {
                 if (readSeries(instance, id).statusCode() != 200) {
@@ -243,7 +243,7 @@ public final class RestoreBenchmark {
         return true;
     }
 
-    private static java.net.http.HttpResponse<String> readSeries(io.rollcall.app.ServeProcess instance, long id)
+    private static java.net.http.HttpResponse<String> readSeries(io.rollcall.bench.ServeProcess instance, long id)
             throws IOException, InterruptedException {
         return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
                         + instance.port() + "/api/v1/metrics/" + io.rollcall.schema.SeriesId.of(id)))

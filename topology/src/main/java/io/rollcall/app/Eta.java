@@ -1,4 +1,4 @@
-package io.rollcall.load;
+package io.rollcall.app;
 
 import java.util.Locale;
 

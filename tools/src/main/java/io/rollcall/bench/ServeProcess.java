@@ -1,4 +1,4 @@
-package io.rollcall.app;
+package io.rollcall.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
