@@ -2,17 +2,15 @@ package io.rollcall.topology;
 
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.schema.avro.MetricEvent;
+import io.rollcall.store.FlushForwarding;
 import java.time.Duration;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
-import org.apache.kafka.streams.processor.internals.ProcessorNode;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
-import org.apache.kafka.streams.state.internals.CachedStateStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,29 +43,13 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void init(ProcessorContext<byte[], Aggregate> context) {
         this.context = context;
         allTime = context.getStateStore(StoreNames.ALL_TIME);
         windows = context.getStateStore(StoreNames.WINDOWED);
         late = context.metrics().addRateTotalSensor(METRICS_SCOPE, context.taskId().toString(),
                 "late-window-events", Sensor.RecordingLevel.INFO);
-        // Forwarding from a store flush, outside process(), needs the node set as the DSL's own
-        // cache flush listener sets it (TimestampedCacheFlushListener).
-        InternalProcessorContext<byte[], Aggregate> internal = (InternalProcessorContext<byte[], Aggregate>) context;
-        ProcessorNode<?, ?, ?, ?> self = internal.currentNode();
-        boolean listening = ((CachedStateStore<byte[], Aggregate>) allTime).setFlushListener(record -> {
-            ProcessorNode<?, ?, ?, ?> previous = internal.currentNode();
-            internal.setCurrentNode(self);
-            try {
-                context.forward(record.withValue(record.value().newValue));
-            } finally {
-                internal.setCurrentNode(previous);
-            }
-        }, false);
-        if (!listening) {
-            throw new IllegalStateException("store " + StoreNames.ALL_TIME + " does not forward its flushes");
-        }
+        FlushForwarding.forwardFlushes(context, allTime);
     }
 
     @Override
