@@ -199,10 +199,6 @@ public final class QuantileSketch {
         return new QuantileSketch(pos, neg, Math.max(0, zero));
     }
 
-    private static DDSketch newSketch() {
-        return new DDSketch(MAPPING, QuantileSketch::newStore);
-    }
-
     private static CollapsingLowestDenseStore newStore() {
         return new CollapsingLowestDenseStore(MAX_BINS);
     }

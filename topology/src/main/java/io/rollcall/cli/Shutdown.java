@@ -23,10 +23,6 @@ public final class Shutdown {
         }, "rollcall-shutdown"));
     }
 
-    public boolean isRequested() {
-        return requested.getCount() == 0;
-    }
-
     /** Waits up to {@code millis}; true when shutdown was requested. */
     public boolean await(long millis) throws InterruptedException {
         return requested.await(millis, TimeUnit.MILLISECONDS);
