@@ -8,7 +8,6 @@ import com.datadoghq.sketch.ddsketch.encoding.GrowingByteArrayOutput;
 import com.datadoghq.sketch.ddsketch.encoding.VarEncodingHelper;
 import com.datadoghq.sketch.ddsketch.mapping.LogarithmicMapping;
 import com.datadoghq.sketch.ddsketch.store.Bin;
-import com.datadoghq.sketch.ddsketch.store.CollapsingLowestDenseStore;
 import com.datadoghq.sketch.ddsketch.store.Store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -197,10 +196,6 @@ public final class QuantileSketch {
         Bins neg = negative.toBins();
         double zero = decoded.getCount() - pos.total - neg.total;
         return new QuantileSketch(pos, neg, Math.max(0, zero));
-    }
-
-    private static CollapsingLowestDenseStore newStore() {
-        return new CollapsingLowestDenseStore(MAX_BINS);
     }
 
     @Override
