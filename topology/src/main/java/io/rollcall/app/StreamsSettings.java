@@ -50,7 +50,7 @@ public final class StreamsSettings {
         props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(64L << 20));
         RollcallConfig.RocksDb rocks = config.storage().rocksDb();
         if (rocks != null) {
-            // Measured in BENCHMARKS.md ("RocksDB tuning"): bounded off-heap memory, LZ4-compressed state.
+            // Measured in BENCHMARKS.md ("Tuning choices"): bounded off-heap memory, LZ4-compressed state.
             props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDbTuning.class.getName());
             props.put(RocksDbTuning.MEMORY_MB, Integer.toString(rocks.memoryMb()));
             props.put(RocksDbTuning.WRITE_BUFFER_MB, Integer.toString(rocks.writeBufferMb()));

@@ -33,7 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API of SPEC.md section 3: parse, call the query services, render. Javalin 7
+ * The HTTP API (docs/http-api.md): parse, call the query services, render. Javalin 7
  * (Jetty 12) was chosen over Jetty + Jersey for its size: one dependency, routes in plain
  * Java, no annotation scanning, and start-up in milliseconds, which matters for a service
  * that scales by adding pods.
