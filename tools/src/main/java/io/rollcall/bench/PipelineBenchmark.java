@@ -201,12 +201,12 @@ public final class PipelineBenchmark {
                 summary.compactedBytesPerId());
         out.printf("peak RSS of this JVM (broker, clients and pipeline together): %,d MB; heap limit %,d MB%n",
                 summary.peakRssBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20);
-        out.printf("settings: %s=%s, %s=%s, %s=%s, %s=%s, cache %s bytes, %s, rocksdb %s, %d cores%n",
+        out.printf("settings: %s=%s, %s=%s, %s=%s, %s=%s, %s, rocksdb %s, %d cores%n",
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads,
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, streams.getOrDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
                         "100 (exactly-once default)"),
-                "window", base.windowSize(), streams.get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG),
+                "window", base.windowSize(),
                 "object-caching stores (" + base.storage().cachedAggregates() + " aggregates per store and task)",
                 base.storage().rocksDb() == null ? "Streams' defaults" : base.storage().rocksDb(),
                 Runtime.getRuntime().availableProcessors());

@@ -46,8 +46,6 @@ public final class StreamsSettings {
         // as the events topic does (its max.message.bytes; the dead-letter topic is created
         // with the same). This is a bound, not an allocation.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(MAX_REQUEST_BYTES));
-        // 10 MB default cache flushes too often at 100k series; 64 MB keeps hot series in memory.
-        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(64L << 20));
         RollcallConfig.RocksDb rocks = config.storage().rocksDb();
         if (rocks != null) {
             // Measured in BENCHMARKS.md ("Tuning choices"): bounded off-heap memory, LZ4-compressed state.
