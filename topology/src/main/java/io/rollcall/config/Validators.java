@@ -1,0 +1,124 @@
+package io.rollcall.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * Checks of single settings, for {@link RollcallSettings}. Each failure is a Kafka
+ * {@link ConfigException} whose one-line message starts with the setting's name; each
+ * {@code toString} is the valid values as the configuration reference shows them.
+ */
+final class Validators {
+
+    private Validators() {
+    }
+
+    /** A value given in the declaration as the text the reference prints. */
+    private record Described(String description, ConfigDef.Validator check) implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            check.ensureValid(name, value);
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    /** A duration setting: accepts what {@link Durations} parses. */
+    record DurationValidator(boolean zeroAllowed) implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            Duration duration;
+            try {
+                duration = Durations.parse(name, (String) value);
+            } catch (io.rollcall.config.ConfigException e) {
+                throw new ConfigException(e.getMessage());
+            }
+            if (duration.isNegative() || !zeroAllowed && duration.isZero()) {
+                throw fail(name, (zeroAllowed ? "must not be negative" : "must be positive") + ", got " + duration);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return zeroAllowed ? "0 or more" : "more than 0";
+        }
+    }
+
+    static ConfigDef.Validator positiveDuration() {
+        return new DurationValidator(false);
+    }
+
+    static ConfigDef.Validator notNegativeDuration() {
+        return new DurationValidator(true);
+    }
+
+    static ConfigDef.Validator notEmpty() {
+        return new Described("not empty", (name, value) -> {
+            if (((String) value).isBlank()) {
+                throw fail(name, "must not be empty");
+            }
+        });
+    }
+
+    static ConfigDef.Validator positiveInt() {
+        return new Described("1 or more", (name, value) -> {
+            if ((Integer) value <= 0) {
+                throw fail(name, "must be a positive integer, got " + value);
+            }
+        });
+    }
+
+    static ConfigDef.Validator port() {
+        return new Described("0 to 65535", (name, value) -> {
+            int port = (Integer) value;
+            if (port < 0 || port > 65535) {
+                throw fail(name, "must be a port from 0 to 65535, got " + value);
+            }
+        });
+    }
+
+    /** One of {@code choices}, ignoring case. */
+    static ConfigDef.Validator oneOf(String... choices) {
+        List<String> valid = List.of(choices);
+        String listed = String.join(", ", valid.subList(0, valid.size() - 1)) + " or " + valid.get(valid.size() - 1);
+        return new Described(String.join(", ", valid.stream().map(c -> "`" + c + "`").toList()), (name, value) -> {
+            if (!valid.contains(((String) value).toLowerCase(Locale.ROOT))) {
+                throw fail(name, "must be " + listed + ", got '" + value + "'");
+            }
+        });
+    }
+
+    /** Empty, or a path this process can read (a key or trust store). */
+    static ConfigDef.Validator readableFileOrEmpty() {
+        return new Described("empty, or a readable file", (name, value) -> {
+            String path = (String) value;
+            if (!path.isEmpty() && !Files.isReadable(Path.of(path))) {
+                throw fail(name, "cannot read " + Path.of(path).toAbsolutePath());
+            }
+        });
+    }
+
+    /** Empty, or a secret long enough not to be guessed; the message never contains the secret. */
+    static ConfigDef.Validator secretOrEmpty(int minLength) {
+        return new Described("empty, or at least " + minLength + " characters", (name, value) -> {
+            int length = ((Password) value).value().length();
+            if (length > 0 && length < minLength) {
+                throw fail(name, "must be at least " + minLength + " characters (a random string, e.g. "
+                        + "`openssl rand -hex 24`), got " + length);
+            }
+        });
+    }
+
+    private static ConfigException fail(String name, String reason) {
+        return new ConfigException(name + ": " + reason);
+    }
+}
