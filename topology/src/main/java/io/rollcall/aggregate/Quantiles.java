@@ -38,7 +38,10 @@ public final class Quantiles {
         return "p" + BigDecimal.valueOf(q).movePointRight(2).stripTrailingZeros().toPlainString();
     }
 
-    /** The name without its dot, as a field name: 0.999 → "p999". */
+    /**
+     * The name without its dot, as a field name: 0.999 → "p999". Unique among the published
+     * quantiles only (0.0999 would give "p999" too).
+     */
     public static String key(double q) {
         return name(q).replace(".", "");
     }
