@@ -12,14 +12,11 @@ import java.util.Locale;
  * Judges one analysis window against a rollout's SLOs. Pure: the same spec and window
  * always give the same results, so every rule is testable without Kafka.
  *
- * <p>An SLO fails only on evidence, at the spec's confidence c:
- * <ul>
- *   <li>error rate: the lower Wilson bound of the canary's error rate exceeds the threshold;
- *   <li>latency quantile q: a lower confidence bound of the canary's q-quantile (the
- *       sample quantile at rank q − z·√(q(1−q)/n)) exceeds the threshold;
- *   <li>relative to the baseline of the same window (maxRelativeIncrease r): the canary's
- *       lower bound exceeds (1 + r) × the baseline's upper bound.
- * </ul>
+ * <p>An SLO fails only on evidence, at the spec's confidence c: a lower confidence bound of
+ * the canary's measure exceeds the threshold, or exceeds (1 + r) × the baseline's upper bound
+ * in the same window for a relative SLO (maxRelativeIncrease r). Each kind of {@link SloRule}
+ * has its measure and bounds: a Wilson bound of the error rate ({@link ErrorRateSlo}), an
+ * order-statistic bound of a latency quantile ({@link LatencySlo}).
  * With fewer than {@code minSamples} canary requests (or baseline requests, for a relative
  * SLO) the SLO has no data rather than a result.
  */
