@@ -5,6 +5,7 @@ import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricAggregate;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -72,8 +73,8 @@ public final class AggregateCodec {
         return toAvro(aggregate, window, true);
     }
 
-    private static final double[] PUBLISHED_QUANTILES = {0.50, 0.90, 0.95, 0.99, 0.999};
-    private static final double[] NO_QUANTILES = {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+    private static final double[] PUBLISHED_QUANTILES = Quantiles.published();
+    private static final double[] NO_QUANTILES = Arrays.stream(PUBLISHED_QUANTILES).map(q -> Double.NaN).toArray();
 
     private static MetricAggregate toAvro(Aggregate aggregate, Window window, boolean withQuantiles) {
         double[] p = withQuantiles ? aggregate.quantiles(PUBLISHED_QUANTILES) : NO_QUANTILES;

@@ -1,6 +1,7 @@
 package io.rollcall.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rollcall.aggregate.Quantiles;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -105,7 +106,7 @@ final class QueryCommand implements Callable<Integer> {
         table.row("min / max", Table.number(m.path("min"), 3) + " / " + Table.number(m.path("max"), 3));
         table.row("last", Table.number(m.path("last"), 3));
         table.row("errors", Table.number(m.path("errorCount"), 0) + " (" + Table.percent(m.path("errorRate")) + ")");
-        for (String q : new String[] {"p50", "p90", "p95", "p99", "p999"}) {
+        for (String q : Quantiles.publishedKeys()) {
             table.row(q, Table.number(m.path("quantiles").path(q), 3));
         }
         table.row("first / last event", m.path("firstEventTime").asText() + " / " + m.path("lastEventTime").asText());

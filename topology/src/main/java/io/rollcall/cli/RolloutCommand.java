@@ -3,16 +3,15 @@ package io.rollcall.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rollcall.rollout.SloRule;
+import io.rollcall.schema.avro.Slo;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,9 +41,12 @@ final class RolloutCommand implements Callable<Integer> {
     @Command(name = "start", mixinStandardHelpOptions = true,
             description = "Write a rollout spec: rollcall judges the canary against the SLOs from now on.",
             footer = {"", "SLOs (--slo, repeatable):",
-                    "  p95<=300ms         latency quantile at most a threshold (ms or s)",
+                    "  p95<=300ms         latency quantile (p5 … p99.9) at most a threshold (ms or s)",
                     "  p99<=1s+50%%        … and at most 50 %% above the baseline's in the same window",
+                    "  p95<=+10%%          at most 10 %% above the baseline's only",
                     "  errors<=1%%         error rate (status >= 500) at most a threshold",
+                    "  errors<=1%%+50%%     … and at most 50 %% above the baseline's",
+                    "  errors<=+1%%        at most 1 %% above the baseline's only",
                     "", "Example:",
                     "  rollcall rollout start checkout --baseline v41 --canary v42 \\",
                     "      --slo 'p95<=300ms+20%%' --slo 'errors<=1%%'",
@@ -126,30 +128,25 @@ final class RolloutCommand implements Callable<Integer> {
             return 0;
         }
 
-        private static final Pattern LATENCY = Pattern.compile(
-                "p(\\d+(?:\\.\\d+)?)\\s*<=\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s)?\\s*(?:\\+\\s*(\\d+(?:\\.\\d+)?)\\s*%)?");
-        private static final Pattern ERRORS = Pattern.compile("errors?\\s*<=\\s*(\\d+(?:\\.\\d+)?)\\s*%");
-
+        /** The spec's JSON of an SLO in text form, or the usage error saying what is wrong with the text. */
         static ObjectNode slo(String text) {
-            String s = text.strip().toLowerCase(Locale.ROOT);
-            ObjectNode slo = ApiClient.JSON.createObjectNode();
-            Matcher latency = LATENCY.matcher(s);
-            if (latency.matches()) {
-                String digits = latency.group(1);
-                double quantile = Double.parseDouble("0." + digits.replace(".", ""));
-                double threshold = Double.parseDouble(latency.group(2)) * ("s".equals(latency.group(3)) ? 1000 : 1);
-                slo.put("kind", "LATENCY").put("quantile", quantile).put("threshold", threshold);
-                if (latency.group(4) != null) {
-                    slo.put("maxRelativeIncrease", Double.parseDouble(latency.group(4)) / 100);
-                }
-                return slo;
+            Slo slo;
+            try {
+                slo = SloRule.parse(text).toAvro();
+            } catch (IllegalArgumentException e) {
+                throw new ApiClient.CliError("--slo '" + text + "': " + e.getMessage(), 2);
             }
-            Matcher errors = ERRORS.matcher(s);
-            if (errors.matches()) {
-                return slo.put("kind", "ERROR_RATE").put("threshold", Double.parseDouble(errors.group(1)) / 100);
+            ObjectNode node = ApiClient.JSON.createObjectNode().put("kind", slo.getKind().name());
+            if (slo.getQuantile() != null) {
+                node.put("quantile", slo.getQuantile());
             }
-            throw new ApiClient.CliError("--slo '" + text + "' is not an SLO; write e.g. p95<=300ms, p99<=1s+50% "
-                    + "or errors<=1%", 2);
+            if (slo.getThreshold() != null) {
+                node.put("threshold", slo.getThreshold());
+            }
+            if (slo.getMaxRelativeIncrease() != null) {
+                node.put("maxRelativeIncrease", slo.getMaxRelativeIncrease());
+            }
+            return node;
         }
     }
 

@@ -2,6 +2,7 @@ package io.rollcall.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.aggregate.Quantiles;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,14 +33,11 @@ public record AggregateView(
         Boolean stale,
         Long lagRecords) {
 
-    private static final double[] QUANTILES = {0.50, 0.90, 0.95, 0.99, 0.999};
-    private static final String[] NAMES = {"p50", "p90", "p95", "p99", "p999"};
-
     public static AggregateView of(Aggregate a, Long windowStart, Long windowEnd, Served served) {
-        double[] q = a.quantiles(QUANTILES);
+        double[] q = a.quantiles(Quantiles.published());
         Map<String, Double> quantiles = new LinkedHashMap<>();
         for (int i = 0; i < q.length; i++) {
-            quantiles.put(NAMES[i], finite(q[i]));
+            quantiles.put(Quantiles.publishedKeys().get(i), finite(q[i]));
         }
         return new AggregateView(
                 a.id().toString(),

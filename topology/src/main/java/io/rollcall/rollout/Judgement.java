@@ -2,7 +2,6 @@ package io.rollcall.rollout;
 
 import io.rollcall.schema.avro.RolloutSpec;
 import io.rollcall.schema.avro.Slo;
-import io.rollcall.schema.avro.SloKind;
 import io.rollcall.schema.avro.SloOutcome;
 import io.rollcall.schema.avro.SloResult;
 import java.util.ArrayList;
@@ -13,14 +12,11 @@ import java.util.Locale;
  * Judges one analysis window against a rollout's SLOs. Pure: the same spec and window
  * always give the same results, so every rule is testable without Kafka.
  *
- * <p>An SLO fails only on evidence, at the spec's confidence c:
- * <ul>
- *   <li>error rate: the lower Wilson bound of the canary's error rate exceeds the threshold;
- *   <li>latency quantile q: a lower confidence bound of the canary's q-quantile (the
- *       sample quantile at rank q − z·√(q(1−q)/n)) exceeds the threshold;
- *   <li>relative to the baseline of the same window (maxRelativeIncrease r): the canary's
- *       lower bound exceeds (1 + r) × the baseline's upper bound.
- * </ul>
+ * <p>An SLO fails only on evidence, at the spec's confidence c: a lower confidence bound of
+ * the canary's measure exceeds the threshold, or exceeds (1 + r) × the baseline's upper bound
+ * in the same window for a relative SLO (maxRelativeIncrease r). Each kind of {@link SloRule}
+ * has its measure and bounds: a Wilson bound of the error rate ({@link ErrorRateSlo}), an
+ * order-statistic bound of a latency quantile ({@link LatencySlo}).
  * With fewer than {@code minSamples} canary requests (or baseline requests, for a relative
  * SLO) the SLO has no data rather than a result.
  */
@@ -60,137 +56,113 @@ public final class Judgement {
         return new Result(List.copyOf(results), outcome);
     }
 
-    static SloResult judge(RolloutSpec spec, Slo slo, WindowStats window, double confidence) {
+    static SloResult judge(RolloutSpec spec, Slo definition, WindowStats window, double confidence) {
+        SloRule slo = SloRule.of(definition);
         RoleStats canary = window.canary();
         RoleStats baseline = window.baseline();
-        boolean latency = slo.getKind() == SloKind.LATENCY;
-        double q = latency ? slo.getQuantile() : Double.NaN;
         SloResult.Builder result = SloResult.newBuilder()
-                .setSlo(describe(slo))
-                .setKind(slo.getKind())
-                .setQuantile(slo.getQuantile())
-                .setThreshold(slo.getThreshold())
-                .setMaxRelativeIncrease(slo.getMaxRelativeIncrease())
-                .setCanaryValue(valueOf(canary, slo))
-                .setBaselineValue(valueOf(baseline, slo))
+                .setSlo(slo.describe())
+                .setKind(definition.getKind())
+                .setQuantile(definition.getQuantile())
+                .setThreshold(definition.getThreshold())
+                .setMaxRelativeIncrease(definition.getMaxRelativeIncrease())
+                .setCanaryValue(valueOf(slo, canary))
+                .setBaselineValue(valueOf(slo, baseline))
                 .setCanarySamples(canary.count())
                 .setBaselineSamples(baseline.count());
-        boolean relative = slo.getMaxRelativeIncrease() != null;
         int min = spec.getMinSamples();
         if (canary.count() < min) {
             return result.setOutcome(SloOutcome.NODATA)
                     .setReason(String.format(Locale.ROOT, "canary has %s, fewer than %,d", requests(canary.count()), min))
                     .build();
         }
-        if (relative && baseline.count() < min && slo.getThreshold() == null) {
+        if (slo.threshold().isEmpty() && baseline.count() < min) {
             return result.setOutcome(SloOutcome.NODATA)
                     .setReason(String.format(Locale.ROOT, "baseline has %s, fewer than %,d", requests(baseline.count()), min))
                     .build();
         }
-        String name = latency ? quantileName(q) : "error rate";
-        double point = valueOf(canary, slo);
-        double canaryLow = latency
-                ? canary.quantile(Confidence.quantileRankLower(q, canary.count(), confidence))
-                : Confidence.wilsonLower(canary.errors(), canary.count(), confidence);
+        double canaryLow = slo.lowerBound(canary, confidence);
         List<String> passed = new ArrayList<>();
-        if (slo.getThreshold() != null) {
-            double threshold = slo.getThreshold();
-            if (canaryLow > threshold) {
-                return result.setOutcome(SloOutcome.FAIL).setReason(String.format(Locale.ROOT,
-                        "canary %s %s > %s over %s (lower bound %s at %s confidence)", name, format(point, latency),
-                        format(threshold, latency), requests(canary.count()), format(canaryLow, latency),
-                        confidenceText(confidence))).build();
+        if (slo.threshold().isPresent()) {
+            Check check = absolute(slo, slo.threshold().getAsDouble(), canary, canaryLow, confidence);
+            if (check.failed()) {
+                return result.setOutcome(SloOutcome.FAIL).setReason(check.reason()).build();
             }
-            passed.add(point > threshold
-                    ? String.format(Locale.ROOT, "canary %s %s above %s, but not conclusively over %s (lower bound %s)",
-                            name, format(point, latency), format(threshold, latency), requests(canary.count()),
-                            format(canaryLow, latency))
-                    : String.format(Locale.ROOT, "canary %s %s <= %s over %s", name, format(point, latency),
-                            format(threshold, latency), requests(canary.count())));
+            passed.add(check.reason());
         }
-        if (relative) {
-            double allowed = slo.getMaxRelativeIncrease();
+        if (slo.maxRelativeIncrease().isPresent()) {
             if (baseline.count() < min) {
                 passed.add(String.format(Locale.ROOT, "baseline has %s, too few to compare", requests(baseline.count())));
             } else {
-                double baselinePoint = valueOf(baseline, slo);
-                double baselineHigh = latency
-                        ? baseline.quantile(Confidence.quantileRankUpper(q, baseline.count(), confidence))
-                        : Confidence.wilsonUpper(baseline.errors(), baseline.count(), confidence);
-                double limit = (1 + allowed) * baselineHigh;
-                if (canaryLow > limit) {
-                    return result.setOutcome(SloOutcome.FAIL).setReason(String.format(Locale.ROOT,
-                            "canary %s %s > baseline %s +%s over %s and %s (bounds %s > %s at %s confidence)", name,
-                            format(point, latency), format(baselinePoint, latency), percent(allowed),
-                            requests(canary.count()), requests(baseline.count()), format(canaryLow, latency),
-                            format(limit, latency), confidenceText(confidence))).build();
+                Check check = relative(slo, slo.maxRelativeIncrease().getAsDouble(), canary, baseline, canaryLow,
+                        confidence);
+                if (check.failed()) {
+                    return result.setOutcome(SloOutcome.FAIL).setReason(check.reason()).build();
                 }
-                passed.add(point > (1 + allowed) * baselinePoint
-                        ? String.format(Locale.ROOT, "canary %s %s above baseline %s +%s, but not conclusively over %s "
-                                + "and %s (bounds %s <= %s)", name, format(point, latency),
-                                format(baselinePoint, latency), percent(allowed), requests(canary.count()),
-                                requests(baseline.count()), format(canaryLow, latency), format(limit, latency))
-                        : String.format(Locale.ROOT, "canary %s %s within baseline %s +%s", name,
-                                format(point, latency), format(baselinePoint, latency), percent(allowed)));
+                passed.add(check.reason());
             }
         }
         return result.setOutcome(SloOutcome.PASS).setReason(String.join("; ", passed)).build();
     }
 
-    private static Double valueOf(RoleStats stats, Slo slo) {
-        if (stats.count() == 0) {
-            return null;
+    /** One bound of an SLO checked: failed, or passed, and why. */
+    private record Check(boolean failed, String reason) {
+    }
+
+    private static Check absolute(SloRule slo, double threshold, RoleStats canary, double canaryLow, double confidence) {
+        String name = slo.name();
+        double point = slo.value(canary);
+        if (canaryLow > threshold) {
+            return new Check(true, String.format(Locale.ROOT,
+                    "canary %s %s > %s over %s (lower bound %s at %s confidence)", name, format(slo, point),
+                    format(slo, threshold), requests(canary.count()), format(slo, canaryLow),
+                    SloNumbers.confidence(confidence)));
         }
-        return slo.getKind() == SloKind.LATENCY ? stats.quantile(slo.getQuantile()) : stats.errorRate();
+        return new Check(false, point > threshold
+                ? String.format(Locale.ROOT, "canary %s %s above %s, but not conclusively over %s (lower bound %s)",
+                        name, format(slo, point), format(slo, threshold), requests(canary.count()),
+                        format(slo, canaryLow))
+                : String.format(Locale.ROOT, "canary %s %s <= %s over %s", name, format(slo, point),
+                        format(slo, threshold), requests(canary.count())));
+    }
+
+    private static Check relative(SloRule slo, double allowed, RoleStats canary, RoleStats baseline, double canaryLow,
+            double confidence) {
+        String name = slo.name();
+        double point = slo.value(canary);
+        double baselinePoint = slo.value(baseline);
+        double limit = (1 + allowed) * slo.upperBound(baseline, confidence);
+        String allowance = SloNumbers.percent(allowed);
+        if (canaryLow > limit) {
+            return new Check(true, String.format(Locale.ROOT,
+                    "canary %s %s > baseline %s +%s over %s and %s (bounds %s > %s at %s confidence)", name,
+                    format(slo, point), format(slo, baselinePoint), allowance, requests(canary.count()),
+                    requests(baseline.count()), format(slo, canaryLow), format(slo, limit),
+                    SloNumbers.confidence(confidence)));
+        }
+        return new Check(false, point > (1 + allowed) * baselinePoint
+                ? String.format(Locale.ROOT, "canary %s %s above baseline %s +%s, but not conclusively over %s "
+                        + "and %s (bounds %s <= %s)", name, format(slo, point), format(slo, baselinePoint), allowance,
+                        requests(canary.count()), requests(baseline.count()), format(slo, canaryLow),
+                        format(slo, limit))
+                : String.format(Locale.ROOT, "canary %s %s within baseline %s +%s", name, format(slo, point),
+                        format(slo, baselinePoint), allowance));
+    }
+
+    private static Double valueOf(SloRule slo, RoleStats stats) {
+        return stats.count() == 0 ? null : slo.value(stats);
     }
 
     /** The SLO in words, e.g. "p95 <= 320 ms", "error rate <= 1 % and <= baseline +50 %". */
     public static String describe(Slo slo) {
-        boolean latency = slo.getKind() == SloKind.LATENCY;
-        String name = latency ? quantileName(slo.getQuantile()) : "error rate";
-        List<String> bounds = new ArrayList<>();
-        if (slo.getThreshold() != null) {
-            bounds.add("<= " + format(slo.getThreshold(), latency));
-        }
-        if (slo.getMaxRelativeIncrease() != null) {
-            bounds.add("<= baseline +" + percent(slo.getMaxRelativeIncrease()));
-        }
-        return name + " " + String.join(" and ", bounds);
+        return SloRule.of(slo).describe();
     }
 
-    /** 0.95 → "p95", 0.999 → "p99.9", 0.5 → "p50". */
-    public static String quantileName(double q) {
-        String digits = new java.math.BigDecimal(Double.toString(q * 100)).stripTrailingZeros().toPlainString();
-        return "p" + digits;
-    }
-
-    private static String format(double value, boolean latency) {
-        if (Double.isNaN(value)) {
-            return "n/a";
-        }
-        return latency ? milliseconds(value) : percent(value);
-    }
-
-    static String milliseconds(double ms) {
-        return ms >= 100 ? String.format(Locale.ROOT, "%,.0f ms", ms)
-                : ms >= 10 ? String.format(Locale.ROOT, "%.1f ms", ms)
-                : String.format(Locale.ROOT, "%.2f ms", ms);
-    }
-
-    static String percent(double fraction) {
-        double p = fraction * 100;
-        String digits = p >= 10 || p == Math.rint(p) ? String.format(Locale.ROOT, "%.0f", p)
-                : p >= 1 ? String.format(Locale.ROOT, "%.1f", p) : String.format(Locale.ROOT, "%.2f", p);
-        return digits + " %";
-    }
-
-    /** 0.95 → "95 %", 0.9995 → "99.95 %": every digit, since 99.95 % is not 100 %. */
-    static String confidenceText(double confidence) {
-        return new java.math.BigDecimal(Double.toString(confidence * 100)).setScale(4, java.math.RoundingMode.HALF_UP)
-                .stripTrailingZeros().toPlainString() + " %";
+    private static String format(SloRule slo, double value) {
+        return Double.isNaN(value) ? "n/a" : slo.format(value);
     }
 
     private static String requests(long n) {
-        return String.format(Locale.ROOT, "%,d request%s", n, n == 1 ? "" : "s");
+        return SloNumbers.requests(n);
     }
 }

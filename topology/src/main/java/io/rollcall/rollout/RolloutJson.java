@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -120,9 +119,9 @@ public final class RolloutJson {
         String kind = text(node, "kind", null, path + ".kind");
         SloKind parsed;
         try {
-            parsed = SloKind.valueOf(kind.toUpperCase(Locale.ROOT));
+            parsed = SloRule.kind(kind);
         } catch (IllegalArgumentException e) {
-            throw new SpecException(path + ".kind", "must be LATENCY or ERROR_RATE, got '" + kind + "'");
+            throw new SpecException(path + ".kind", e.getMessage());
         }
         return Slo.newBuilder()
                 .setKind(parsed)

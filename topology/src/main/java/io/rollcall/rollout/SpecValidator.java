@@ -2,7 +2,6 @@ package io.rollcall.rollout;
 
 import io.rollcall.schema.avro.RolloutSpec;
 import io.rollcall.schema.avro.Slo;
-import io.rollcall.schema.avro.SloKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +11,12 @@ public final class SpecValidator {
 
     /** One problem: the offending field (JSON path) and what is wrong with it. */
     public record Problem(String field, String message) {
+
+        /** A problem of field {@code name} of the object at JSON path {@code path} ("" for the top). */
+        static Problem at(String path, String name, String message) {
+            return new Problem(path.isEmpty() ? name : path + "." + name, message);
+        }
+
         @Override
         public String toString() {
             return field + ": " + message;
@@ -43,7 +48,7 @@ public final class SpecValidator {
             problems.add(new Problem("slos", "at most " + MAX_SLOS + " SLOs, got " + slos.size()));
         } else {
             for (int i = 0; i < slos.size(); i++) {
-                slo(problems, "slos[" + i + "]", slos.get(i));
+                problems.addAll(SloRule.problems(slos.get(i), "slos[" + i + "]"));
             }
         }
         long window = spec.getAnalysisWindow();
@@ -67,38 +72,6 @@ public final class SpecValidator {
             problems.add(new Problem("startedAt", "must be a time after 1970"));
         }
         return problems;
-    }
-
-    private static void slo(List<Problem> problems, String path, Slo slo) {
-        if (slo.getKind() == null) {
-            problems.add(new Problem(path + ".kind", "must be LATENCY or ERROR_RATE"));
-            return;
-        }
-        Double threshold = slo.getThreshold();
-        Double relative = slo.getMaxRelativeIncrease();
-        if (threshold == null && relative == null) {
-            problems.add(new Problem(path + ".threshold", "a threshold or a maxRelativeIncrease is required"));
-        }
-        if (relative != null && !(relative >= 0 && relative <= 100)) {
-            problems.add(new Problem(path + ".maxRelativeIncrease", "must be from 0 to 100 (a fraction: 0.2 = 20 %), got "
-                    + relative));
-        }
-        if (slo.getKind() == SloKind.LATENCY) {
-            Double q = slo.getQuantile();
-            if (q == null || !(q > 0 && q < 1)) {
-                problems.add(new Problem(path + ".quantile", "a LATENCY SLO needs a quantile in (0, 1), e.g. 0.95, got " + q));
-            }
-            if (threshold != null && !(threshold > 0 && Double.isFinite(threshold))) {
-                problems.add(new Problem(path + ".threshold", "must be a positive number of ms, got " + threshold));
-            }
-        } else {
-            if (slo.getQuantile() != null) {
-                problems.add(new Problem(path + ".quantile", "only LATENCY SLOs have a quantile"));
-            }
-            if (threshold != null && !(threshold >= 0 && threshold <= 1)) {
-                problems.add(new Problem(path + ".threshold", "an error rate is a fraction from 0 to 1, got " + threshold));
-            }
-        }
     }
 
     private static void text(List<Problem> problems, String field, String value) {

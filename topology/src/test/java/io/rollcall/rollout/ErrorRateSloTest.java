@@ -1,0 +1,136 @@
+package io.rollcall.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rollcall.rollout.SpecValidator.Problem;
+import io.rollcall.schema.avro.RolloutSpec;
+import io.rollcall.schema.avro.Slo;
+import io.rollcall.schema.avro.SloKind;
+import io.rollcall.schema.avro.SloOutcome;
+import io.rollcall.schema.avro.SloResult;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+class ErrorRateSloTest {
+
+    private static final OptionalDouble NONE = OptionalDouble.empty();
+
+    private static RoleStats requests(int n, int errors) {
+        RoleStats stats = RoleStats.empty();
+        for (int i = 0; i < n; i++) {
+            stats = stats.add(100, i < errors);
+        }
+        return stats;
+    }
+
+    private static SloResult judge(String slo, RoleStats canary, RoleStats baseline) {
+        Slo spec = SloRule.parse(slo).toAvro();
+        RolloutSpec rollout = RolloutDriver.spec("checkout", spec).build();
+        return Judgement.judge(rollout, spec, new WindowStats(canary, baseline), 0.95);
+    }
+
+    @Test
+    void parsesAThresholdInPerCent() {
+        assertThat(SloRule.parse("errors<=1%")).isEqualTo(new ErrorRateSlo(OptionalDouble.of(0.01), NONE));
+    }
+
+    @Test
+    void parsesTheSingularName() {
+        assertThat(SloRule.parse("error<=2.5%")).isEqualTo(new ErrorRateSlo(OptionalDouble.of(0.025), NONE));
+    }
+
+    @Test
+    void parsesAThresholdAndAnAllowance() {
+        assertThat(SloRule.parse("errors<=1%+50%"))
+                .isEqualTo(new ErrorRateSlo(OptionalDouble.of(0.01), OptionalDouble.of(0.5)));
+    }
+
+    @Test
+    void parsesAnAllowanceAlone() {
+        assertThat(SloRule.parse("errors<=+1%")).isEqualTo(new ErrorRateSlo(NONE, OptionalDouble.of(0.01)));
+    }
+
+    @Test
+    void readsTheSpecsFields() {
+        Slo spec = Slo.newBuilder().setKind(SloKind.ERROR_RATE).setThreshold(0.02).setMaxRelativeIncrease(0.5).build();
+
+        assertThat(SloRule.of(spec)).isEqualTo(new ErrorRateSlo(OptionalDouble.of(0.02), OptionalDouble.of(0.5)));
+    }
+
+    @Test
+    void writesTheSpecItWasReadFrom() {
+        Slo spec = Slo.newBuilder().setKind(SloKind.ERROR_RATE).setThreshold(0.01).build();
+
+        assertThat(SloRule.of(spec).toAvro()).isEqualTo(spec);
+    }
+
+    @Test
+    void hasNoQuantile() {
+        Slo spec = Slo.newBuilder().setKind(SloKind.ERROR_RATE).setQuantile(0.95).setThreshold(0.01).build();
+
+        assertThat(SloRule.problems(spec, "slos[1]"))
+                .containsExactly(new Problem("slos[1].quantile", "only LATENCY SLOs have a quantile"));
+    }
+
+    @Test
+    void needsTheThresholdAsAFraction() {
+        Slo spec = Slo.newBuilder().setKind(SloKind.ERROR_RATE).setThreshold(5.0).build();
+
+        assertThat(SloRule.problems(spec, "slos[1]")).containsExactly(
+                new Problem("slos[1].threshold", "an error rate is a fraction from 0 to 1, got 5.0"));
+    }
+
+    @Test
+    void passesWhenTheCanaryIsWithinTheThreshold() {
+        SloResult result = judge("errors<=1%", requests(200, 0), RoleStats.empty());
+
+        assertThat(result.getOutcome()).isEqualTo(SloOutcome.PASS);
+        assertThat(result.getSlo()).isEqualTo("error rate <= 1 %");
+        assertThat(result.getReason()).isEqualTo("canary error rate 0 % <= 1 % over 200 requests");
+    }
+
+    @Test
+    void passesAnInconclusiveExcessNamingItsLowerBound() {
+        SloResult result = judge("errors<=1%", requests(200, 3), RoleStats.empty());
+
+        assertThat(result.getOutcome()).isEqualTo(SloOutcome.PASS);
+        assertThat(result.getReason()).startsWith(
+                "canary error rate 1.5 % above 1 %, but not conclusively over 200 requests (lower bound ");
+    }
+
+    @Test
+    void failsWhenTheCanarysWilsonLowerBoundExceedsTheThreshold() {
+        SloResult result = judge("errors<=1%", requests(200, 40), RoleStats.empty());
+
+        assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
+        assertThat(result.getReason()).isEqualTo(String.format(java.util.Locale.ROOT,
+                "canary error rate 20 %% > 1 %% over 200 requests (lower bound %s at 95 %% confidence)",
+                SloNumbers.percent(Confidence.wilsonLower(40, 200, 0.95))));
+    }
+
+    @Test
+    void failsWhenTheCanaryConclusivelyExceedsTheBaselineAndItsAllowance() {
+        SloResult result = judge("errors<=+50%", requests(200, 40), requests(200, 2));
+
+        assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
+        assertThat(result.getReason()).startsWith("canary error rate 20 % > baseline 1 % +50 % over 200 requests and "
+                + "200 requests (bounds ");
+    }
+
+    @Test
+    void hasNoDataWhenOnlyRelativeAndTheBaselineIsTooSmall() {
+        SloResult result = judge("errors<=+50%", requests(200, 40), requests(10, 0));
+
+        assertThat(result.getOutcome()).isEqualTo(SloOutcome.NODATA);
+        assertThat(result.getReason()).isEqualTo("baseline has 10 requests, fewer than 50");
+    }
+
+    @Test
+    void showsValuesAsPercentages() {
+        SloRule slo = SloRule.parse("errors<=1%");
+
+        assertThat(slo.format(0.2)).isEqualTo("20 %");
+        assertThat(slo.format(0.015)).isEqualTo("1.5 %");
+        assertThat(slo.format(0.0012)).isEqualTo("0.12 %");
+    }
+}

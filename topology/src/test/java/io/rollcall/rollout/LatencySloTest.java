@@ -1,0 +1,131 @@
+package io.rollcall.rollout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rollcall.rollout.SpecValidator.Problem;
+import io.rollcall.schema.avro.RolloutSpec;
+import io.rollcall.schema.avro.Slo;
+import io.rollcall.schema.avro.SloKind;
+import io.rollcall.schema.avro.SloOutcome;
+import io.rollcall.schema.avro.SloResult;
+import java.util.OptionalDouble;
+import org.junit.jupiter.api.Test;
+
+class LatencySloTest {
+
+    private static final OptionalDouble NONE = OptionalDouble.empty();
+
+    private static RoleStats requests(int n, double latencyMs) {
+        RoleStats stats = RoleStats.empty();
+        for (int i = 0; i < n; i++) {
+            stats = stats.add(latencyMs, false);
+        }
+        return stats;
+    }
+
+    private static SloResult judge(String slo, RoleStats canary, RoleStats baseline) {
+        Slo spec = SloRule.parse(slo).toAvro();
+        RolloutSpec rollout = RolloutDriver.spec("checkout", spec).build();
+        return Judgement.judge(rollout, spec, new WindowStats(canary, baseline), 0.95);
+    }
+
+    @Test
+    void parsesAThresholdInMilliseconds() {
+        assertThat(SloRule.parse("p95<=300ms")).isEqualTo(new LatencySlo(0.95, OptionalDouble.of(300), NONE));
+    }
+
+    @Test
+    void parsesAThresholdInSeconds() {
+        assertThat(SloRule.parse("p99<=1.5s")).isEqualTo(new LatencySlo(0.99, OptionalDouble.of(1500), NONE));
+    }
+
+    @Test
+    void parsesAThresholdWithoutUnitAsMilliseconds() {
+        assertThat(SloRule.parse("p95<=300")).isEqualTo(new LatencySlo(0.95, OptionalDouble.of(300), NONE));
+    }
+
+    @Test
+    void parsesAThresholdAndAnAllowance() {
+        assertThat(SloRule.parse("p95<=300ms+20%"))
+                .isEqualTo(new LatencySlo(0.95, OptionalDouble.of(300), OptionalDouble.of(0.2)));
+    }
+
+    @Test
+    void parsesAnAllowanceAlone() {
+        assertThat(SloRule.parse("p95<=+10%")).isEqualTo(new LatencySlo(0.95, NONE, OptionalDouble.of(0.1)));
+    }
+
+    @Test
+    void readsTheSpecsFields() {
+        Slo spec = Slo.newBuilder().setKind(SloKind.LATENCY).setQuantile(0.99).setThreshold(250.0)
+                .setMaxRelativeIncrease(0.5).build();
+
+        assertThat(SloRule.of(spec)).isEqualTo(new LatencySlo(0.99, OptionalDouble.of(250), OptionalDouble.of(0.5)));
+    }
+
+    @Test
+    void writesTheSpecItWasReadFrom() {
+        Slo spec = Slo.newBuilder().setKind(SloKind.LATENCY).setQuantile(0.95).setMaxRelativeIncrease(0.2).build();
+
+        assertThat(SloRule.of(spec).toAvro()).isEqualTo(spec);
+    }
+
+    @Test
+    void needsAQuantile() {
+        Slo spec = Slo.newBuilder().setKind(SloKind.LATENCY).setThreshold(300.0).build();
+
+        assertThat(SloRule.problems(spec, "slos[0]")).containsExactly(
+                new Problem("slos[0].quantile", "a LATENCY SLO needs a quantile in (0, 1), e.g. 0.95, got null"));
+    }
+
+    @Test
+    void needsTheQuantileAsAFractionNotAPercentage() {
+        Slo spec = Slo.newBuilder().setKind(SloKind.LATENCY).setQuantile(95.0).setThreshold(300.0).build();
+
+        assertThat(SloRule.problems(spec, "slos[0]")).containsExactly(
+                new Problem("slos[0].quantile", "a LATENCY SLO needs a quantile in (0, 1), e.g. 0.95, got 95.0"));
+    }
+
+    @Test
+    void needsAPositiveThreshold() {
+        Slo spec = Slo.newBuilder().setKind(SloKind.LATENCY).setQuantile(0.95).setThreshold(0.0).build();
+
+        assertThat(SloRule.problems(spec, "slos[0]")).containsExactly(
+                new Problem("slos[0].threshold", "must be a positive number of ms, got 0.0"));
+    }
+
+    @Test
+    void passesWhenTheCanaryIsWithinTheThreshold() {
+        SloResult result = judge("p95<=300ms", requests(200, 100), RoleStats.empty());
+
+        assertThat(result.getOutcome()).isEqualTo(SloOutcome.PASS);
+        assertThat(result.getSlo()).isEqualTo("p95 <= 300 ms");
+        assertThat(result.getReason()).startsWith("canary p95 ").endsWith(" <= 300 ms over 200 requests");
+    }
+
+    @Test
+    void failsWhenTheCanarysLowerBoundExceedsTheThreshold() {
+        SloResult result = judge("p95<=300ms", requests(200, 500), RoleStats.empty());
+
+        assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
+        assertThat(result.getReason()).startsWith("canary p95 ").contains(" > 300 ms over 200 requests (lower bound ")
+                .endsWith(" at 95 % confidence)");
+    }
+
+    @Test
+    void failsWhenTheCanaryIsConclusivelySlowerThanTheBaselineAllows() {
+        SloResult result = judge("p95<=+10%", requests(200, 200), requests(200, 100));
+
+        assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
+        assertThat(result.getReason()).contains(" > baseline ").contains(" +10 % over 200 requests and 200 requests");
+    }
+
+    @Test
+    void showsValuesInMilliseconds() {
+        SloRule slo = SloRule.parse("p95<=300ms");
+
+        assertThat(slo.format(1234.4)).isEqualTo("1,234 ms");
+        assertThat(slo.format(12.34)).isEqualTo("12.3 ms");
+        assertThat(slo.format(1.234)).isEqualTo("1.23 ms");
+    }
+}
