@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollcall.app.Json;
 import io.rollcall.query.InstanceView;
+import io.rollcall.query.SpecView;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,19 @@ class HttpRecordsTest {
     void aRefusedSpecAlsoNamesTheField() throws Exception {
         assertThat(json(new RolloutRoutes.SpecError(400, "slos: required", "slos"))).isEqualTo(
                 "{\"status\":400,\"error\":\"slos: required\",\"field\":\"slos\"}");
+    }
+
+    @Test
+    void anAcceptedWriteShowsTheSpecAsItWillBeJudged() throws Exception {
+        var spec = new SpecView("checkout-1", "checkout", "v1", "v2", "http.server.requests",
+                List.of(new SpecView.SloView("ERROR_RATE", null, 0.01, null, "error rate <= 1 %")),
+                10_000, 50, 2, 6, 0.95, "2026-11-26T10:00:00Z");
+        assertThat(json(new RolloutRoutes.Accepted(spec))).isEqualTo("""
+                {"accepted":{"rolloutId":"checkout-1","service":"checkout","baselineRevision":"v1",\
+                "canaryRevision":"v2","metric":"http.server.requests","slos":[{"kind":"ERROR_RATE","quantile":null,\
+                "threshold":0.01,"maxRelativeIncrease":null,"description":"error rate <= 1 %"}],\
+                "analysisWindowMs":10000,"minSamples":50,"failureLimit":2,"successWindows":6,"confidence":0.95,\
+                "startedAt":"2026-11-26T10:00:00Z"}}""");
     }
 
     @Test
