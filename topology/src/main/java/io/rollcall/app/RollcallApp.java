@@ -102,7 +102,7 @@ public final class RollcallApp implements AutoCloseable {
                 staticMember);
         http.attach(new HttpApi.Services(streams, queries,
                 new ClusterScan(queries, config.eventsTopic(), partitions, json),
-                new RolloutQueries(queries, Clock.systemUTC()), writer, () -> app.running.getCount() == 0));
+                new RolloutQueries(queries, Clock.systemUTC(), json), writer, () -> app.running.getCount() == 0));
         streams.setStateListener((now, before) -> {
             LOG.info("state {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING) {

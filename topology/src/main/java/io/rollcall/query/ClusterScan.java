@@ -37,13 +37,18 @@ public final class ClusterScan {
     private static final Comparator<AggregateView> BY_ID =
             Comparator.comparing(view -> SeriesId.parse(view.id()));
 
-    private final MetricQueries queries;
+    private final Cluster cluster;
     private final String eventsTopic;
     private final int partitions;
     private final ObjectMapper json;
 
+    /** @param json reads the parts other instances return */
     public ClusterScan(MetricQueries queries, String eventsTopic, int partitions, ObjectMapper json) {
-        this.queries = queries;
+        this(Cluster.of(queries), eventsTopic, partitions, json);
+    }
+
+    ClusterScan(Cluster cluster, String eventsTopic, int partitions, ObjectMapper json) {
+        this.cluster = cluster;
         this.eventsTopic = eventsTopic;
         this.partitions = partitions;
         this.json = json;
@@ -53,7 +58,7 @@ public final class ClusterScan {
      * One page of ids in [from, to] strictly after {@code after} (null: from the start).
      */
     public Answer<ScanPage> page(SeriesId from, SeriesId to, SeriesId after, int limit, ReadOptions options) {
-        String self = queries.self();
+        String self = MetricQueries.name(cluster.self());
         if (after != null && after.equals(SeriesId.MAX)) {
             return new Answer.Local<>(new ScanPage(List.of(), null, self, null), Served.active(self));
         }
@@ -120,7 +125,7 @@ public final class ClusterScan {
             }
             int taken = 0;
             try (KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> it =
-                         queries.allTimeStore(partition, standby).range(lower.toBytes(), upper.toBytes())) {
+                         cluster.allTime(partition, standby).range(lower.toBytes(), upper.toBytes())) {
                 while (taken < limit && it.hasNext()) {
                     KeyValue<byte[], ValueAndTimestamp<Aggregate>> kv = it.next();
                     out.add(AggregateView.of(kv.value.value(), null, null, null));
@@ -135,8 +140,8 @@ public final class ClusterScan {
     /** Every instance with its active and standby partitions of the events topic. */
     public List<InstanceView> instances() {
         List<InstanceView> out = new ArrayList<>();
-        for (StreamsMetadata md : queries.streams().metadataForAllStreamsClients()) {
-            out.add(new InstanceView(MetricQueries.name(md.hostInfo()), md.hostInfo().equals(queries.selfHost()),
+        for (StreamsMetadata md : cluster.members()) {
+            out.add(new InstanceView(MetricQueries.name(md.hostInfo()), md.hostInfo().equals(cluster.self()),
                     partitionsOf(md.topicPartitions()), partitionsOf(md.standbyTopicPartitions())));
         }
         out.sort(Comparator.comparing(InstanceView::instance));
@@ -145,7 +150,7 @@ public final class ClusterScan {
 
     private Optional<Part> fetch(HostInfo host, List<Integer> parts, SeriesId lower, SeriesId upper, int limit,
                                  boolean standby) {
-        if (host.equals(queries.selfHost())) {
+        if (host.equals(cluster.self())) {
             try {
                 return Optional.of(local(parts, lower, upper, limit, standby));
             } catch (InvalidStateStoreException e) {
@@ -154,7 +159,7 @@ public final class ClusterScan {
         }
         String path = "/internal/v1/scan?partitions=" + parts.stream().map(String::valueOf).collect(Collectors.joining(","))
                 + "&from=" + lower + "&to=" + upper + "&limit=" + limit + (standby ? "&standby=true" : "");
-        Optional<Forwarder.Reply> reply = queries.forwardRaw(host, path);
+        Optional<Forwarder.Reply> reply = cluster.ask(host, path);
         if (reply.isEmpty() || reply.get().status() != 200) {
             return Optional.empty();
         }
@@ -168,7 +173,7 @@ public final class ClusterScan {
     private boolean placement(Map<Integer, HostInfo> active, Map<Integer, List<HostInfo>> standbys) {
         Collection<StreamsMetadata> all;
         try {
-            all = queries.streams().metadataForAllStreamsClients();
+            all = cluster.members();
         } catch (IllegalStateException e) {
             return false;
         }

@@ -1,29 +1,20 @@
 package io.rollcall.query;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollcall.rollout.JudgeState;
-import io.rollcall.rollout.RolloutJson;
-import io.rollcall.rollout.RolloutJudge;
+import io.rollcall.rollout.WindowStats;
+import io.rollcall.schema.avro.Decision;
 import io.rollcall.schema.avro.RolloutSpec;
 import io.rollcall.schema.avro.RolloutVerdict;
 import io.rollcall.topology.StoreNames;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * Reads of rollouts. Specs are in a global store (every instance has them all); a rollout's
@@ -32,141 +23,133 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  */
 public final class RolloutQueries {
 
+    static final String UNAVAILABLE = "status not available now; ask again";
     private static final Serializer<String> KEY = Serdes.String().serializer();
 
-    private final MetricQueries router;
+    private final Router router;
+    private final RolloutStores stores;
     private final Clock clock;
+    private final ObjectMapper json;
 
-    public RolloutQueries(MetricQueries router, Clock clock) {
-        this.router = router;
-        this.clock = clock;
+    /** @param json reads the answers relayed from other instances */
+    public RolloutQueries(MetricQueries router, Clock clock, ObjectMapper json) {
+        this(Router.of(router), RolloutStores.of(router.streams()), clock, json);
     }
 
-    /** Every rollout spec, by service. */
-    public Map<String, RolloutSpec> specs() {
-        ReadOnlyKeyValueStore<String, ValueAndTimestamp<RolloutSpec>> store = router.streams().store(
-                StoreQueryParameters.fromNameAndType(StoreNames.ROLLOUT_SPECS,
-                        QueryableStoreTypes.<String, RolloutSpec>timestampedKeyValueStore()));
-        Map<String, RolloutSpec> specs = new TreeMap<>();
-        try (KeyValueIterator<String, ValueAndTimestamp<RolloutSpec>> all = store.all()) {
-            all.forEachRemaining(kv -> {
-                if (kv.value != null && kv.value.value() != null) {
-                    specs.put(kv.key, kv.value.value());
-                }
-            });
+    RolloutQueries(Router router, RolloutStores stores, Clock clock, ObjectMapper json) {
+        this.router = router;
+        this.stores = stores;
+        this.clock = clock;
+        this.json = json;
+    }
+
+    /**
+     * The status of every rollout, each read where it is judged. A service whose status cannot
+     * be had now is listed with the reason, so one unreachable owner does not fail the list.
+     *
+     * @param pathOf the path of a service's status, for forwarding
+     * @throws InvalidStateStoreException when the specs are not queryable here
+     */
+    public RolloutsView overview(ReadOptions options, Function<String, String> pathOf) {
+        List<RolloutsView.Entry> entries = new ArrayList<>();
+        for (String service : stores.specs().keySet()) {
+            entries.add(entry(service, status(service, options, pathOf.apply(service))));
         }
-        return specs;
+        return new RolloutsView(entries, router.self());
     }
 
     /** Spec, status, latest verdict and live figures of the window being collected. */
-    public Answer<Map<String, Object>> status(String service, ReadOptions options, String path) {
+    public Answer<RolloutStatusView> status(String service, ReadOptions options, String path) {
         return router.route(StoreNames.ROLLOUT_JUDGES, service, KEY, options, path,
                 (partition, standby) -> localStatus(service, partition, standby));
     }
 
     /** The latest {@code limit} verdicts of a service, oldest first. */
-    public Answer<Map<String, Object>> verdicts(String service, int limit, ReadOptions options, String path) {
+    public Answer<VerdictsView> verdicts(String service, int limit, ReadOptions options, String path) {
         return router.route(StoreNames.ROLLOUT_JUDGES, service, KEY, options, path,
                 (partition, standby) -> localVerdicts(service, limit, partition, standby));
     }
 
-    private Answer<Map<String, Object>> localStatus(String service, int partition, boolean standby) {
+    private RolloutsView.Entry entry(String service, Answer<RolloutStatusView> answer) {
+        if (answer instanceof Answer.Local<RolloutStatusView> local) {
+            return local.value();
+        }
+        if (answer instanceof Answer.Forwarded<RolloutStatusView> forwarded && forwarded.status() == 200) {
+            try {
+                return new RolloutsView.Relayed(json.readTree(forwarded.body()));
+            } catch (JsonProcessingException e) {
+                return new RolloutsView.Unavailable(service, UNAVAILABLE);
+            }
+        }
+        return new RolloutsView.Unavailable(service, UNAVAILABLE);
+    }
+
+    private Answer<RolloutStatusView> localStatus(String service, int partition, boolean standby) {
         try {
-            RolloutSpec spec = specs().get(service);
-            JudgeState state = judges(partition, standby).get(service);
-            List<RolloutVerdict> latest = history(service, 1, partition, standby);
+            RolloutSpec spec = stores.specs().get(service);
+            JudgeState state = stores.judge(service, partition, standby);
+            List<RolloutVerdict> latest = stores.newestVerdicts(service, 1, partition, standby);
             Served served = router.served(StoreNames.ROLLOUT_JUDGES, partition, standby);
             if (spec == null && latest.isEmpty()) {
                 return new Answer.NotFound<>(served);
             }
             RolloutVerdict last = latest.isEmpty() ? null : latest.get(0);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("service", service);
             String rolloutId = spec != null ? spec.getRolloutId() : last.getRolloutId();
-            out.put("rolloutId", rolloutId);
             boolean lastIsOurs = last != null && last.getRolloutId().equals(rolloutId);
-            String decision = lastIsOurs ? last.getDecision().name() : "PENDING";
-            out.put("status", spec == null ? "REMOVED"
-                    : "PROMOTE".equals(decision) ? "PROMOTED"
-                    : "ROLLBACK".equals(decision) ? "ROLLED_BACK" : "RUNNING");
-            out.put("decision", decision);
-            out.put("spec", spec == null ? null : RolloutJson.spec(spec));
             boolean current = state != null && rolloutId.equals(state.rolloutId());
-            out.put("passingWindows", current ? state.passing() : lastIsOurs ? last.getPassingWindows() : 0);
-            out.put("failingWindows", current ? state.failing() : lastIsOurs ? last.getFailingWindows() : 0);
-            out.put("window", spec == null || !current || state.terminal() != null ? null : liveWindow(spec, state));
-            out.put("latestVerdict", lastIsOurs ? RolloutJson.verdict(last) : null);
-            return answered(out, served);
+            String decision = lastIsOurs ? last.getDecision().name() : "PENDING";
+            return new Answer.Local<>(new RolloutStatusView(
+                    service,
+                    rolloutId,
+                    spec == null ? "REMOVED" : status(decision),
+                    decision,
+                    spec == null ? null : SpecView.of(spec),
+                    current ? state.passing() : lastIsOurs ? last.getPassingWindows() : 0,
+                    current ? state.failing() : lastIsOurs ? last.getFailingWindows() : 0,
+                    spec == null || !current || state.terminal() != null ? null : liveWindow(spec, state),
+                    lastIsOurs ? VerdictView.of(last) : null,
+                    served.instance(), served.standby(), served.lagRecords()), served);
         } catch (InvalidStateStoreException e) {
-            return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
+            return notQueryable(partition, e);
         }
     }
 
-    private Map<String, Object> liveWindow(RolloutSpec spec, JudgeState state) {
+    private static String status(String decision) {
+        if (Decision.PROMOTE.name().equals(decision)) {
+            return "PROMOTED";
+        }
+        return Decision.ROLLBACK.name().equals(decision) ? "ROLLED_BACK" : "RUNNING";
+    }
+
+    /** The window the clock is in, or the judge's next one if the clock is behind it. */
+    private RolloutStatusView.LiveWindow liveWindow(RolloutSpec spec, JudgeState state) {
         long elapsed = clock.millis() - spec.getStartedAt().toEpochMilli();
         int index = (int) Math.max(state.nextWindow(), Math.max(0, elapsed) / spec.getAnalysisWindow());
         long start = spec.getStartedAt().toEpochMilli() + index * spec.getAnalysisWindow();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("index", index);
-        out.put("start", java.time.Instant.ofEpochMilli(start).toString());
-        out.put("end", java.time.Instant.ofEpochMilli(start + spec.getAnalysisWindow()).toString());
-        out.put("canary", RolloutJson.stats(state.window(index).canary()));
-        out.put("baseline", RolloutJson.stats(state.window(index).baseline()));
-        return out;
+        WindowStats window = state.window(index);
+        return RolloutStatusView.LiveWindow.of(index, start, spec.getAnalysisWindow(), window.canary(),
+                window.baseline());
     }
 
-    private Answer<Map<String, Object>> localVerdicts(String service, int limit, int partition, boolean standby) {
+    private Answer<VerdictsView> localVerdicts(String service, int limit, int partition, boolean standby) {
         try {
-            List<RolloutVerdict> newestFirst = history(service, limit, partition, standby);
+            List<RolloutVerdict> newestFirst = stores.newestVerdicts(service, limit, partition, standby);
             Served served = router.served(StoreNames.ROLLOUT_JUDGES, partition, standby);
-            if (newestFirst.isEmpty() && !specs().containsKey(service)) {
+            if (newestFirst.isEmpty() && !stores.specs().containsKey(service)) {
                 return new Answer.NotFound<>(served);
             }
-            List<Map<String, Object>> verdicts = new ArrayList<>();
-            for (RolloutVerdict verdict : newestFirst) {
-                verdicts.add(RolloutJson.verdict(verdict));
+            List<VerdictView> oldestFirst = new ArrayList<>();
+            for (int i = newestFirst.size() - 1; i >= 0; i--) {
+                oldestFirst.add(VerdictView.of(newestFirst.get(i)));
             }
-            Collections.reverse(verdicts);
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("service", service);
-            out.put("verdicts", verdicts);
-            return answered(out, served);
+            return new Answer.Local<>(new VerdictsView(service, oldestFirst, served.instance(), served.standby(),
+                    served.lagRecords()), served);
         } catch (InvalidStateStoreException e) {
-            return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
+            return notQueryable(partition, e);
         }
     }
 
-    /** The answer with who served it, as every read answer says. */
-    private static Answer<Map<String, Object>> answered(Map<String, Object> out, Served served) {
-        out.put("servedBy", served.instance());
-        out.put("standby", served.standby());
-        out.put("lagRecords", served.lagRecords());
-        return new Answer.Local<>(out, served);
-    }
-
-    private ReadOnlyKeyValueStore<String, JudgeState> judges(int partition, boolean standby) {
-        var params = StoreQueryParameters.fromNameAndType(StoreNames.ROLLOUT_JUDGES,
-                QueryableStoreTypes.<String, JudgeState>keyValueStore()).withPartition(partition);
-        return router.streams().store(standby ? params.enableStaleStores() : params);
-    }
-
-    private List<RolloutVerdict> history(String service, int limit, int partition, boolean standby) {
-        var params = StoreQueryParameters.fromNameAndType(StoreNames.ROLLOUT_VERDICTS,
-                QueryableStoreTypes.<Bytes, RolloutVerdict>keyValueStore()).withPartition(partition);
-        ReadOnlyKeyValueStore<Bytes, RolloutVerdict> store = router.streams().store(
-                standby ? params.enableStaleStores() : params);
-        List<RolloutVerdict> newestFirst = new ArrayList<>();
-        try (KeyValueIterator<Bytes, RolloutVerdict> it = store.reverseRange(RolloutJudge.historyKey(service, 0),
-                RolloutJudge.historyKey(service, Long.MAX_VALUE))) {
-            while (it.hasNext() && newestFirst.size() < limit) {
-                KeyValue<Bytes, RolloutVerdict> next = it.next();
-                newestFirst.add(next.value);
-            }
-        }
-        return newestFirst;
-    }
-
-    KafkaStreams streams() {
-        return router.streams();
+    private static <T> Answer<T> notQueryable(int partition, InvalidStateStoreException e) {
+        return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
     }
 }

@@ -4,20 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rollcall.config.ConfigException;
 import io.rollcall.config.Durations;
 import io.rollcall.schema.avro.RolloutSpec;
-import io.rollcall.schema.avro.RolloutVerdict;
 import io.rollcall.schema.avro.Slo;
 import io.rollcall.schema.avro.SloKind;
-import io.rollcall.schema.avro.SloResult;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
-/** Rollout specs and verdicts as JSON: the shapes of the HTTP API, and the parsing of {@code PUT} bodies. */
+/** Rollout specs from JSON: the parsing of {@code PUT} bodies. */
 public final class RolloutJson {
 
     /** A field of a {@code PUT} body that is missing, malformed or out of range. */
@@ -198,81 +194,5 @@ public final class RolloutJson {
             }
         }
         throw new SpecException(field, "must be ISO-8601 or epoch ms");
-    }
-
-    /** A spec as the API shows it. */
-    public static Map<String, Object> spec(RolloutSpec spec) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("rolloutId", spec.getRolloutId());
-        out.put("service", spec.getService());
-        out.put("baselineRevision", spec.getBaselineRevision());
-        out.put("canaryRevision", spec.getCanaryRevision());
-        out.put("metric", spec.getMetric());
-        List<Map<String, Object>> slos = new ArrayList<>();
-        for (Slo slo : spec.getSlos()) {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("kind", slo.getKind().name());
-            s.put("quantile", slo.getQuantile());
-            s.put("threshold", slo.getThreshold());
-            s.put("maxRelativeIncrease", slo.getMaxRelativeIncrease());
-            s.put("description", Judgement.describe(slo));
-            slos.add(s);
-        }
-        out.put("slos", slos);
-        out.put("analysisWindowMs", spec.getAnalysisWindow());
-        out.put("minSamples", spec.getMinSamples());
-        out.put("failureLimit", spec.getFailureLimit());
-        out.put("successWindows", spec.getSuccessWindows());
-        out.put("confidence", spec.getConfidence());
-        out.put("startedAt", spec.getStartedAt().toString());
-        return out;
-    }
-
-    /** A verdict as the API shows it. */
-    public static Map<String, Object> verdict(RolloutVerdict verdict) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("rolloutId", verdict.getRolloutId());
-        out.put("service", verdict.getService());
-        out.put("decision", verdict.getDecision().name());
-        out.put("window", verdict.getWindow());
-        out.put("windowStart", verdict.getWindowStart().toString());
-        out.put("windowEnd", verdict.getWindowEnd().toString());
-        out.put("early", verdict.getEarly());
-        out.put("decidedAt", verdict.getDecidedAt().toString());
-        out.put("passingWindows", verdict.getPassingWindows());
-        out.put("failingWindows", verdict.getFailingWindows());
-        List<Map<String, Object>> results = new ArrayList<>();
-        for (SloResult r : verdict.getResults()) {
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("slo", r.getSlo());
-            s.put("outcome", r.getOutcome().name());
-            s.put("canaryValue", r.getCanaryValue());
-            s.put("baselineValue", r.getBaselineValue());
-            s.put("threshold", r.getThreshold());
-            s.put("maxRelativeIncrease", r.getMaxRelativeIncrease());
-            s.put("canarySamples", r.getCanarySamples());
-            s.put("baselineSamples", r.getBaselineSamples());
-            s.put("reason", r.getReason());
-            results.add(s);
-        }
-        out.put("results", results);
-        out.put("reason", verdict.getReason());
-        return out;
-    }
-
-    /** Live figures of one role in the window being collected. */
-    public static Map<String, Object> stats(RoleStats stats) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("requests", stats.count());
-        out.put("errors", stats.errors());
-        out.put("errorRate", stats.count() == 0 ? null : stats.errorRate());
-        out.put("p50", finite(stats.quantile(0.5)));
-        out.put("p95", finite(stats.quantile(0.95)));
-        out.put("p99", finite(stats.quantile(0.99)));
-        return out;
-    }
-
-    private static Double finite(double value) {
-        return Double.isFinite(value) ? value : null;
     }
 }

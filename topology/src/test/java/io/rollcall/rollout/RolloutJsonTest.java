@@ -85,7 +85,7 @@ class RolloutJsonTest {
 
     @Test
     void describesSlosTheWayPeopleWriteThem() throws Exception {
-        JsonNode shown = JSON.valueToTree(RolloutJson.spec(parse("""
+        JsonNode shown = JSON.valueToTree(io.rollcall.query.SpecView.of(parse("""
                 {"baselineRevision": "v1", "canaryRevision": "v2",
                  "slos": [{"kind": "LATENCY", "quantile": 0.95, "threshold": 1200, "maxRelativeIncrease": 0.2}]}""")));
         assertThat(shown.get("slos").get(0).get("description").asText()).isEqualTo("p95 <= 1,200 ms and <= baseline +20 %");

@@ -1,0 +1,91 @@
+package io.rollcall.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.rollcall.app.RolloutWriter;
+import io.rollcall.query.SpecView;
+import io.rollcall.rollout.RolloutJson;
+import io.rollcall.schema.avro.RolloutSpec;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/** {@code /api/v1/rollouts}: every rollout's status, one rollout, its verdicts, and writes of specs. */
+final class RolloutRoutes implements Routes {
+
+    /** A refused spec names the offending field, so clients can point at it. */
+    record SpecError(int status, String error, String field) {
+    }
+
+    record Accepted(SpecView accepted) {
+    }
+
+    record Removed(String removed) {
+    }
+
+    private final Supplier<HttpApi.Services> services;
+    private final WriteAuth auth;
+    private final Clock clock;
+
+    RolloutRoutes(Supplier<HttpApi.Services> services, WriteAuth auth, Clock clock) {
+        this.services = services;
+        this.auth = auth;
+        this.clock = clock;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.get("/api/v1/rollouts", this::rollouts);
+        routes.get(HttpApi.ROLLOUTS_PATH + "{service}", this::rollout);
+        routes.get(HttpApi.ROLLOUTS_PATH + "{service}/verdicts", this::verdicts);
+        routes.put(HttpApi.ROLLOUTS_PATH + "{service}", this::put);
+        routes.delete(HttpApi.ROLLOUTS_PATH + "{service}", this::delete);
+        routes.exception(RolloutJson.SpecException.class, (e, ctx) -> ctx.status(400)
+                .json(new SpecError(400, e.getMessage(), e.field())));
+    }
+
+    private void rollouts(Context ctx) {
+        ctx.json(services.get().rollouts().overview(Params.readOptions(ctx),
+                service -> HttpApi.ROLLOUTS_PATH + Params.encode(service)));
+    }
+
+    private void rollout(Context ctx) {
+        String service = Params.service(ctx);
+        Replies.answer(ctx, services.get().rollouts().status(service, Params.readOptions(ctx),
+                Params.pathAndQuery(ctx)), what(service));
+    }
+
+    private void verdicts(Context ctx) {
+        String service = Params.service(ctx);
+        Replies.answer(ctx, services.get().rollouts().verdicts(service, Params.limit(ctx), Params.readOptions(ctx),
+                Params.pathAndQuery(ctx)), what(service));
+    }
+
+    private void put(Context ctx) {
+        auth.authorize(ctx);
+        String service = Params.service(ctx);
+        RolloutSpec spec = RolloutJson.parseSpec(Params.jsonBody(ctx), service, clock.instant());
+        try {
+            services.get().writer().put(spec);
+        } catch (RolloutWriter.WriteFailed e) {
+            Replies.notReady(ctx, e.getMessage());
+            return;
+        }
+        ctx.status(202).json(new Accepted(SpecView.of(spec)));
+    }
+
+    private void delete(Context ctx) {
+        auth.authorize(ctx);
+        String service = Params.service(ctx);
+        try {
+            services.get().writer().remove(service);
+        } catch (RolloutWriter.WriteFailed e) {
+            Replies.notReady(ctx, e.getMessage());
+            return;
+        }
+        ctx.status(202).json(new Removed(service));
+    }
+
+    private static String what(String service) {
+        return "rollout of service '" + service + "'";
+    }
+}
