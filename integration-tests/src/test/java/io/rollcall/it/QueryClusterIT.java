@@ -12,7 +12,7 @@ import io.rollcall.config.RollcallConfig;
 import io.rollcall.it.Instances.Instance;
 import io.rollcall.query.Forwarder;
 import io.rollcall.schema.SeriesId;
-import io.rollcall.topology.SingleWriter;
+import io.rollcall.schema.KeyPartitioner;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,7 +123,7 @@ class QueryClusterIT {
         // A forwarded request is answered from local stores only, never forwarded again.
         List<Integer> victimPartitions = activePartitions(instances.get(0), instances.get(2));
         long victimsId = expected.keySet().stream()
-                .filter(id -> victimPartitions.contains(SingleWriter.partitionFor(SeriesId.of(id).toBytes(), PARTITIONS)))
+                .filter(id -> victimPartitions.contains(KeyPartitioner.partition(SeriesId.of(id).toBytes(), PARTITIONS)))
                 .findFirst().orElseThrow();
         HttpResponse<String> guarded = instances.get(0).get("/api/v1/metrics/" + SeriesId.of(victimsId),
                 Forwarder.HEADER, "127.0.0.1:1");

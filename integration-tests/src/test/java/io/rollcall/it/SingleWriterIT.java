@@ -15,7 +15,7 @@ import io.rollcall.schema.AvroSerde;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.schema.avro.MetricType;
-import io.rollcall.topology.SingleWriter;
+import io.rollcall.schema.KeyPartitioner;
 import io.rollcall.topology.StoreNames;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +57,7 @@ class SingleWriterIT {
         }
         long misplaced = ids.stream().filter(id -> {
             byte[] key = SeriesId.of(id).toBytes();
-            return Fnv1aPartitioner.partitionFor(key, PARTITIONS) != SingleWriter.partitionFor(key, PARTITIONS);
+            return Fnv1aPartitioner.partitionFor(key, PARTITIONS) != KeyPartitioner.partition(key, PARTITIONS);
         }).count();
         assertThat(misplaced).as("series the FNV-1a producer puts on a foreign partition").isGreaterThan(SERIES / 2);
 
@@ -79,7 +79,7 @@ class SingleWriterIT {
             Map<Long, Aggregate> latest = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> record : Fixtures.readAll(config, config.aggregatesTopic())) {
                 assertThat(record.partition()).as("aggregates are published from the series' own partition")
-                        .isEqualTo(SingleWriter.partitionFor(record.key(), PARTITIONS));
+                        .isEqualTo(KeyPartitioner.partition(record.key(), PARTITIONS));
                 latest.put(SeriesId.fromBytes(record.key()).bits(),
                         AggregateCodec.serde().deserializer().deserialize(record.topic(), record.value()));
             }

@@ -6,7 +6,7 @@ import io.rollcall.bench.ServeProcess;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.load.LoadGenerator;
 import io.rollcall.schema.SeriesId;
-import io.rollcall.topology.SingleWriter;
+import io.rollcall.schema.KeyPartitioner;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -118,7 +118,7 @@ public final class QueryBenchmark {
             List<String> local = new ArrayList<>();
             List<String> remote = new ArrayList<>();
             for (long id : withEvents) {
-                int partition = SingleWriter.partitionFor(SeriesId.of(id).toBytes(), PARTITIONS);
+                int partition = KeyPartitioner.partition(SeriesId.of(id).toBytes(), PARTITIONS);
                 (partitionsOfA.contains(partition) ? local : remote).add(SeriesId.of(id).toString());
             }
             String target = "http://127.0.0.1:" + a.port() + "/api/v1/metrics/";

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 public final class ServeProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = io.rollcall.query.Json.mapper();
 
     private final Process process;
     private final int port;

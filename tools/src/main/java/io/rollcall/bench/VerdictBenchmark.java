@@ -1,7 +1,7 @@
 package io.rollcall.bench;
 
 import io.rollcall.app.RollcallApp;
-import io.rollcall.app.RolloutWriter;
+import io.rollcall.rollout.RolloutWriter;
 import io.rollcall.app.Topics;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.load.LoadGenerator;

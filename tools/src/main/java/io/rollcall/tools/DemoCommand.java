@@ -2,7 +2,7 @@ package io.rollcall.tools;
 
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.app.RollcallApp;
-import io.rollcall.app.RolloutWriter;
+import io.rollcall.rollout.RolloutWriter;
 import io.rollcall.schema.avro.RolloutSpec;
 import io.rollcall.schema.avro.Slo;
 import io.rollcall.schema.avro.SloKind;

@@ -4,6 +4,8 @@ import io.rollcall.config.RollcallConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollcall.http.HttpApi;
 import io.rollcall.query.ClusterScan;
+import io.rollcall.query.Json;
+import io.rollcall.rollout.RolloutWriter;
 import io.rollcall.query.Forwarder;
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.query.Answer;

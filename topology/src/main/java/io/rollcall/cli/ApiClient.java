@@ -14,7 +14,7 @@ import java.time.Duration;
 /** The CLI's view of rollcall's HTTP API: JSON in and out, errors that say what to do. */
 final class ApiClient {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = io.rollcall.query.Json.mapper();
 
     /** A failure the CLI reports as one line and an exit code, never a stack trace. */
     static final class CliError extends RuntimeException {

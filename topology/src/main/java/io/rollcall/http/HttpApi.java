@@ -7,7 +7,7 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.rollcall.app.RolloutWriter;
+import io.rollcall.rollout.RolloutWriter;
 import io.rollcall.config.ConfigException;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.query.ClusterScan;

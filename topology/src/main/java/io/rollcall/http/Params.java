@@ -2,7 +2,7 @@ package io.rollcall.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
-import io.rollcall.app.Json;
+import io.rollcall.query.Json;
 import io.rollcall.query.Cursor;
 import io.rollcall.query.Forwarder;
 import io.rollcall.query.ReadOptions;

@@ -2,7 +2,7 @@ package io.rollcall.http;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.rollcall.app.RolloutWriter;
+import io.rollcall.rollout.RolloutWriter;
 import io.rollcall.query.SpecView;
 import io.rollcall.rollout.RolloutJson;
 import io.rollcall.schema.avro.RolloutSpec;

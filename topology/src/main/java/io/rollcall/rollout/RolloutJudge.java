@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.common.utils.Utils;
+import io.rollcall.schema.KeyPartitioner;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -86,7 +86,7 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
 
     /** The partition of the samples topic, and so the task, that judges {@code service}. */
     public static int partitionOf(String service, int partitions) {
-        return Utils.toPositive(Utils.murmur2(service.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return KeyPartitioner.partition(service.getBytes(StandardCharsets.UTF_8), partitions);
     }
 
     @Override
@@ -293,11 +293,5 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
     public static Bytes historyKey(String service, long sequence) {
         byte[] name = service.getBytes(StandardCharsets.UTF_8);
         return Bytes.wrap(ByteBuffer.allocate(name.length + 9).put(name).put((byte) 0).putLong(sequence).array());
-    }
-
-    /** The prefix of every history key of {@code service}. */
-    public static Bytes historyPrefix(String service) {
-        byte[] name = service.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(name.length + 1).put(name).put((byte) 0).array());
     }
 }

@@ -1,6 +1,7 @@
 package io.rollcall.topology;
 
 import org.apache.kafka.common.metrics.Sensor;
+import io.rollcall.schema.KeyPartitioner;
 import io.rollcall.schema.AvroSerde;
 import io.rollcall.schema.BadRecordException;
 import io.rollcall.schema.BadRecordException.Reason;
@@ -62,7 +63,7 @@ final class EventValidator implements FixedKeyProcessor<byte[], byte[], Validate
         try {
             MetricEvent event = check(record.key(), record.value());
             boolean placed = context.recordMetadata()
-                    .map(source -> source.partition() == SingleWriter.partitionFor(record.key(), partitions))
+                    .map(source -> source.partition() == KeyPartitioner.partition(record.key(), partitions))
                     .orElse(false);
             context.forward(record
                     .withValue((Validated) new Validated.Valid(event, placed))

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.rollcall.app.Json;
+import io.rollcall.query.Json;
 import io.rollcall.config.ConfigException;
 import io.rollcall.config.RollcallConfig;
 import java.net.ServerSocket;

@@ -3,7 +3,7 @@ package io.rollcall.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.rollcall.app.Json;
+import io.rollcall.query.Json;
 import io.rollcall.query.InstanceView;
 import io.rollcall.query.SpecView;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.rollcall.topology;
 
+import io.rollcall.schema.KeyPartitioner;
 import static io.rollcall.topology.TestEvents.bytes;
 import static io.rollcall.topology.TestEvents.counter;
 import static io.rollcall.topology.TestEvents.gauge;
@@ -218,7 +219,7 @@ class RollcallTopologyTest {
         start(8);
         long misplaced = 0;
         for (long id = 1; id <= 50; id++) {
-            if (SingleWriter.partitionFor(SeriesId.of(id).toBytes(), 8) != 0) {
+            if (KeyPartitioner.partition(SeriesId.of(id).toBytes(), 8) != 0) {
                 misplaced++;
             }
             for (int i = 0; i < 3; i++) {

@@ -1,4 +1,4 @@
-package io.rollcall.app;
+package io.rollcall.rollout;
 
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.schema.AvroSerde;

@@ -1,4 +1,4 @@
-package io.rollcall.app;
+package io.rollcall.query;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
