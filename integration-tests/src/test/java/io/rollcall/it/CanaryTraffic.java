@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,42 +22,41 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class CanaryTraffic implements AutoCloseable {
     private static final AvroSerde<MetricEvent> EVENTS = AvroSerde.metricEvent();
-    private final AtomicBoolean running = new AtomicBoolean(true);
     public final AtomicReference<Double> canaryErrorRate = new AtomicReference<>(0.0);
-    private final Thread thread;
+    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "canary-traffic");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Random random = new Random(7);
 
     public CanaryTraffic(RollcallConfig config, String service) {
-        thread = new Thread(() -> {
-            Random random = new Random(7);
-            try (KafkaProducer<byte[], byte[]> producer = io.rollcall.load.LoadGenerator.producer(config.kafkaProperties())) {
-                while (running.get()) {
-                    for (String revision : List.of("v1", "v2")) {
-                        for (int pod = 0; pod < 3; pod++) {
-                            long id = (service + revision + pod).hashCode() * 2654435761L;
-                            double errors = revision.equals("v2") ? canaryErrorRate.get() : 0.0;
-                            MetricEvent event = MetricEvent.newBuilder().setId(id).setName("http.server.requests")
-                                    .setTimestamp(Instant.now()).setType(MetricType.TIMER)
-                                    .setValue(50 * Math.exp(0.3 * random.nextGaussian()))
-                                    .setStatus(random.nextDouble() < errors ? 503 : 200)
-                                    .setLabels(Map.of("service", service, "revision", revision, "pod", "p" + pod))
-                                    .build();
-                            producer.send(new ProducerRecord<>(config.eventsTopic(), SeriesId.of(id).toBytes(),
-                                    EVENTS.serialize(event)));
-                        }
-                    }
-                    Thread.sleep(20);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        producer = io.rollcall.load.LoadGenerator.producer(config.kafkaProperties());
+        sender.scheduleAtFixedRate(() -> sendRound(config.eventsTopic(), service), 0, 20, TimeUnit.MILLISECONDS);
+    }
+
+    /** One request of each revision's three pods. */
+    private void sendRound(String topic, String service) {
+        for (String revision : List.of("v1", "v2")) {
+            for (int pod = 0; pod < 3; pod++) {
+                long id = (service + revision + pod).hashCode() * 2654435761L;
+                double errors = revision.equals("v2") ? canaryErrorRate.get() : 0.0;
+                MetricEvent event = MetricEvent.newBuilder().setId(id).setName("http.server.requests")
+                        .setTimestamp(Instant.now()).setType(MetricType.TIMER)
+                        .setValue(50 * Math.exp(0.3 * random.nextGaussian()))
+                        .setStatus(random.nextDouble() < errors ? 503 : 200)
+                        .setLabels(Map.of("service", service, "revision", revision, "pod", "p" + pod))
+                        .build();
+                producer.send(new ProducerRecord<>(topic, SeriesId.of(id).toBytes(), EVENTS.serialize(event)));
             }
-        }, "rollout-it-traffic");
-        thread.setDaemon(true);
-        thread.start();
+        }
     }
 
     @Override
     public void close() throws InterruptedException {
-        running.set(false);
-        thread.join(10_000);
+        sender.shutdown();
+        sender.awaitTermination(10, TimeUnit.SECONDS);
+        producer.close();
     }
 }

@@ -17,7 +17,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /** The packaged jars ({@code rollcall.jar}, {@code rollcall-tools.jar}), run as a user runs them: a separate JVM. */
 class CommandLineIT {
@@ -29,38 +36,71 @@ class CommandLineIT {
     private static final Pattern AGGREGATE_ROW =
             Pattern.compile("(?m)^\\s+(\\d{1,20})\\s+\\S+\\s+\\S+-r4[12]\\s+([\\d,]+)\\s");
 
-    @Test
-    void demoRunsEverythingInOneProcessPrintsAggregatesAndStopsCleanlyOnSigterm() throws Exception {
-        Path log = Files.createTempFile("rollcall-demo", ".log");
-        Process demo = new ProcessBuilder(java(), "-Xmx1g", "-jar", TOOLS_JAR.toString(), "demo", "--http-port", "0", "--rate", "2000",
-                "--series", "400")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        try {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> AGGREGATE_ROW.matcher(read(log)).find() || !demo.isAlive());
+    /** {@code rollcall demo}: started once, read until it has told both canaries' story, then stopped with SIGTERM. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    class Demo {
+
+        private Path log;
+        private Process demo;
+
+        @BeforeAll
+        void runTheDemoUntilBothCanariesAreJudged() throws Exception {
+            log = Files.createTempFile("rollcall-demo", ".log");
+            demo = new ProcessBuilder(java(), "-Xmx1g", "-jar", TOOLS_JAR.toString(), "demo", "--http-port", "0",
+                    "--rate", "2000", "--series", "400")
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> AGGREGATE_ROW.matcher(read(log)).find() && read(log).contains("[demo] payments: ")
+                            && read(log).contains("[demo] checkout: ") || !demo.isAlive());
+        }
+
+        @AfterAll
+        void stop() {
+            demo.destroyForcibly();
+        }
+
+        @Test
+        void startsABrokerAndTheAppInOneProcess() throws Exception {
+            assertThat(read(log)).contains("[demo] broker up at", "rollcall RUNNING", "processed", "dead-lettered");
+        }
+
+        @Test
+        void printsAggregatesReadBackThroughInteractiveQueries() throws Exception {
             String output = read(log);
-            assertThat(output).contains("[demo] broker up at", "rollcall RUNNING", "processed", "dead-lettered",
-                    "a few aggregates, read back through interactive queries", "[demo] HTTP API: http://localhost:");
+            assertThat(output).contains("a few aggregates, read back through interactive queries");
             var row = AGGREGATE_ROW.matcher(output);
             assertThat(row.find()).as("an aggregate row in:%n%s", output).isTrue();
             assertThat(Long.parseLong(row.group(2).replace(",", ""))).isPositive();
-            SeriesId.parse(row.group(1));
-            // Where to look, and the two canaries told as they are judged.
-            assertThat(output).contains("[demo] dashboard: http://localhost:", "rollcall rollout watch payments",
-                    "expect: checkout CONTINUE");
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> read(log).contains("[demo] payments: ") && read(log).contains("[demo] checkout: ")
-                            || !demo.isAlive());
-            String story = read(log);
-            assertThat(story).contains("ROLLBACK", "[demo] payments: ", "rolled the canary back",
-                    "PROMOTE", "[demo] checkout: the canary held every SLO for 3 windows in a row");
-        } finally {
-            demo.destroy(); // SIGTERM, as Ctrl-C or Kubernetes would
+            assertThat(SeriesId.parse(row.group(1))).isNotNull();
         }
-        assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("demo exits within 60 s of SIGTERM").isTrue();
-        assertThat(read(log)).contains("[demo] stopped cleanly");
+
+        @Test
+        void tellsWhereToLook() throws Exception {
+            assertThat(read(log)).contains("[demo] HTTP API: http://localhost:", "[demo] dashboard: http://localhost:",
+                    "rollcall rollout watch payments", "expect: checkout CONTINUE");
+        }
+
+        @Test
+        void tellsThePaymentsCanaryRolledBack() throws Exception {
+            assertThat(read(log)).contains("ROLLBACK", "[demo] payments: ", "rolled the canary back");
+        }
+
+        @Test
+        void tellsTheCheckoutCanaryPromoted() throws Exception {
+            assertThat(read(log)).contains("PROMOTE", "[demo] checkout: the canary held every SLO for 3 windows in a row");
+        }
+
+        @Test
+        @Order(Integer.MAX_VALUE)
+        void stopsCleanlyWithinAMinuteOfSigterm() throws Exception {
+            demo.destroy(); // SIGTERM, as Ctrl-C or Kubernetes would
+            assertThat(demo.waitFor(60, TimeUnit.SECONDS)).as("demo exits within 60 s of SIGTERM").isTrue();
+            assertThat(read(log)).contains("[demo] stopped cleanly");
+        }
     }
 
     @Test
@@ -104,33 +144,54 @@ class CommandLineIT {
                 .doesNotContain("\tat ", "Exception in thread");
     }
 
-    @Test
-    void serveAggregatesFromARealClusterAndStopsOnSigterm() throws Exception {
-        RollcallConfig config = Fixtures.uniqueConfig("serve");
-        KafkaCluster.get().createTopics(List.of(topic(config.eventsTopic(), 3)));
-        Path file = Files.createTempFile("rollcall", ".properties");
-        StringBuilder properties = new StringBuilder();
-        config.asMap().forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
-        Files.writeString(file, properties);
-        Path log = Files.createTempFile("rollcall-serve", ".log");
-        Process serve = new ProcessBuilder(java(), "-jar", JAR.toString(), "serve", "--config", file.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
+    /** {@code rollcall serve --config FILE} against the shared cluster, fed by {@code rollcall produce}. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    class Serve {
+
+        private RollcallConfig config;
+        private Path log;
+        private Process serve;
+
+        @BeforeAll
+        void serveAndProduce() throws Exception {
+            config = Fixtures.uniqueConfig("serve");
+            KafkaCluster.get().createTopics(List.of(topic(config.eventsTopic(), 3)));
+            Path file = Files.createTempFile("rollcall", ".properties");
+            StringBuilder properties = new StringBuilder();
+            config.asMap().forEach((key, value) -> properties.append(key).append('=').append(value).append('\n'));
+            Files.writeString(file, properties);
+            log = Files.createTempFile("rollcall-serve", ".log");
+            serve = new ProcessBuilder(java(), "-jar", JAR.toString(), "serve", "--config", file.toString())
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Process produce = new ProcessBuilder(java(), "-jar", TOOLS_JAR.toString(), "produce",
                     "--bootstrap-servers", KafkaCluster.get().bootstrapServers(), "--topic", config.eventsTopic(),
                     "--count", "3000", "--rate", "0", "--series", "100").redirectErrorStream(true).start();
             produce.getInputStream().readAllBytes();
             assertThat(produce.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
 
+        @AfterAll
+        void stop() {
+            serve.destroyForcibly();
+        }
+
+        @Test
+        void aggregatesEverySeriesOfARealCluster() {
             Fixtures.awaitCommitted(config, 3000, Duration.ofMinutes(2));
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     Fixtures.readAll(config, config.aggregatesTopic()).stream()
                             .map(r -> SeriesId.fromBytes(r.key())).distinct().count() == 100);
-        } finally {
-            serve.destroy();
         }
-        assertThat(serve.waitFor(60, TimeUnit.SECONDS)).as("serve exits within 60 s of SIGTERM").isTrue();
-        assertThat(read(log)).contains("state PENDING_SHUTDOWN -> NOT_RUNNING", "rollcall: stopped cleanly");
+
+        @Test
+        @Order(Integer.MAX_VALUE)
+        void stopsCleanlyWithinAMinuteOfSigterm() throws Exception {
+            serve.destroy();
+            assertThat(serve.waitFor(60, TimeUnit.SECONDS)).as("serve exits within 60 s of SIGTERM").isTrue();
+            assertThat(read(log)).contains("state PENDING_SHUTDOWN -> NOT_RUNNING", "rollcall: stopped cleanly");
+        }
     }
 
     private static String java() {

@@ -26,17 +26,28 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /** Bad records interleaved with good ones on a real broker: the bad go to the dead-letter topic, the good are all counted, the app keeps running. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeadLetterIT {
 
     private static final AvroSerde<MetricEvent> SERDE = AvroSerde.metricEvent();
     private static final long GOOD_ID = Long.parseUnsignedLong("12345678901234567890");
 
-    @Test
-    void badRecordsAreDeadLetteredWithTheirReasonAndGoodOnesAroundThemAreAggregated() throws Exception {
-        RollcallConfig config = Fixtures.uniqueConfig("dead-letter");
+    private final Map<String, ProducerRecord<byte[], byte[]>> bad = new LinkedHashMap<>();
+    private final byte[] huge = new byte[5 << 20];
+    private RollcallConfig config;
+    private RollcallApp app;
+    private int goodCount;
+    private List<ConsumerRecord<byte[], byte[]>> dead;
+
+    @BeforeAll
+    void interleaveBadRecordsWithGoodOnes() throws Exception {
+        config = Fixtures.uniqueConfig("dead-letter");
         eventsTopic = config.eventsTopic();
         // The input takes records up to 8 MiB; rollcall creates the dead-letter topic with the same limit.
         KafkaCluster.get().createTopics(List.of(
@@ -44,7 +55,26 @@ class DeadLetterIT {
                 compacted(config.aggregatesTopic(), 3)));
         byte[] goodKey = SeriesId.of(GOOD_ID).toBytes();
         byte[] good = SERDE.serialize(event(GOOD_ID, MetricType.TIMER, 10));
-        Map<String, ProducerRecord<byte[], byte[]>> bad = new LinkedHashMap<>();
+        addBadRecords(goodKey, good);
+
+        java.util.Properties producerProps = LoadGenerator.producerProperties(config.kafkaProperties());
+        producerProps.put("max.request.size", Integer.toString(8 << 20));
+        app = RollcallApp.start(config);
+        assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps)) {
+            for (ProducerRecord<byte[], byte[]> record : bad.values()) {
+                producer.send(record(goodKey, good));
+                producer.send(record);
+                goodCount++;
+            }
+            producer.send(record(goodKey, good));
+            goodCount++;
+        }
+        Fixtures.awaitCommitted(config, goodCount + bad.size(), Duration.ofMinutes(1));
+        dead = Fixtures.readAll(config, config.deadLetterTopic());
+    }
+
+    private void addBadRecords(byte[] goodKey, byte[] good) throws Exception {
         bad.put("garbage", record(goodKey, "garbage".getBytes(StandardCharsets.UTF_8)));
         bad.put("truncated", record(goodKey, Arrays.copyOf(good, good.length - 4)));
         bad.put("short key", record(new byte[4], good));
@@ -62,59 +92,67 @@ class DeadLetterIT {
         bad.put("newer schema", record(goodKey, newerProducerEvent(GOOD_ID)));
         bad.put("10,000 labels", record(goodKey, SERDE.serialize(withLabels(event(GOOD_ID, MetricType.TIMER, 5), 10_000))));
         bad.put("100 labels", record(goodKey, SERDE.serialize(withLabels(event(GOOD_ID, MetricType.TIMER, 5), 100))));
-        byte[] huge = new byte[5 << 20];
         new java.util.Random(1).nextBytes(huge);
         bad.put("5 MB value", record(goodKey, huge));
+    }
 
-        java.util.Properties producerProps = LoadGenerator.producerProperties(config.kafkaProperties());
-        producerProps.put("max.request.size", Integer.toString(8 << 20));
-        try (RollcallApp app = RollcallApp.start(config);
-             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps)) {
-            assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
-            int goodCount = 0;
-            for (ProducerRecord<byte[], byte[]> record : bad.values()) {
-                producer.send(record(goodKey, good));
-                producer.send(record);
-                goodCount++;
-            }
-            producer.send(record(goodKey, good));
-            goodCount++;
-            producer.flush();
-            Fixtures.awaitCommitted(config, goodCount + bad.size(), Duration.ofMinutes(1));
-
-            List<ConsumerRecord<byte[], byte[]>> dead = Fixtures.readAll(config, config.deadLetterTopic());
-            assertThat(dead).hasSize(bad.size());
-            Map<String, String> reasons = dead.stream().collect(Collectors.toMap(
-                    r -> header(r, DeadLetterHeaders.SOURCE_OFFSET) + "@" + header(r, DeadLetterHeaders.SOURCE_PARTITION),
-                    r -> header(r, DeadLetterHeaders.REASON)));
-            assertThat(reasons.values()).containsExactlyInAnyOrder(
-                    "bad-framing", "malformed", "bad-key", "invalid-event", "invalid-event", "invalid-event",
-                    "invalid-event", "bad-key", "null-value", "invalid-event", "invalid-event", "invalid-event",
-                    "unknown-schema", "too-large", "invalid-event", "too-large");
-            // Byte for byte, even the 5 MB one.
-            assertThat(dead).anySatisfy(r -> assertThat(r.value()).isEqualTo(huge));
-            // Counted by reason in the Streams metrics (and so in /metrics).
-            Map<String, Double> counted = new java.util.TreeMap<>();
-            app.streams().metrics().forEach((name, metric) -> {
-                if (name.group().equals("stream-rollcall-validator-metrics") && name.name().endsWith("-total")) {
-                    counted.merge(name.name(), ((Number) metric.metricValue()).doubleValue(), Double::sum);
-                }
-            });
-            assertThat(counted).containsEntry("dead-letter-invalid-event-total", 8.0)
-                    .containsEntry("dead-letter-too-large-total", 2.0)
-                    .containsEntry("dead-letter-unknown-schema-total", 1.0)
-                    .containsEntry("dead-letter-bad-key-total", 2.0);
-            assertThat(counted.values().stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(bad.size());
-            for (ConsumerRecord<byte[], byte[]> record : dead) {
-                assertThat(header(record, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(config.eventsTopic());
-                assertThat(header(record, DeadLetterHeaders.MESSAGE)).isNotBlank();
-            }
-
-            Answer<Aggregate> lookup = app.aggregate(SeriesId.of(GOOD_ID));
-            assertThat(lookup).isInstanceOf(Answer.Local.class);
-            assertThat(((Answer.Local<Aggregate>) lookup).value().count()).isEqualTo(goodCount);
-            assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
+    @AfterAll
+    void stop() {
+        if (app != null) {
+            app.close();
         }
+    }
+
+    @Test
+    void everyBadRecordIsDeadLetteredOnceWithItsReason() {
+        assertThat(dead).hasSize(bad.size());
+        Map<String, String> reasons = dead.stream().collect(Collectors.toMap(
+                r -> header(r, DeadLetterHeaders.SOURCE_OFFSET) + "@" + header(r, DeadLetterHeaders.SOURCE_PARTITION),
+                r -> header(r, DeadLetterHeaders.REASON)));
+        assertThat(reasons.values()).containsExactlyInAnyOrder(
+                "bad-framing", "malformed", "bad-key", "invalid-event", "invalid-event", "invalid-event",
+                "invalid-event", "bad-key", "null-value", "invalid-event", "invalid-event", "invalid-event",
+                "unknown-schema", "too-large", "invalid-event", "too-large");
+    }
+
+    @Test
+    void aDeadLetterKeepsTheRecordByteForByteEvenAt5Mb() {
+        assertThat(dead).anySatisfy(r -> assertThat(r.value()).isEqualTo(huge));
+    }
+
+    @Test
+    void everyDeadLetterNamesItsSourceTopicAndTheProblem() {
+        assertThat(dead).isNotEmpty().allSatisfy(record -> {
+            assertThat(header(record, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(config.eventsTopic());
+            assertThat(header(record, DeadLetterHeaders.MESSAGE)).isNotBlank();
+        });
+    }
+
+    @Test
+    void deadLettersAreCountedByReasonInTheStreamsMetrics() {
+        Map<String, Double> counted = new java.util.TreeMap<>();
+        app.streams().metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-rollcall-validator-metrics") && name.name().endsWith("-total")) {
+                counted.merge(name.name(), ((Number) metric.metricValue()).doubleValue(), Double::sum);
+            }
+        });
+        assertThat(counted).containsEntry("dead-letter-invalid-event-total", 8.0)
+                .containsEntry("dead-letter-too-large-total", 2.0)
+                .containsEntry("dead-letter-unknown-schema-total", 1.0)
+                .containsEntry("dead-letter-bad-key-total", 2.0);
+        assertThat(counted.values().stream().mapToDouble(Double::doubleValue).sum()).isEqualTo(bad.size());
+    }
+
+    @Test
+    void everyGoodRecordAroundTheBadOnesIsAggregated() {
+        Answer<Aggregate> lookup = app.aggregate(SeriesId.of(GOOD_ID));
+        assertThat(lookup).isInstanceOf(Answer.Local.class);
+        assertThat(((Answer.Local<Aggregate>) lookup).value().count()).isEqualTo(goodCount);
+    }
+
+    @Test
+    void theAppKeepsRunning() {
+        assertThat(app.streams().state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
 
     private ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value) {

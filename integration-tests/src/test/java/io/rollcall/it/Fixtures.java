@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.rollcall.app.Offsets;
 import io.rollcall.config.RollcallConfig;
+import io.rollcall.schema.avro.Decision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,6 +104,22 @@ final class Fixtures {
             out.add(serde.deserialize(record.value()));
         }
         return out;
+    }
+
+    static boolean isTerminal(io.rollcall.schema.avro.RolloutVerdict verdict) {
+        return verdict.getDecision() == Decision.PROMOTE || verdict.getDecision() == Decision.ROLLBACK;
+    }
+
+    /**
+     * Watches the verdicts for {@code quiet} while windows keep closing, and fails as soon as
+     * anything follows the first terminal verdict (or there is none).
+     */
+    static void awaitNothingAfterTheTerminalVerdict(RollcallConfig config, Duration quiet) {
+        await().during(quiet).atMost(quiet.plusSeconds(10)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            List<io.rollcall.schema.avro.RolloutVerdict> verdicts = verdicts(config);
+            int firstTerminal = verdicts.stream().filter(Fixtures::isTerminal).findFirst().map(verdicts::indexOf).orElse(-1);
+            return firstTerminal >= 0 && firstTerminal == verdicts.size() - 1;
+        });
     }
 
     /** Every committed record of a topic, from the beginning to the end offsets at call time. */

@@ -131,12 +131,15 @@ class HttpApiIT {
     }
 
     @Test
-    void scanPagesEndWithoutACursorAndAnswerTheSameIdsInUnsignedOrder() throws Exception {
+    void aScanAnswersEveryIdAndItsLastPageHasNoCursor() throws Exception {
         JsonNode body = JSON.readTree(get("/api/v1/metrics?limit=10").body());
         assertThat(body.get("items")).hasSize(1);
         assertThat(body.get("items").get(0).get("id").asText()).isEqualTo("18446744073709551615");
         assertThat(body.has("nextCursor")).isFalse();
+    }
 
+    @Test
+    void aScanOfARangeWithoutIdsIsEmpty() throws Exception {
         JsonNode empty = JSON.readTree(get("/api/v1/metrics?from=0&to=100").body());
         assertThat(empty.get("items")).isEmpty();
     }

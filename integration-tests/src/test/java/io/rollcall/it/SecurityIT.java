@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.embedded.EmbeddedKafka;
 import io.rollcall.query.Answer;
 import io.rollcall.schema.SeriesId;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +19,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Kafka client security settings reach every client the app creates, for each way a cluster
@@ -39,14 +35,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * cannot even list topics, while rollcall — configured only through its properties — prepares
  * its topics (admin), aggregates events (Streams' consumers and producers), serves them, writes
  * a rollout spec (its own producer), reads it back (the global consumer) and publishes
- * verdicts. No password appears in {@code /metrics} or in the config's text.
+ * verdicts. No password appears in {@code /metrics} or in the config's text. One nested class
+ * per way of securing the cluster, each with its own broker and app.
  */
 class SecurityIT {
 
     private static final String PASSWORD = "rollcall-sasl-password-42";
     private static final String STORE_PASSWORD = "rollcall-store-password-17";
     private static final String TOKEN = "security-it-token-0123456789";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path brokerKeystore;
     private static Path clientKeystore;
@@ -74,7 +70,7 @@ class SecurityIT {
         brokerTrusts = Certificates.trusting(dir, "broker-trusts", STORE_PASSWORD, clientKeystore);
     }
 
-    static Stream<Security> securities() {
+    static List<Security> securities() {
         Map<String, String> trustBroker = Map.of(
                 "ssl.truststore.location", clientTrusts.toString(),
                 "ssl.truststore.password", STORE_PASSWORD,
@@ -94,7 +90,7 @@ class SecurityIT {
                 "ssl.keystore.password", STORE_PASSWORD,
                 "ssl.key.password", STORE_PASSWORD,
                 "ssl.keystore.type", "PKCS12"));
-        return Stream.of(
+        return List.of(
                 new Security("SASL_PLAINTEXT with PLAIN",
                         EmbeddedKafka.SecuredListener.saslPlain(Map.of("rollcall", PASSWORD)),
                         Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
@@ -120,29 +116,56 @@ class SecurityIT {
                 + "username=\"rollcall\" password=\"" + password + "\";";
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("securities")
-    void securitySettingsPassThroughToEveryKafkaClient(Security security) throws Exception {
-        try (EmbeddedKafka kafka = EmbeddedKafka.startWith(security.listener())) {
+    /**
+     * One cluster secured one way, with rollcall running against it: started once, then each
+     * method checks one thing a client of that cluster must get right.
+     */
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    abstract class SecuredCluster {
+
+        private EmbeddedKafka kafka;
+        private RollcallConfig config;
+        private RollcallApp app;
+        private GroundTruth truth;
+        private Api api;
+
+        abstract Security security();
+
+        @BeforeAll
+        void startBrokerAndApp() throws Exception {
+            Security security = security();
+            kafka = EmbeddedKafka.startWith(security.listener());
             if ("SCRAM-SHA-512".equals(security.client().get("sasl.mechanism"))) {
                 kafka.addScramUser("rollcall", PASSWORD);
             }
-            String id = "security-" + System.nanoTime();
-            Map<String, String> settings = new HashMap<>(security.client());
-            settings.put("bootstrap.servers", kafka.securedBootstrapServers());
-            settings.put("rollcall.application.id", id);
-            settings.put("rollcall.topic.events", id + "-events");
-            settings.put("rollcall.topic.aggregates", id + "-aggregates");
-            settings.put("rollcall.topic.dead-letter", id + "-dlq");
-            settings.put("rollcall.state.dir", Files.createTempDirectory("rollcall-security").toString());
-            settings.put("rollcall.http.port", "0");
-            settings.put("rollcall.http.advertised-host", "127.0.0.1");
-            settings.put("rollcall.api.token", TOKEN);
-            RollcallConfig config = RollcallConfig.of(settings);
+            config = config(security, kafka.securedBootstrapServers());
+            // SCRAM users live in the cluster metadata, which the broker applies just after the
+            // controller commits it; the app's first connection should not race it.
+            try (Admin admin = Admin.create(config.kafkaProperties())) {
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                        .until(() -> admin.listTopics().names().get(5, TimeUnit.SECONDS) != null);
+                io.rollcall.app.Topics.create(admin, List.of(new NewTopic(config.eventsTopic(), 2, (short) 1)));
+            }
+            app = RollcallApp.start(config);
+            assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+            api = Api.of(app, TOKEN);
+            truth = GroundTruth.produce(config, 500, 20, 3);
+            Fixtures.awaitCommitted(config, 500, Duration.ofMinutes(1));
+        }
 
-            // The listener really demands the credential.
+        @AfterAll
+        void stop() {
+            try (EmbeddedKafka broker = kafka) {
+                if (app != null) {
+                    app.close();
+                }
+            }
+        }
+
+        @Test
+        void aClientLackingTheCredentialCannotEvenListTopics() {
             Properties lacking = new Properties();
-            lacking.putAll(security.withoutCredential());
+            lacking.putAll(security().withoutCredential());
             lacking.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.securedBootstrapServers());
             lacking.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
             lacking.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
@@ -150,48 +173,75 @@ class SecurityIT {
                 assertThatThrownBy(() -> admin.listTopics().names().get(5, TimeUnit.SECONDS))
                         .as("a client without the credential").isNotNull();
             }
-            // SCRAM users live in the cluster metadata, which the broker applies just after the
-            // controller commits it; the app's first connection should not race it.
-            try (Admin admin = Admin.create(config.kafkaProperties())) {
-                await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                        .until(() -> admin.listTopics().names().get(5, TimeUnit.SECONDS) != null);
-            }
-
-            try (Admin admin = Admin.create(config.kafkaProperties())) {
-                io.rollcall.app.Topics.create(admin, List.of(new NewTopic(config.eventsTopic(), 2, (short) 1)));
-            }
-            try (RollcallApp app = RollcallApp.start(config)) {
-                assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
-                GroundTruth truth = GroundTruth.produce(config, 500, 20, 3);
-                Fixtures.awaitCommitted(config, 500, Duration.ofMinutes(1));
-                long someId = truth.byId().keySet().iterator().next();
-                Answer<Aggregate> answer = app.aggregate(SeriesId.of(someId));
-                assertThat(answer).isInstanceOf(Answer.Local.class);
-                assertThat(((Answer.Local<Aggregate>) answer).value().count()).isEqualTo(truth.byId().get(someId).count);
-
-                HttpClient http = HttpClient.newHttpClient();
-                String base = "http://127.0.0.1:" + app.httpPort();
-                HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/rollouts/checkout"))
-                        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
-                        .PUT(HttpRequest.BodyPublishers.ofString("""
-                                {"baselineRevision": "v1", "canaryRevision": "v2", "analysisWindow": "1s",
-                                 "slos": [{"kind": "ERROR_RATE", "threshold": 0.01}]}""")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(put.statusCode()).as(put.body()).isEqualTo(202);
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                    JsonNode status = JSON.readTree(http.send(HttpRequest.newBuilder(
-                            URI.create(base + "/api/v1/rollouts/checkout")).build(),
-                            HttpResponse.BodyHandlers.ofString()).body());
-                    assertThat(status.get("decision").asText()).as("a HOLD verdict, published and read back")
-                            .isEqualTo("HOLD");
-                });
-                String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString()).body();
-                assertThat(metrics).isNotEmpty().doesNotContain(PASSWORD).doesNotContain(STORE_PASSWORD)
-                        .doesNotContain(TOKEN);
-                assertThat(config.toString()).doesNotContain(PASSWORD).doesNotContain(STORE_PASSWORD)
-                        .doesNotContain(TOKEN);
-            }
         }
+
+        @Test
+        void theAppAggregatesEventsFromTheSecuredCluster() {
+            long someId = truth.byId().keySet().iterator().next();
+            Answer<Aggregate> answer = app.aggregate(SeriesId.of(someId));
+            assertThat(answer).isInstanceOf(Answer.Local.class);
+            assertThat(((Answer.Local<Aggregate>) answer).value().count()).isEqualTo(truth.byId().get(someId).count);
+        }
+
+        @Test
+        void aRolloutSpecIsWrittenReadBackAndJudged() {
+            HttpResponse<String> put = api.put("/api/v1/rollouts/checkout", """
+                    {"baselineRevision": "v1", "canaryRevision": "v2", "analysisWindow": "1s",
+                     "slos": [{"kind": "ERROR_RATE", "threshold": 0.01}]}""");
+            assertThat(put.statusCode()).as(put.body()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                    Api.parse(api.get("/api/v1/rollouts/checkout").body()).path("decision").asText())
+                    .as("a HOLD verdict, published and read back").isEqualTo("HOLD"));
+        }
+
+        @Test
+        void theMetricsPageShowsNoSecret() {
+            assertThat(api.get("/metrics").body()).isNotEmpty().doesNotContain(PASSWORD).doesNotContain(STORE_PASSWORD)
+                    .doesNotContain(TOKEN);
+        }
+
+        @Test
+        void theConfigTextShowsNoSecret() {
+            assertThat(config.toString()).doesNotContain(PASSWORD).doesNotContain(STORE_PASSWORD).doesNotContain(TOKEN);
+        }
+    }
+
+    @Nested
+    class SaslPlain extends SecuredCluster {
+        @Override
+        Security security() {
+            return securities().get(0);
+        }
+    }
+
+    @Nested
+    class SaslScramOverTls extends SecuredCluster {
+        @Override
+        Security security() {
+            return securities().get(1);
+        }
+    }
+
+    @Nested
+    class MutualTls extends SecuredCluster {
+        @Override
+        Security security() {
+            return securities().get(2);
+        }
+    }
+
+    private static RollcallConfig config(Security security, String bootstrapServers) throws Exception {
+        String id = "security-" + System.nanoTime();
+        Map<String, String> settings = new HashMap<>(security.client());
+        settings.put("bootstrap.servers", bootstrapServers);
+        settings.put("rollcall.application.id", id);
+        settings.put("rollcall.topic.events", id + "-events");
+        settings.put("rollcall.topic.aggregates", id + "-aggregates");
+        settings.put("rollcall.topic.dead-letter", id + "-dlq");
+        settings.put("rollcall.state.dir", Files.createTempDirectory("rollcall-security").toString());
+        settings.put("rollcall.http.port", "0");
+        settings.put("rollcall.http.advertised-host", "127.0.0.1");
+        settings.put("rollcall.api.token", TOKEN);
+        return RollcallConfig.of(settings);
     }
 }

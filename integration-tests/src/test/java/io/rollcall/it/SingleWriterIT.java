@@ -33,59 +33,86 @@ import org.apache.kafka.streams.query.RangeQuery;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.query.StateQueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The same series produced through Kafka's murmur2 partitioner and through sarama's FNV-1a
  * partitioner land on different partitions, yet each series is aggregated by exactly one
  * task: one aggregate per id, holding the events of both producers.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SingleWriterIT {
 
     private static final int PARTITIONS = 6;
     private static final int SERIES = 600;
     private static final int EVENTS_PER_PRODUCER = 10;
 
-    @Test
-    void eachSeriesHasOneAggregateWithTheEventsOfBothPartitioners() throws Exception {
-        RollcallConfig config = Fixtures.uniqueConfig("single-writer");
+    private final List<Long> ids = new ArrayList<>();
+    private RollcallConfig config;
+    private RollcallApp app;
+
+    @BeforeAll
+    void produceThroughBothPartitioners() throws Exception {
+        config = Fixtures.uniqueConfig("single-writer");
         KafkaCluster.get().createTopics(List.of(topic(config.eventsTopic(), PARTITIONS),
                 compacted(config.aggregatesTopic(), PARTITIONS), topic(config.deadLetterTopic(), PARTITIONS)));
-        List<Long> ids = new ArrayList<>();
         for (int i = 0; i < SERIES; i++) {
             ids.add(Long.MIN_VALUE + 7919L * i * 1_000_003L);
         }
+        app = RollcallApp.start(config);
+        assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        produce(config, ids, false, 1.0);
+        produce(config, ids, true, 2.0);
+        Fixtures.awaitCommitted(config, 2L * SERIES * EVENTS_PER_PRODUCER, Duration.ofMinutes(2));
+    }
+
+    @AfterAll
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void mostSeriesLandOnAnotherPartitionUnderFnv1aThanUnderMurmur2() {
         long misplaced = ids.stream().filter(id -> {
             byte[] key = SeriesId.of(id).toBytes();
             return Fnv1aPartitioner.partitionFor(key, PARTITIONS) != KeyPartitioner.partition(key, PARTITIONS);
         }).count();
         assertThat(misplaced).as("series the FNV-1a producer puts on a foreign partition").isGreaterThan(SERIES / 2);
+    }
 
-        try (RollcallApp app = RollcallApp.start(config)) {
-            assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
-            produce(config, ids, false, 1.0);
-            produce(config, ids, true, 2.0);
-            Fixtures.awaitCommitted(config, 2L * SERIES * EVENTS_PER_PRODUCER, Duration.ofMinutes(2));
+    @Test
+    void eachSeriesIsHeldByOneTaskWithTheEventsOfBothProducers() {
+        Map<Long, List<Aggregate>> stored = storedAcrossAllPartitions(app);
+        assertThat(stored).hasSize(SERIES);
+        assertSoftly(softly -> ids.forEach(id -> {
+            List<Aggregate> copies = stored.get(id);
+            softly.assertThat(copies).as("aggregates of %s", SeriesId.of(id)).hasSize(1);
+            softly.assertThat(copies.get(0).count()).isEqualTo(2 * EVENTS_PER_PRODUCER);
+            softly.assertThat(copies.get(0).sum()).isEqualTo(EVENTS_PER_PRODUCER * (1.0 + 2.0));
+        }));
+    }
 
-            Map<Long, List<Aggregate>> stored = storedAcrossAllPartitions(app);
-            assertThat(stored).hasSize(SERIES);
-            assertSoftly(softly -> ids.forEach(id -> {
-                List<Aggregate> copies = stored.get(id);
-                softly.assertThat(copies).as("aggregates of %s", SeriesId.of(id)).hasSize(1);
-                softly.assertThat(copies.get(0).count()).isEqualTo(2 * EVENTS_PER_PRODUCER);
-                softly.assertThat(copies.get(0).sum()).isEqualTo(EVENTS_PER_PRODUCER * (1.0 + 2.0));
-            }));
+    @Test
+    void aggregatesArePublishedFromTheSeriesOwnPartition() {
+        assertThat(Fixtures.readAll(config, config.aggregatesTopic())).isNotEmpty().allSatisfy(record ->
+                assertThat(record.partition()).as("partition of %s", SeriesId.fromBytes(record.key()))
+                        .isEqualTo(KeyPartitioner.partition(record.key(), PARTITIONS)));
+    }
 
-            Map<Long, Aggregate> latest = new HashMap<>();
-            for (ConsumerRecord<byte[], byte[]> record : Fixtures.readAll(config, config.aggregatesTopic())) {
-                assertThat(record.partition()).as("aggregates are published from the series' own partition")
-                        .isEqualTo(KeyPartitioner.partition(record.key(), PARTITIONS));
-                latest.put(SeriesId.fromBytes(record.key()).bits(),
-                        AggregateCodec.serde().deserializer().deserialize(record.topic(), record.value()));
-            }
-            assertSoftly(softly -> ids.forEach(id -> softly.assertThat(latest.get(id).count())
-                    .as("published count of %s", SeriesId.of(id)).isEqualTo(2 * EVENTS_PER_PRODUCER)));
+    @Test
+    void thePublishedAggregateOfEachSeriesCountsTheEventsOfBothProducers() {
+        Map<Long, Aggregate> latest = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : Fixtures.readAll(config, config.aggregatesTopic())) {
+            latest.put(SeriesId.fromBytes(record.key()).bits(),
+                    AggregateCodec.serde().deserializer().deserialize(record.topic(), record.value()));
         }
+        assertSoftly(softly -> ids.forEach(id -> softly.assertThat(latest.get(id).count())
+                .as("published count of %s", SeriesId.of(id)).isEqualTo(2 * EVENTS_PER_PRODUCER)));
     }
 
     private static void produce(RollcallConfig config, List<Long> ids, boolean fnv, double value) {
