@@ -9,7 +9,6 @@ import io.rollcall.load.LoadGenerator;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -233,18 +231,11 @@ public final class PipelineBenchmark {
         }
     }
 
-    private Result preload(RollcallConfig config, String topic) throws InterruptedException {
-        try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
-            LoadGenerator generator = new LoadGenerator(producer,
-                    new LoadGenerator.Settings(topic, 0, settings.events(), settings.series(), 7), Clock.systemUTC());
-            long start = System.nanoTime();
-            generator.run();
-            if (!generator.awaitAcks(Duration.ofMinutes(2)) || generator.failed() > 0) {
-                throw new IllegalStateException("preload incomplete: " + generator.acked() + " acked, "
-                        + generator.failed() + " failed of " + generator.sent());
-            }
-            return new Result("preload", generator.acked(), (System.nanoTime() - start) / 1e9);
-        }
+    private Result preload(RollcallConfig config, String topic) {
+        Duration took = LoadGenerator.preload(config.kafkaProperties(),
+                new LoadGenerator.Settings(topic, 0, settings.events(), settings.series(), 7), event -> { },
+                Duration.ofMinutes(2));
+        return new Result("preload", settings.events(), took.toNanos() / 1e9);
     }
 
     private Result consume(RollcallConfig config, String topic) {

@@ -86,13 +86,8 @@ public final class QueryBenchmark {
         }
         long preload = settings.series() * 5L;
         Set<Long> withEvents = ConcurrentHashMap.newKeySet();
-        try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(base.kafkaProperties())) {
-            LoadGenerator generator = new LoadGenerator(producer,
-                    new LoadGenerator.Settings(topic, 0, preload, settings.series(), 3), Clock.systemUTC())
-                    .tap(event -> withEvents.add(event.getId()));
-            generator.run();
-            generator.awaitAcks(Duration.ofMinutes(1));
-        }
+        LoadGenerator.preload(base.kafkaProperties(), new LoadGenerator.Settings(topic, 0, preload, settings.series(), 3),
+                event -> withEvents.add(event.getId()), Duration.ofMinutes(1));
         // Each instance in its own JVM, as in production: one instance's GC or CPU burst
         // does not stall the other, and the load generator's client is not inside either.
         try (ServeProcess a = ServeProcess.start(base, "a"); ServeProcess b = ServeProcess.start(base, "b");
