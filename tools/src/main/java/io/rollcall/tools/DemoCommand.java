@@ -30,7 +30,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -98,11 +97,8 @@ final class DemoCommand implements Callable<Integer> {
                 "rollcall.state.dir", stateDir.toString(),
                 "rollcall.http.port", Integer.toString(httpPort),
                 "rollcall.api.token", token));
-        kafka.createTopics(List.of(
-                new NewTopic(config.eventsTopic(), partitions, (short) 1),
-                new NewTopic(config.aggregatesTopic(), partitions, (short) 1)
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                new NewTopic(config.deadLetterTopic(), partitions, (short) 1)));
+        // Only the input topic: rollcall creates the others as it does in production (Topics.plan).
+        kafka.createTopics(List.of(new NewTopic(config.eventsTopic(), partitions, (short) 1)));
         say("topics %s (%d partitions), %s (compacted), %s", config.eventsTopic(), partitions,
                 config.aggregatesTopic(), config.deadLetterTopic());
         try (RollcallApp app = RollcallApp.start(config);
