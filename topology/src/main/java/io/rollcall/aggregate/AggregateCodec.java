@@ -102,7 +102,7 @@ public final class AggregateCodec {
                 .build();
     }
 
-    public static Aggregate fromAvro(MetricAggregate avro) {
+    private static Aggregate fromAvro(MetricAggregate avro) {
         ByteBuffer sketchBytes = avro.getSketch().duplicate();
         byte[] sketch = new byte[sketchBytes.remaining()];
         sketchBytes.get(sketch);

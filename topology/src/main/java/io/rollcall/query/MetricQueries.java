@@ -185,7 +185,7 @@ public final class MetricQueries {
             Served served = served(StoreNames.ALL_TIME, partition, standby);
             return value == null ? absent(served, partition) : new Answer.Local<>(value.value(), served);
         } catch (InvalidStateStoreException e) {
-            return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
+            return Answer.NotReady.notQueryable(partition, e);
         }
     }
 
@@ -216,7 +216,7 @@ public final class MetricQueries {
             return new Answer.Local<>(new WindowsView(id.toString(), from.toString(), to.toString(), windows,
                     served.instance(), served.standby(), served.lagRecords()), served);
         } catch (InvalidStateStoreException e) {
-            return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
+            return Answer.NotReady.notQueryable(partition, e);
         }
     }
 

@@ -85,7 +85,7 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
     }
 
     /** The partition of the samples topic, and so the task, that judges {@code service}. */
-    public static int partitionOf(String service, int partitions) {
+    private static int partitionOf(String service, int partitions) {
         return KeyPartitioner.partition(service.getBytes(StandardCharsets.UTF_8), partitions);
     }
 

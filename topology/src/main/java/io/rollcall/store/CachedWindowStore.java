@@ -46,7 +46,8 @@ public final class CachedWindowStore
 
     @Override
     public ValueAndTimestamp<Aggregate> fetch(byte[] key, long windowStart) {
-        return read(new WindowKey(SeriesId.fromBytes(key).bits(), windowStart), () -> wrapped().fetch(key, windowStart));
+        return read(new WindowKey(SeriesId.fromBytes(key).bits(), windowStart),
+                () -> wrapped().fetch(key, windowStart));
     }
 
     @Override
