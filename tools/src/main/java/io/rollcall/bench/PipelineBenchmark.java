@@ -286,9 +286,7 @@ public final class PipelineBenchmark {
         RocksMemory memory;
         try (Admin admin = Admin.create(config.kafkaProperties());
              RollcallApp app = RollcallApp.start(config)) {
-            if (!app.awaitRunning(Duration.ofMinutes(2))) {
-                throw new IllegalStateException("pipeline did not reach RUNNING");
-            }
+            Running.await(app, Duration.ofMinutes(2));
             long start = System.nanoTime();
             awaitCommitted(admin, appId, topic, start);
             seconds = (System.nanoTime() - start) / 1e9;
@@ -354,9 +352,7 @@ public final class PipelineBenchmark {
                         Files.createTempDirectory("rollcall-bench-state-" + i), pass)));
             }
             for (RollcallApp app : apps) {
-                if (!app.awaitRunning(Duration.ofMinutes(2))) {
-                    throw new IllegalStateException("instance " + app.instance() + " did not reach RUNNING");
-                }
+                Running.await(app, Duration.ofMinutes(2));
             }
             long before = Offsets.committed(admin, appId, topic);
             long start = System.nanoTime();

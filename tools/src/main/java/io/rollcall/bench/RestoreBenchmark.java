@@ -63,7 +63,7 @@ public final class RestoreBenchmark {
                 settings.series(), settings.series(), settings.partitions());
         long aggregating = System.nanoTime();
         try (RollcallApp app = RollcallApp.start(config); Admin admin = Admin.create(config.kafkaProperties())) {
-            await(app);
+            Running.await(app, Duration.ofMinutes(20));
             while (Offsets.committed(admin, config.applicationId(), config.eventsTopic()) < settings.series()) {
                 Thread.sleep(100);
                 if (System.nanoTime() - aggregating > TimeUnit.MINUTES.toNanos(20)) {
@@ -232,7 +232,7 @@ public final class RestoreBenchmark {
     private double start(String what, RollcallConfig config) throws Exception {
         long started = System.nanoTime();
         try (RollcallApp app = RollcallApp.start(config)) {
-            await(app);
+            Running.await(app, Duration.ofMinutes(20));
             double seconds = (System.nanoTime() - started) / 1e9;
             Map<String, Long> restored = app.restoredRecords();
             long total = restored.values().stream().mapToLong(Long::longValue).sum();
@@ -241,12 +241,6 @@ public final class RestoreBenchmark {
                     total == 0 ? "" : String.format(", %,.0f records/s; all-time store %,d keys", total / seconds,
                             restored.getOrDefault(StoreNames.ALL_TIME, 0L)));
             return total / seconds;
-        }
-    }
-
-    private static void await(RollcallApp app) throws InterruptedException {
-        if (!app.awaitRunning(Duration.ofMinutes(20))) {
-            throw new IllegalStateException("the app did not reach RUNNING within 20 minutes");
         }
     }
 }
