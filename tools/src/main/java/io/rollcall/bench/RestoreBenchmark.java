@@ -11,13 +11,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * State restoration from the changelogs: aggregate {@code series} distinct ids (one event
@@ -73,9 +72,7 @@ public final class RestoreBenchmark {
         }
         out.printf("aggregated in %.1f s; stopped cleanly%n", (System.nanoTime() - aggregating) / 1e9);
         start("clean restart, local state kept (baseline)", config);
-        try (Stream<Path> files = Files.walk(stateDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        Utils.delete(stateDir.toFile());
         return start("restart after deleting the state directory", config);
     }
 
