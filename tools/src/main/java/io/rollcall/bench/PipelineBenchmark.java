@@ -46,20 +46,15 @@ public final class PipelineBenchmark {
     /** Parameters; {@code bootstrapServers} is the cluster to use (the command starts an embedded one when absent). */
     public record Settings(String bootstrapServers, long events, int series, int partitions, boolean warmup,
                            Map<String, String> overrides, Map<String, String> baseline, List<Integer> scaling) {
-        public Settings(String bootstrapServers, long events, int series, int partitions, boolean warmup,
-                        Map<String, String> overrides) {
-            this(bootstrapServers, events, series, partitions, warmup, overrides, Map.of(), List.of());
-        }
     }
 
     /**
      * One measured run; {@code stateBytes} is the pipeline's state directory after a clean close,
      * {@code compactedBytes} its SST files after a full compaction (0 for others).
      */
-    public record Result(String what, long records, double seconds, long stateBytes, long compactedBytes,
-                         RocksMemory rocksMemory) {
-        Result(String what, long records, double seconds) {
-            this(what, records, seconds, 0, 0, null);
+    public record Result(long records, double seconds, long stateBytes, long compactedBytes, RocksMemory rocksMemory) {
+        Result(long records, double seconds) {
+            this(records, seconds, 0, 0, null);
         }
 
         public double rate() {
@@ -235,7 +230,7 @@ public final class PipelineBenchmark {
         Duration took = LoadGenerator.preload(config.kafkaProperties(),
                 new LoadGenerator.Settings(topic, 0, settings.events(), settings.series(), 7), event -> { },
                 Duration.ofMinutes(2));
-        return new Result("preload", settings.events(), took.toNanos() / 1e9);
+        return new Result(settings.events(), took.toNanos() / 1e9);
     }
 
     private Result consume(RollcallConfig config, String topic) {
@@ -244,7 +239,7 @@ public final class PipelineBenchmark {
         if (bytes[0] == 0) {
             throw new IllegalStateException("read no bytes");
         }
-        return new Result("consumer", read.records(), read.seconds());
+        return read;
     }
 
     /** Reads the preloaded topic from the beginning with a plain consumer, every record through {@code each}; timed from the first poll. */
@@ -264,7 +259,7 @@ public final class PipelineBenchmark {
                 records.forEach(each);
                 count += records.count();
             }
-            return new Result("read", count, (System.nanoTime() - start) / 1e9);
+            return new Result(count, (System.nanoTime() - start) / 1e9);
         }
     }
 
@@ -297,7 +292,7 @@ public final class PipelineBenchmark {
         RollcallConfig.RocksDb rocks = config.storage().rocksDb();
         long compacted = StateSize.compactedSstBytes(stateDir,
                 rocks == null ? CompressionType.NO_COMPRESSION : RocksDbTuning.compression(rocks.compression()));
-        return new Result("pipeline", settings.events(), seconds, atClose, compacted, memory);
+        return new Result(settings.events(), seconds, atClose, compacted, memory);
     }
 
     private static RocksMemory rocksMemory(RollcallApp app, boolean sharedCache) {
