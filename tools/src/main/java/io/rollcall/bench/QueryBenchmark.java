@@ -2,7 +2,6 @@ package io.rollcall.bench;
 
 import io.rollcall.app.Offsets;
 import io.rollcall.app.Topics;
-import io.rollcall.bench.ServeProcess;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.load.LoadGenerator;
 import io.rollcall.schema.SeriesId;
@@ -72,15 +71,10 @@ public final class QueryBenchmark {
     }
 
     private void measure() throws Exception {
-        String topic = "qbench-" + runId;
-        RollcallConfig base = RollcallConfig.of(Map.of(
-                "bootstrap.servers", settings.bootstrapServers(),
-                "rollcall.application.id", "rollcall-qbench-" + runId,
-                "rollcall.topic.events", topic,
-                "rollcall.topic.aggregates", topic + "-aggregates",
-                "rollcall.topic.dead-letter", topic + "-dlq",
+        RollcallConfig base = BenchConfig.isolated(settings.bootstrapServers(), "qbench-" + runId, Map.of(
                 "rollcall.http.advertised-host", "127.0.0.1",
                 "num.stream.threads", "1"));
+        String topic = base.eventsTopic();
         try (Admin admin = Admin.create(base.kafkaProperties())) {
             Topics.create(admin, List.of(new NewTopic(topic, PARTITIONS, (short) 1)));
         }
