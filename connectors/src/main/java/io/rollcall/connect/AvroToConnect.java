@@ -28,7 +28,7 @@ import org.apache.kafka.connect.data.Timestamp;
 final class AvroToConnect {
 
     /** Connect schema of an unsigned 64-bit id: NUMERIC(20,0) in a database. */
-    static final Schema SERIES_ID = Decimal.builder(0).parameter("connect.decimal.precision", "20").build();
+    static final Schema SERIES_ID = seriesId().build();
 
     private static final Map<org.apache.avro.Schema, Schema> SCHEMAS = new ConcurrentHashMap<>();
 
@@ -58,7 +58,7 @@ final class AvroToConnect {
         }
         SchemaBuilder builder;
         if (field.name().equals("id") && type.getType() == org.apache.avro.Schema.Type.LONG) {
-            builder = Decimal.builder(0).parameter("connect.decimal.precision", "20");
+            builder = seriesId();
         } else if (type.getLogicalType() instanceof LogicalTypes.TimestampMillis) {
             builder = Timestamp.builder();
         } else {
@@ -79,6 +79,10 @@ final class AvroToConnect {
             builder.doc(field.doc());
         }
         return builder.build();
+    }
+
+    private static SchemaBuilder seriesId() {
+        return Decimal.builder(0).parameter("connect.decimal.precision", "20");
     }
 
     static Struct struct(IndexedRecord record) {

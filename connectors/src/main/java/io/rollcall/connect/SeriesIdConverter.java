@@ -1,6 +1,6 @@
 package io.rollcall.connect;
 
-import java.nio.ByteBuffer;
+import io.rollcall.schema.SeriesId;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
@@ -29,7 +29,7 @@ public final class SeriesIdConverter implements Converter {
             throw new DataException("a series id key is 8 bytes, big-endian; got "
                     + (value == null ? "null" : value.length + " bytes") + " on " + topic);
         }
-        Struct key = new Struct(KEY).put("id", AvroToConnect.unsigned(ByteBuffer.wrap(value).getLong()));
+        Struct key = new Struct(KEY).put("id", AvroToConnect.unsigned(SeriesId.fromBytes(value).bits()));
         return new SchemaAndValue(KEY, key);
     }
 

@@ -63,7 +63,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         }
     }
 
-    public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, Schema current) {
+    private static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type, Schema current) {
         return new AvroSerde<>(type, current, ReleasedSchemas.of(current.getFullName()));
     }
 

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Arrays;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,21 +43,6 @@ class SeriesIdTest {
         assertThatThrownBy(() -> SeriesId.fromBytes(new byte[length]))
                 .isInstanceOf(InvalidSeriesIdException.class)
                 .hasMessageContaining("exactly 8 bytes, got " + length);
-    }
-
-    @Test
-    void keySerdeWritesEightBigEndianBytesAndRejectsOtherLengthsWithATypedError() {
-        SeriesIdSerde serde = new SeriesIdSerde();
-        SeriesId max = SeriesId.MAX;
-
-        byte[] bytes = serde.serializer().serialize("t", max);
-
-        assertThat(bytes).hasSize(8).containsOnly((byte) 0xff);
-        assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(max);
-        assertThat(serde.deserializer().deserialize("t", null)).isNull();
-        assertThatThrownBy(() -> serde.deserializer().deserialize("t", new byte[3]))
-                .isInstanceOfSatisfying(BadRecordException.class,
-                        e -> assertThat(e.reason()).isEqualTo(BadRecordException.Reason.BAD_KEY));
     }
 
     @Property

@@ -9,7 +9,6 @@ import io.rollcall.load.LoadGenerator;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -48,20 +46,15 @@ public final class PipelineBenchmark {
     /** Parameters; {@code bootstrapServers} is the cluster to use (the command starts an embedded one when absent). */
     public record Settings(String bootstrapServers, long events, int series, int partitions, boolean warmup,
                            Map<String, String> overrides, Map<String, String> baseline, List<Integer> scaling) {
-        public Settings(String bootstrapServers, long events, int series, int partitions, boolean warmup,
-                        Map<String, String> overrides) {
-            this(bootstrapServers, events, series, partitions, warmup, overrides, Map.of(), List.of());
-        }
     }
 
     /**
      * One measured run; {@code stateBytes} is the pipeline's state directory after a clean close,
      * {@code compactedBytes} its SST files after a full compaction (0 for others).
      */
-    public record Result(String what, long records, double seconds, long stateBytes, long compactedBytes,
-                         RocksMemory rocksMemory) {
-        Result(String what, long records, double seconds) {
-            this(what, records, seconds, 0, 0, null);
+    public record Result(long records, double seconds, long stateBytes, long compactedBytes, RocksMemory rocksMemory) {
+        Result(long records, double seconds) {
+            this(records, seconds, 0, 0, null);
         }
 
         public double rate() {
@@ -233,18 +226,11 @@ public final class PipelineBenchmark {
         }
     }
 
-    private Result preload(RollcallConfig config, String topic) throws InterruptedException {
-        try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
-            LoadGenerator generator = new LoadGenerator(producer,
-                    new LoadGenerator.Settings(topic, 0, settings.events(), settings.series(), 7), Clock.systemUTC());
-            long start = System.nanoTime();
-            generator.run();
-            if (!generator.awaitAcks(Duration.ofMinutes(2)) || generator.failed() > 0) {
-                throw new IllegalStateException("preload incomplete: " + generator.acked() + " acked, "
-                        + generator.failed() + " failed of " + generator.sent());
-            }
-            return new Result("preload", generator.acked(), (System.nanoTime() - start) / 1e9);
-        }
+    private Result preload(RollcallConfig config, String topic) {
+        Duration took = LoadGenerator.preload(config.kafkaProperties(),
+                new LoadGenerator.Settings(topic, 0, settings.events(), settings.series(), 7), event -> { },
+                Duration.ofMinutes(2));
+        return new Result(settings.events(), took.toNanos() / 1e9);
     }
 
     private Result consume(RollcallConfig config, String topic) {
@@ -253,7 +239,7 @@ public final class PipelineBenchmark {
         if (bytes[0] == 0) {
             throw new IllegalStateException("read no bytes");
         }
-        return new Result("consumer", read.records(), read.seconds());
+        return read;
     }
 
     /** Reads the preloaded topic from the beginning with a plain consumer, every record through {@code each}; timed from the first poll. */
@@ -273,7 +259,7 @@ public final class PipelineBenchmark {
                 records.forEach(each);
                 count += records.count();
             }
-            return new Result("read", count, (System.nanoTime() - start) / 1e9);
+            return new Result(count, (System.nanoTime() - start) / 1e9);
         }
     }
 
@@ -295,9 +281,7 @@ public final class PipelineBenchmark {
         RocksMemory memory;
         try (Admin admin = Admin.create(config.kafkaProperties());
              RollcallApp app = RollcallApp.start(config)) {
-            if (!app.awaitRunning(Duration.ofMinutes(2))) {
-                throw new IllegalStateException("pipeline did not reach RUNNING");
-            }
+            Running.await(app, Duration.ofMinutes(2));
             long start = System.nanoTime();
             awaitCommitted(admin, appId, topic, start);
             seconds = (System.nanoTime() - start) / 1e9;
@@ -308,7 +292,7 @@ public final class PipelineBenchmark {
         RollcallConfig.RocksDb rocks = config.storage().rocksDb();
         long compacted = StateSize.compactedSstBytes(stateDir,
                 rocks == null ? CompressionType.NO_COMPRESSION : RocksDbTuning.compression(rocks.compression()));
-        return new Result("pipeline", settings.events(), seconds, atClose, compacted, memory);
+        return new Result(settings.events(), seconds, atClose, compacted, memory);
     }
 
     private static RocksMemory rocksMemory(RollcallApp app, boolean sharedCache) {
@@ -363,9 +347,7 @@ public final class PipelineBenchmark {
                         Files.createTempDirectory("rollcall-bench-state-" + i), pass)));
             }
             for (RollcallApp app : apps) {
-                if (!app.awaitRunning(Duration.ofMinutes(2))) {
-                    throw new IllegalStateException("instance " + app.instance() + " did not reach RUNNING");
-                }
+                Running.await(app, Duration.ofMinutes(2));
             }
             long before = Offsets.committed(admin, appId, topic);
             long start = System.nanoTime();

@@ -2,7 +2,6 @@ package io.rollcall.bench;
 
 import io.rollcall.app.Offsets;
 import io.rollcall.app.Topics;
-import io.rollcall.bench.ServeProcess;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.load.LoadGenerator;
 import io.rollcall.schema.SeriesId;
@@ -72,27 +71,17 @@ public final class QueryBenchmark {
     }
 
     private void measure() throws Exception {
-        String topic = "qbench-" + runId;
-        RollcallConfig base = RollcallConfig.of(Map.of(
-                "bootstrap.servers", settings.bootstrapServers(),
-                "rollcall.application.id", "rollcall-qbench-" + runId,
-                "rollcall.topic.events", topic,
-                "rollcall.topic.aggregates", topic + "-aggregates",
-                "rollcall.topic.dead-letter", topic + "-dlq",
+        RollcallConfig base = BenchConfig.isolated(settings.bootstrapServers(), "qbench-" + runId, Map.of(
                 "rollcall.http.advertised-host", "127.0.0.1",
                 "num.stream.threads", "1"));
+        String topic = base.eventsTopic();
         try (Admin admin = Admin.create(base.kafkaProperties())) {
             Topics.create(admin, List.of(new NewTopic(topic, PARTITIONS, (short) 1)));
         }
         long preload = settings.series() * 5L;
         Set<Long> withEvents = ConcurrentHashMap.newKeySet();
-        try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(base.kafkaProperties())) {
-            LoadGenerator generator = new LoadGenerator(producer,
-                    new LoadGenerator.Settings(topic, 0, preload, settings.series(), 3), Clock.systemUTC())
-                    .tap(event -> withEvents.add(event.getId()));
-            generator.run();
-            generator.awaitAcks(Duration.ofMinutes(1));
-        }
+        LoadGenerator.preload(base.kafkaProperties(), new LoadGenerator.Settings(topic, 0, preload, settings.series(), 3),
+                event -> withEvents.add(event.getId()), Duration.ofMinutes(1));
         // Each instance in its own JVM, as in production: one instance's GC or CPU burst
         // does not stall the other, and the load generator's client is not inside either.
         try (ServeProcess a = ServeProcess.start(base, "a"); ServeProcess b = ServeProcess.start(base, "b");

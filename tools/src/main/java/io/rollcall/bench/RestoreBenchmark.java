@@ -10,16 +10,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * State restoration from the changelogs: aggregate {@code series} distinct ids (one event
@@ -57,21 +54,15 @@ public final class RestoreBenchmark {
         try (Admin admin = Admin.create(config.kafkaProperties())) {
             Topics.create(admin, List.of(new NewTopic(config.eventsTopic(), settings.partitions(), (short) 1)));
         }
-        try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
-            // As many events as series: the workload draws series at random, so most but not
-            // all ids get an event; the stores hold however many distinct ids that gives.
-            LoadGenerator generator = new LoadGenerator(producer, new LoadGenerator.Settings(config.eventsTopic(), 0,
-                    settings.series(), settings.series(), 3), Clock.systemUTC());
-            generator.run();
-            if (!generator.awaitAcks(Duration.ofMinutes(5)) || generator.failed() > 0) {
-                throw new IllegalStateException("preload incomplete");
-            }
-        }
+        // As many events as series: the workload draws series at random, so most but not
+        // all ids get an event; the stores hold however many distinct ids that gives.
+        LoadGenerator.preload(config.kafkaProperties(), new LoadGenerator.Settings(config.eventsTopic(), 0,
+                settings.series(), settings.series(), 3), event -> { }, Duration.ofMinutes(5));
         out.printf("restore bench: %,d events over up to %,d series, %d partitions; app and broker in this JVM%n",
                 settings.series(), settings.series(), settings.partitions());
         long aggregating = System.nanoTime();
         try (RollcallApp app = RollcallApp.start(config); Admin admin = Admin.create(config.kafkaProperties())) {
-            await(app);
+            Running.await(app, Duration.ofMinutes(20));
             while (Offsets.committed(admin, config.applicationId(), config.eventsTopic()) < settings.series()) {
                 Thread.sleep(100);
                 if (System.nanoTime() - aggregating > TimeUnit.MINUTES.toNanos(20)) {
@@ -81,9 +72,7 @@ public final class RestoreBenchmark {
         }
         out.printf("aggregated in %.1f s; stopped cleanly%n", (System.nanoTime() - aggregating) / 1e9);
         start("clean restart, local state kept (baseline)", config);
-        try (Stream<Path> files = Files.walk(stateDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        }
+        Utils.delete(stateDir.toFile());
         return start("restart after deleting the state directory", config);
     }
 
@@ -113,16 +102,10 @@ public final class RestoreBenchmark {
             Topics.create(admin, List.of(new NewTopic(config.eventsTopic(), settings.partitions(), (short) 1)));
         }
         java.util.Set<Long> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
-            LoadGenerator generator = new LoadGenerator(producer, new LoadGenerator.Settings(config.eventsTopic(), 0,
-                    FAILOVER_SERIES * 5L, FAILOVER_SERIES, 5), Clock.systemUTC()).tap(event -> ids.add(event.getId()));
-            generator.run();
-            if (!generator.awaitAcks(Duration.ofMinutes(2)) || generator.failed() > 0) {
-                throw new IllegalStateException("preload incomplete");
-            }
-        }
-        try (io.rollcall.bench.ServeProcess a = io.rollcall.bench.ServeProcess.start(config, "a", fastFailureDetection);
-             io.rollcall.bench.ServeProcess b = io.rollcall.bench.ServeProcess.start(config, "b", fastFailureDetection);
+        LoadGenerator.preload(config.kafkaProperties(), new LoadGenerator.Settings(config.eventsTopic(), 0,
+                FAILOVER_SERIES * 5L, FAILOVER_SERIES, 5), event -> ids.add(event.getId()), Duration.ofMinutes(2));
+        try (ServeProcess a = ServeProcess.start(config, "a", fastFailureDetection);
+             ServeProcess b = ServeProcess.start(config, "b", fastFailureDetection);
              Admin admin = Admin.create(config.kafkaProperties())) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             while (Offsets.committed(admin, config.applicationId(), config.eventsTopic()) < FAILOVER_SERIES * 5L
@@ -165,7 +148,7 @@ public final class RestoreBenchmark {
      * (a failed read is not retried: the sweep goes on to the next id), until {@link #SETTLE_MS}
      * passed since the kill and one whole round ran without a failure.
      */
-    private static Outage sweepUntilSettled(io.rollcall.bench.ServeProcess survivor, List<Long> order, long killed)
+    private static Outage sweepUntilSettled(ServeProcess survivor, List<Long> order, long killed)
             throws InterruptedException {
         Map<String, Integer> reasons = new java.util.TreeMap<>();
         long reads = 0;
@@ -205,19 +188,14 @@ public final class RestoreBenchmark {
         return new Outage(reads, failed, stale, first, last, reasons);
     }
 
-    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(2)).build();
-
     private static String abbreviate(String text) {
         String shape = text.replaceAll("\\d+", "N").replaceAll("127\\.N\\.N\\.N:N", "HOST");
         return shape.length() > 200 ? shape.substring(0, 200) + "…" : shape;
     }
 
-    private static String instancesView(io.rollcall.bench.ServeProcess instance) {
+    private static String instancesView(ServeProcess instance) {
         try {
-            return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-                    + instance.port() + "/api/v1/instances")).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
-                    .body();
+            return instance.get("/api/v1/instances").body();
         } catch (IOException e) {
             return e.toString();
         } catch (InterruptedException e) {
@@ -227,7 +205,7 @@ public final class RestoreBenchmark {
     }
 
     /** One pass over every id; false at the first that is not answered with 200. */
-    private static boolean everyIdAnswered(io.rollcall.bench.ServeProcess instance, java.util.Set<Long> ids) {
+    private static boolean everyIdAnswered(ServeProcess instance, java.util.Set<Long> ids) {
         for (long id : ids) {
             try {
                 if (readSeries(instance, id).statusCode() != 200) {
@@ -243,17 +221,15 @@ public final class RestoreBenchmark {
         return true;
     }
 
-    private static java.net.http.HttpResponse<String> readSeries(io.rollcall.bench.ServeProcess instance, long id)
+    private static java.net.http.HttpResponse<String> readSeries(ServeProcess instance, long id)
             throws IOException, InterruptedException {
-        return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-                        + instance.port() + "/api/v1/metrics/" + io.rollcall.schema.SeriesId.of(id)))
-                .timeout(Duration.ofSeconds(5)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return instance.get("/api/v1/metrics/" + io.rollcall.schema.SeriesId.of(id));
     }
 
     private double start(String what, RollcallConfig config) throws Exception {
         long started = System.nanoTime();
         try (RollcallApp app = RollcallApp.start(config)) {
-            await(app);
+            Running.await(app, Duration.ofMinutes(20));
             double seconds = (System.nanoTime() - started) / 1e9;
             Map<String, Long> restored = app.restoredRecords();
             long total = restored.values().stream().mapToLong(Long::longValue).sum();
@@ -262,12 +238,6 @@ public final class RestoreBenchmark {
                     total == 0 ? "" : String.format(", %,.0f records/s; all-time store %,d keys", total / seconds,
                             restored.getOrDefault(StoreNames.ALL_TIME, 0L)));
             return total / seconds;
-        }
-    }
-
-    private static void await(RollcallApp app) throws InterruptedException {
-        if (!app.awaitRunning(Duration.ofMinutes(20))) {
-            throw new IllegalStateException("the app did not reach RUNNING within 20 minutes");
         }
     }
 }

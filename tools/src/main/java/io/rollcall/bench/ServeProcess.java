@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 /** A {@code rollcall serve} instance in a JVM of its own, for benchmarks and tests that kill instances. */
 public final class ServeProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = io.rollcall.query.Json.mapper();
 
     private final Process process;
@@ -97,12 +98,16 @@ public final class ServeProcess implements AutoCloseable {
         return log;
     }
 
+    /** A GET of {@code path} (from {@code /api/…}) on this instance, answered within 5 s. */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Active partitions of this instance once the other one is in the group too; empty until then. */
     public List<Integer> activePartitions(int otherPort) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/api/v1/instances")).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = get("/api/v1/instances");
             if (response.statusCode() != 200) {
                 return List.of();
             }

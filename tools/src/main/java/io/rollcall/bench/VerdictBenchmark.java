@@ -88,9 +88,7 @@ public final class VerdictBenchmark {
         try (RollcallApp app = RollcallApp.start(config);
              RolloutWriter writer = new RolloutWriter(config);
              KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
-            if (!app.awaitRunning(Duration.ofMinutes(2))) {
-                throw new IllegalStateException("the app did not reach RUNNING within 2 minutes");
-            }
+            Running.await(app, Duration.ofMinutes(2));
             Thread reader = new Thread(() -> readVerdicts(config, reading), "vbench-verdicts");
             reader.setDaemon(true);
             reader.start();

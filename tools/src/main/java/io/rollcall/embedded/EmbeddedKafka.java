@@ -67,7 +67,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final Path logDir;
-    private final boolean deleteLogDirOnClose;
     private final String bootstrapServers;
     private final String securedBootstrapServers;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -75,11 +74,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Name of the optional third listener, the one that requires authentication. */
     private static final String SECURED_LISTENER = "SECURED";
 
-    private EmbeddedKafka(KafkaRaftServer server, Path logDir, boolean deleteLogDirOnClose, String bootstrapServers,
-                          String securedBootstrapServers) {
+    private EmbeddedKafka(KafkaRaftServer server, Path logDir, String bootstrapServers, String securedBootstrapServers) {
         this.server = server;
         this.logDir = logDir;
-        this.deleteLogDirOnClose = deleteLogDirOnClose;
         this.bootstrapServers = bootstrapServers;
         this.securedBootstrapServers = securedBootstrapServers;
     }
@@ -144,11 +141,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@link #securedBootstrapServers()}. The plain listener stays open for the test's own set-up.
      */
     public static EmbeddedKafka startWith(SecuredListener listener) {
-        try {
-            return start(Files.createTempDirectory("rollcall-kafka-secured-"), true, listener);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not create a temporary Kafka log directory", e);
-        }
+        return start(temporaryLogDir("rollcall-kafka-secured-"), listener);
     }
 
     /** The address of the secured listener; null unless started by {@link #startWith}. */
@@ -161,7 +154,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * controller has committed it; the broker applies it from the metadata log shortly after.
      */
     public void addScramUser(String user, String password) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = admin()) {
             admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
                     user, new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 8192), password)))
                 .all().get(30, TimeUnit.SECONDS);
@@ -175,33 +168,25 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker on a fresh temporary log directory, deleted again by {@link #close()}. */
     public static EmbeddedKafka start() {
-        Path dir;
+        return start(temporaryLogDir("rollcall-kafka-"), null);
+    }
+
+    private static Path temporaryLogDir(String prefix) {
         try {
-            dir = Files.createTempDirectory("rollcall-kafka-");
+            return Files.createTempDirectory(prefix);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create a temporary Kafka log directory", e);
         }
-        return start(dir, true, null);
     }
 
-    /**
-     * Starts a broker on {@code logDir}, which survives {@link #close()}: a directory formatted by an
-     * earlier run is reused with its topics and records, an empty or missing one is formatted.
-     */
-    public static EmbeddedKafka start(Path logDir) {
-        return start(logDir, false, null);
-    }
-
-    private static EmbeddedKafka start(Path logDir, boolean deleteLogDirOnClose, SecuredListener secured) {
+    private static EmbeddedKafka start(Path logDir, SecuredListener secured) {
         long startedAt = System.nanoTime();
         EmbeddedKafka kafka;
         try {
-            formatUnlessFormatted(logDir);
-            kafka = startServer(logDir, deleteLogDirOnClose, secured);
+            format(logDir);
+            kafka = startServer(logDir, secured);
         } catch (RuntimeException e) {
-            if (deleteLogDirOnClose) {
-                deleteQuietly(logDir, e);
-            }
+            deleteQuietly(logDir, e);
             throw e;
         }
         try {
@@ -215,10 +200,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return kafka;
     }
 
-    private static void formatUnlessFormatted(Path logDir) {
-        if (Files.exists(logDir.resolve("meta.properties"))) {
-            return;
-        }
+    private static void format(Path logDir) {
         // The Formatter narrates to stdout; keep that out of the application's output.
         ByteArrayOutputStream narration = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(narration, true, StandardCharsets.UTF_8)) {
@@ -238,7 +220,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         LOG.debug("Formatted {}: {}", logDir, narration.toString(StandardCharsets.UTF_8).strip());
     }
 
-    private static EmbeddedKafka startServer(Path logDir, boolean deleteLogDirOnClose, SecuredListener secured) {
+    private static EmbeddedKafka startServer(Path logDir, SecuredListener secured) {
         for (int attempt = 1; ; attempt++) {
             int[] ports = freePorts(secured == null ? 2 : 3);
             Map<String, String> config = brokerConfig(logDir, ports[0], ports[1]);
@@ -248,7 +230,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
             try {
                 startup(server);
-                return new EmbeddedKafka(server, logDir, deleteLogDirOnClose, HOST + ":" + ports[0],
+                return new EmbeddedKafka(server, logDir, HOST + ":" + ports[0],
                     secured == null ? null : HOST + ":" + ports[2]);
             } catch (RuntimeException e) {
                 stop(server);
@@ -382,19 +364,17 @@ public final class EmbeddedKafka implements AutoCloseable {
             AdminClientConfig.CLIENT_ID_CONFIG, "rollcall-embedded-kafka"));
     }
 
-    /** Shuts the broker down, waits until it has stopped and deletes a temporary log directory. */
+    /** Shuts the broker down, waits until it has stopped and deletes its log directory. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         stop(server);
-        if (deleteLogDirOnClose) {
-            try {
-                Utils.delete(logDir.toFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException("Could not delete Kafka log directory " + logDir, e);
-            }
+        try {
+            Utils.delete(logDir.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete Kafka log directory " + logDir, e);
         }
         LOG.info("Kafka broker at {} stopped", bootstrapServers);
     }

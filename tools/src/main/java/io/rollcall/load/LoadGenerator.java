@@ -66,6 +66,27 @@ public final class LoadGenerator implements Runnable {
         return new KafkaProducer<>(producerProperties(kafka));
     }
 
+    /**
+     * Produces {@code settings} to the end and waits for every acknowledgement: a topic
+     * preloaded for a benchmark.
+     *
+     * @param tap sees every event before it is sent
+     * @return how long producing and acknowledging took
+     * @throws IllegalStateException when a send failed or not all were acknowledged within {@code timeout}
+     */
+    public static Duration preload(Properties kafka, Settings settings, Consumer<MetricEvent> tap, Duration timeout) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(kafka)) {
+            LoadGenerator generator = new LoadGenerator(producer, settings, Clock.systemUTC()).tap(tap);
+            long start = System.nanoTime();
+            generator.run();
+            if (!generator.awaitAcks(timeout) || generator.failed() > 0) {
+                throw new IllegalStateException("preload incomplete: " + generator.acked() + " acked, "
+                        + generator.failed() + " failed of " + generator.sent());
+            }
+            return Duration.ofNanos(System.nanoTime() - start);
+        }
+    }
+
     /** Sees every event before it is sent (for ground truth in tests); call before {@link #run()}. */
     public LoadGenerator tap(Consumer<MetricEvent> tap) {
         this.tap = tap;

@@ -16,6 +16,7 @@ import io.rollcall.load.LoadGenerator;
 import io.rollcall.load.Workload;
 import io.rollcall.query.Answer;
 import io.rollcall.schema.SeriesId;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +26,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.utils.Utils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -98,11 +98,8 @@ final class DemoCommand implements Callable<Integer> {
                 "rollcall.state.dir", stateDir.toString(),
                 "rollcall.http.port", Integer.toString(httpPort),
                 "rollcall.api.token", token));
-        kafka.createTopics(List.of(
-                new NewTopic(config.eventsTopic(), partitions, (short) 1),
-                new NewTopic(config.aggregatesTopic(), partitions, (short) 1)
-                        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-                new NewTopic(config.deadLetterTopic(), partitions, (short) 1)));
+        // Only the input topic: rollcall creates the others as it does in production (Topics.plan).
+        kafka.createTopics(List.of(new NewTopic(config.eventsTopic(), partitions, (short) 1)));
         say("topics %s (%d partitions), %s (compacted), %s", config.eventsTopic(), partitions,
                 config.aggregatesTopic(), config.deadLetterTopic());
         try (RollcallApp app = RollcallApp.start(config);
@@ -241,12 +238,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void deleteQuietly(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            List<Path> all = paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).collect(Collectors.toList());
-            for (Path p : all) {
-                Files.deleteIfExists(p);
-            }
-        } catch (Exception e) {
+        try {
+            Utils.delete(dir.toFile());
+        } catch (IOException e) {
             System.err.println("could not delete " + dir + ": " + e.getMessage());
         }
     }

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,25 +103,6 @@ class EmbeddedKafkaTest {
         own.close();
 
         assertThat(logDir).doesNotExist();
-    }
-
-    @Test
-    void restartOnAPersistentLogDirectoryKeepsTopicsAndRecords(@TempDir Path dir) throws Exception {
-        Path logDir = dir.resolve("kafka");
-        try (EmbeddedKafka first = EmbeddedKafka.start(logDir)) {
-            first.createTopics(List.of(new NewTopic("durable", 1, (short) 1)));
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers()),
-                new StringSerializer(), new StringSerializer())) {
-                producer.send(new ProducerRecord<>("durable", "key", "kept")).get();
-            }
-        }
-        assertThat(logDir).isDirectory();
-
-        try (EmbeddedKafka second = EmbeddedKafka.start(logDir)) {
-            assertThat(readCommitted(second, "durable", 1, 1)).extracting(ConsumerRecord::value).containsExactly("kept");
-        }
-        assertThat(logDir).isDirectory();
     }
 
     private static Admin admin(EmbeddedKafka kafka) {

@@ -10,7 +10,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.kstream.Window;
 
 /** Converts {@link Aggregate} to and from the contract's Avro {@link MetricAggregate}. */
 public final class AggregateCodec {
@@ -53,7 +52,7 @@ public final class AggregateCodec {
             if (memo[0] == aggregate) {
                 return (byte[]) memo[1];
             }
-            byte[] bytes = AVRO.serialize(toAvro(aggregate, null, true));
+            byte[] bytes = AVRO.serialize(toAvro(aggregate, true));
             memo[0] = aggregate;
             memo[1] = bytes;
             return bytes;
@@ -63,27 +62,22 @@ public final class AggregateCodec {
 
     private static Serde<Aggregate> serde(boolean withQuantiles) {
         Serializer<Aggregate> serializer = (topic, aggregate) ->
-                aggregate == null ? null : AVRO.serialize(toAvro(aggregate, null, withQuantiles));
+                aggregate == null ? null : AVRO.serialize(toAvro(aggregate, withQuantiles));
         Deserializer<Aggregate> deserializer = (topic, bytes) ->
                 bytes == null ? null : fromAvro(AVRO.deserialize(bytes));
         return Serdes.serdeFrom(serializer, deserializer);
     }
 
-    public static MetricAggregate toAvro(Aggregate aggregate, Window window) {
-        return toAvro(aggregate, window, true);
-    }
-
     private static final double[] PUBLISHED_QUANTILES = Quantiles.published();
     private static final double[] NO_QUANTILES = Arrays.stream(PUBLISHED_QUANTILES).map(q -> Double.NaN).toArray();
 
-    private static MetricAggregate toAvro(Aggregate aggregate, Window window, boolean withQuantiles) {
+    /** The all-time form: windowStart and windowEnd stay null (windows are keyed by their start in their store). */
+    private static MetricAggregate toAvro(Aggregate aggregate, boolean withQuantiles) {
         double[] p = withQuantiles ? aggregate.quantiles(PUBLISHED_QUANTILES) : NO_QUANTILES;
         return MetricAggregate.newBuilder()
                 .setId(aggregate.id().bits())
                 .setName(aggregate.name())
                 .setType(aggregate.type())
-                .setWindowStart(window == null ? null : Instant.ofEpochMilli(window.start()))
-                .setWindowEnd(window == null ? null : Instant.ofEpochMilli(window.end()))
                 .setCount(aggregate.count())
                 .setSum(aggregate.sum())
                 .setMin(aggregate.min())
@@ -102,7 +96,7 @@ public final class AggregateCodec {
                 .build();
     }
 
-    public static Aggregate fromAvro(MetricAggregate avro) {
+    private static Aggregate fromAvro(MetricAggregate avro) {
         ByteBuffer sketchBytes = avro.getSketch().duplicate();
         byte[] sketch = new byte[sketchBytes.remaining()];
         sketchBytes.get(sketch);

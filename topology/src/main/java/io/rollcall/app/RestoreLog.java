@@ -63,7 +63,7 @@ final class RestoreLog implements StateRestoreListener {
      * total and the ETA upper bounds.
      */
     String progress(long nowNanos) {
-        return io.rollcall.app.Eta.line("restoring state: restored records", done.get(), total.get(),
+        return Eta.line("restoring state: restored records", done.get(), total.get(),
                 (nowNanos - restoreStart.get()) / 1e9);
     }
 

@@ -38,7 +38,7 @@ public final class Topics {
     }
 
     /** Partition count of a topic, or empty when it does not exist. */
-    public static Optional<Integer> partitions(Admin admin, String topic) {
+    private static Optional<Integer> partitions(Admin admin, String topic) {
         try {
             TopicDescription description = admin.describeTopics(Set.of(topic)).allTopicNames()
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(topic);

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** The CLI's view of rollcall's HTTP API: JSON in and out, errors that say what to do. */
@@ -44,6 +46,11 @@ final class ApiClient {
             throw new CliError("--url " + url + " is not an http(s) URL; e.g. --url http://localhost:8080", 2);
         }
         this.token = token == null || token.isBlank() ? null : token;
+    }
+
+    /** A value as one segment or query parameter of a request path. */
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     Response get(String path) {

@@ -1,10 +1,10 @@
 package io.rollcall.cli;
 
+import static io.rollcall.cli.ApiClient.encode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rollcall.aggregate.Quantiles;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -133,9 +133,5 @@ final class QueryCommand implements Callable<Integer> {
             throw new ApiClient.CliError("--from/--to: '" + value + "' is neither a time (2026-11-27T10:00:00Z, epoch ms) "
                     + "nor a duration back from now (30m, 2h)", 2);
         }
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

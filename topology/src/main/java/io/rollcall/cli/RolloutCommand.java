@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rollcall.rollout.SloRule;
 import io.rollcall.schema.avro.Slo;
 import java.io.PrintWriter;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +33,7 @@ final class RolloutCommand implements Callable<Integer> {
     }
 
     private static String path(String service) {
-        return "/api/v1/rollouts/" + URLEncoder.encode(service, StandardCharsets.UTF_8);
+        return "/api/v1/rollouts/" + ApiClient.encode(service);
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,

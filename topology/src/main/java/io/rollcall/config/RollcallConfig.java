@@ -270,11 +270,6 @@ public record RollcallConfig(
         return "RollcallConfig" + shown;
     }
 
-    /** Whether writes (PUT/DELETE of rollouts) are enabled: only with a bearer token configured. */
-    public boolean writesEnabled() {
-        return apiToken != null;
-    }
-
     private static Tls tls(RollcallSettings.Values values) {
         Path keystore = values.optionalPath(TLS_KEYSTORE);
         Path truststore = values.optionalPath(TLS_TRUSTSTORE);

@@ -116,7 +116,8 @@ public final class HttpApi implements AutoCloseable {
             });
             config.routes.error(404, "*", ctx -> {
                 if (ctx.endpoints().matchedHttpEndpoint() == null) {
-                    Replies.error(ctx, 404, "no such endpoint: " + ctx.method() + " " + abbreviate(ctx.path()));
+                    Replies.error(ctx, 404,
+                            "no such endpoint: " + ctx.method() + " " + Params.abbreviate(ctx.path(), 80));
                 }
             });
             config.routes.error(405, "*",
@@ -213,10 +214,6 @@ public final class HttpApi implements AutoCloseable {
                 .tag("status", Integer.toString(ctx.status().getCode()))
                 .register(registry)
                 .record(Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() > 80 ? text.substring(0, 80) + "…" : text;
     }
 
     /** Stops accepting requests and lets in-flight ones finish (Jetty stop timeout 10 s). */

@@ -84,7 +84,8 @@ final class Params {
         try {
             limit = Integer.parseInt(text);
         } catch (NumberFormatException e) {
-            throw new BadRequest("limit: must be an integer within 1.." + MAX_LIMIT + ", got '" + abbreviate(text) + "'");
+            throw new BadRequest("limit: must be an integer within 1.." + MAX_LIMIT + ", got '"
+                    + abbreviate(text, 40) + "'");
         }
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new BadRequest("limit: must be within 1.." + MAX_LIMIT + ", got " + text);
@@ -119,7 +120,7 @@ final class Params {
         return switch (text) {
             case "true", "1" -> true;
             case "false", "0" -> false;
-            default -> throw new BadRequest(name + ": must be true or false, got '" + abbreviate(text) + "'");
+            default -> throw new BadRequest(name + ": must be true or false, got '" + abbreviate(text, 40) + "'");
         };
     }
 
@@ -196,7 +197,8 @@ final class Params {
         return text == null || text.isEmpty();
     }
 
-    private static String abbreviate(String text) {
-        return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+    /** At most {@code max} characters of a text echoed in an error, so a huge input is not sent back. */
+    static String abbreviate(String text, int max) {
+        return text.length() > max ? text.substring(0, max) + "…" : text;
     }
 }

@@ -20,5 +20,10 @@ public sealed interface Answer<T> {
 
     /** Nobody can answer now (rebalancing, restoring, owner down and no standby); retry later. */
     record NotReady<T>(String reason) implements Answer<T> {
+
+        /** A local replica of {@code partition} whose store refused the read. */
+        static <T> NotReady<T> notQueryable(int partition, RuntimeException e) {
+            return new NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
+        }
     }
 }

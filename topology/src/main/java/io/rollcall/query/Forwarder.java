@@ -37,10 +37,6 @@ public final class Forwarder implements AutoCloseable {
     private final String self;
     private final String scheme;
 
-    public Forwarder(Duration timeout, String self) {
-        this(timeout, self, null);
-    }
-
     /** @param tls when not null, instances are reached over HTTPS, trusting its trust store */
     public Forwarder(Duration timeout, String self, io.rollcall.config.RollcallConfig.Tls tls) {
         this.timeout = timeout;

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
@@ -185,7 +186,7 @@ public final class MetricQueries {
             Served served = served(StoreNames.ALL_TIME, partition, standby);
             return value == null ? absent(served, partition) : new Answer.Local<>(value.value(), served);
         } catch (InvalidStateStoreException e) {
-            return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
+            return Answer.NotReady.notQueryable(partition, e);
         }
     }
 
@@ -204,10 +205,9 @@ public final class MetricQueries {
         }
         Served served = known.served();
         try {
-            var params = StoreQueryParameters.fromNameAndType(StoreNames.WINDOWED,
-                    QueryableStoreTypes.<byte[], Aggregate>timestampedWindowStore()).withPartition(partition);
-            ReadOnlyWindowStore<byte[], ValueAndTimestamp<Aggregate>> store =
-                    streams.store(standby ? params.enableStaleStores() : params);
+            ReadOnlyWindowStore<byte[], ValueAndTimestamp<Aggregate>> store = streams.store(localPartition(
+                    StoreNames.WINDOWED, QueryableStoreTypes.<byte[], Aggregate>timestampedWindowStore(), partition,
+                    standby));
             List<AggregateView> windows = new ArrayList<>();
             try (WindowStoreIterator<ValueAndTimestamp<Aggregate>> it = store.fetch(id.toBytes(), from, to)) {
                 it.forEachRemaining(kv -> windows.add(AggregateView.of(kv.value.value(), kv.key,
@@ -216,7 +216,7 @@ public final class MetricQueries {
             return new Answer.Local<>(new WindowsView(id.toString(), from.toString(), to.toString(), windows,
                     served.instance(), served.standby(), served.lagRecords()), served);
         } catch (InvalidStateStoreException e) {
-            return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
+            return Answer.NotReady.notQueryable(partition, e);
         }
     }
 
@@ -244,9 +244,15 @@ public final class MetricQueries {
     }
 
     ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<Aggregate>> allTimeStore(int partition, boolean stale) {
-        var params = StoreQueryParameters.fromNameAndType(StoreNames.ALL_TIME,
-                QueryableStoreTypes.<byte[], Aggregate>timestampedKeyValueStore()).withPartition(partition);
-        return streams.store(stale ? params.enableStaleStores() : params);
+        return streams.store(localPartition(StoreNames.ALL_TIME,
+                QueryableStoreTypes.<byte[], Aggregate>timestampedKeyValueStore(), partition, stale));
+    }
+
+    /** A read of this instance's replica of one partition of {@code store}: the active one, or any if {@code stale}. */
+    static <T> StoreQueryParameters<T> localPartition(String store, QueryableStoreType<T> type, int partition,
+                                                      boolean stale) {
+        var params = StoreQueryParameters.fromNameAndType(store, type).withPartition(partition);
+        return stale ? params.enableStaleStores() : params;
     }
 
     Served served(String store, int partition, boolean standby) {

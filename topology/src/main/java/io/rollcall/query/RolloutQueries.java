@@ -110,7 +110,7 @@ public final class RolloutQueries {
                     lastIsOurs ? VerdictView.of(last) : null,
                     served.instance(), served.standby(), served.lagRecords()), served);
         } catch (InvalidStateStoreException e) {
-            return notQueryable(partition, e);
+            return Answer.NotReady.notQueryable(partition, e);
         }
     }
 
@@ -145,11 +145,7 @@ public final class RolloutQueries {
             return new Answer.Local<>(new VerdictsView(service, oldestFirst, served.instance(), served.standby(),
                     served.lagRecords()), served);
         } catch (InvalidStateStoreException e) {
-            return notQueryable(partition, e);
+            return Answer.NotReady.notQueryable(partition, e);
         }
-    }
-
-    private static <T> Answer<T> notQueryable(int partition, InvalidStateStoreException e) {
-        return new Answer.NotReady<>("partition " + partition + " is not queryable here: " + e.getMessage());
     }
 }

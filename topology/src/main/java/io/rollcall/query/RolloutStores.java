@@ -52,17 +52,15 @@ interface RolloutStores {
 
             @Override
             public JudgeState judge(String service, int partition, boolean standby) {
-                var params = StoreQueryParameters.fromNameAndType(StoreNames.ROLLOUT_JUDGES,
-                        QueryableStoreTypes.<String, JudgeState>keyValueStore()).withPartition(partition);
-                return streams.store(standby ? params.enableStaleStores() : params).get(service);
+                return streams.store(MetricQueries.localPartition(StoreNames.ROLLOUT_JUDGES,
+                        QueryableStoreTypes.<String, JudgeState>keyValueStore(), partition, standby)).get(service);
             }
 
             @Override
             public List<RolloutVerdict> newestVerdicts(String service, int limit, int partition, boolean standby) {
-                var params = StoreQueryParameters.fromNameAndType(StoreNames.ROLLOUT_VERDICTS,
-                        QueryableStoreTypes.<Bytes, RolloutVerdict>keyValueStore()).withPartition(partition);
-                ReadOnlyKeyValueStore<Bytes, RolloutVerdict> store = streams.store(
-                        standby ? params.enableStaleStores() : params);
+                ReadOnlyKeyValueStore<Bytes, RolloutVerdict> store = streams.store(MetricQueries.localPartition(
+                        StoreNames.ROLLOUT_VERDICTS, QueryableStoreTypes.<Bytes, RolloutVerdict>keyValueStore(),
+                        partition, standby));
                 List<RolloutVerdict> newestFirst = new ArrayList<>();
                 try (KeyValueIterator<Bytes, RolloutVerdict> it = store.reverseRange(
                         RolloutJudge.historyKey(service, 0), RolloutJudge.historyKey(service, Long.MAX_VALUE))) {

@@ -85,7 +85,7 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
     }
 
     /** The partition of the samples topic, and so the task, that judges {@code service}. */
-    public static int partitionOf(String service, int partitions) {
+    private static int partitionOf(String service, int partitions) {
         return KeyPartitioner.partition(service.getBytes(StandardCharsets.UTF_8), partitions);
     }
 
@@ -212,7 +212,7 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
             if (end + grace.toMillis() > now) {
                 break;
             }
-            state = close(service, spec, state);
+            state = close(spec, state);
             changed = true;
         }
         if (changed) {
@@ -220,7 +220,7 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
         }
     }
 
-    private JudgeState close(String service, RolloutSpec spec, JudgeState state) {
+    private JudgeState close(RolloutSpec spec, JudgeState state) {
         int index = state.nextWindow();
         WindowStats stats = state.window(index);
         Judgement.Result result = Judgement.judge(spec, stats, spec.getConfidence());

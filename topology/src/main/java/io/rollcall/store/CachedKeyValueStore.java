@@ -1,6 +1,7 @@
 package io.rollcall.store;
 
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.schema.SeriesId;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
@@ -36,7 +37,7 @@ public final class CachedKeyValueStore
 
     @Override
     void write(Long id, ValueAndTimestamp<Aggregate> value) {
-        byte[] key = Keys.bytes(id);
+        byte[] key = SeriesId.of(id).toBytes();
         wrapped().put(key, value);
         if (listener != null) {
             listener.apply(new Record<>(key, new Change<>(value.value(), null), value.timestamp()));
@@ -45,12 +46,12 @@ public final class CachedKeyValueStore
 
     @Override
     public ValueAndTimestamp<Aggregate> get(byte[] key) {
-        return read(Keys.id(key), () -> wrapped().get(key));
+        return read(SeriesId.fromBytes(key).bits(), () -> wrapped().get(key));
     }
 
     @Override
     public void put(byte[] key, ValueAndTimestamp<Aggregate> value) {
-        pend(Keys.id(key), value);
+        pend(SeriesId.fromBytes(key).bits(), value);
     }
 
     @Override
@@ -76,8 +77,10 @@ public final class CachedKeyValueStore
     public KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> range(byte[] from, byte[] to) {
         // The snapshot of pending values first, then the store's iterator: a value flushed in
         // between is then in both (same value), never in neither.
-        var pending = cache.pendingBetween(from == null ? null : Keys.id(from), to == null ? null : Keys.id(to));
-        return new MergedIterator<>(wrapped().range(from, to), pending, Keys::id, Keys::bytes, UNSIGNED);
+        var pending = cache.pendingBetween(from == null ? null : SeriesId.fromBytes(from).bits(),
+                to == null ? null : SeriesId.fromBytes(to).bits());
+        return new MergedIterator<>(wrapped().range(from, to), pending, key -> SeriesId.fromBytes(key).bits(),
+                id -> SeriesId.of(id).toBytes(), UNSIGNED);
     }
 
     @Override

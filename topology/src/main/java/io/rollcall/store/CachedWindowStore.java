@@ -1,6 +1,7 @@
 package io.rollcall.store;
 
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.schema.SeriesId;
 import java.util.Comparator;
 import java.util.NavigableMap;
 import org.apache.kafka.streams.KeyValue;
@@ -35,22 +36,23 @@ public final class CachedWindowStore
 
     @Override
     void write(WindowKey window, ValueAndTimestamp<Aggregate> value) {
-        wrapped().put(Keys.bytes(window.id()), value, window.start());
+        wrapped().put(SeriesId.of(window.id()).toBytes(), value, window.start());
     }
 
     @Override
     public void put(byte[] key, ValueAndTimestamp<Aggregate> value, long windowStartTimestamp) {
-        pend(new WindowKey(Keys.id(key), windowStartTimestamp), value);
+        pend(new WindowKey(SeriesId.fromBytes(key).bits(), windowStartTimestamp), value);
     }
 
     @Override
     public ValueAndTimestamp<Aggregate> fetch(byte[] key, long windowStart) {
-        return read(new WindowKey(Keys.id(key), windowStart), () -> wrapped().fetch(key, windowStart));
+        return read(new WindowKey(SeriesId.fromBytes(key).bits(), windowStart),
+                () -> wrapped().fetch(key, windowStart));
     }
 
     @Override
     public WindowStoreIterator<ValueAndTimestamp<Aggregate>> fetch(byte[] key, long timeFrom, long timeTo) {
-        long id = Keys.id(key);
+        long id = SeriesId.fromBytes(key).bits();
         NavigableMap<WindowKey, ValueAndTimestamp<Aggregate>> pending =
                 cache.pendingBetween(new WindowKey(id, timeFrom), new WindowKey(id, timeTo));
         MergedIterator<Long, WindowKey, ValueAndTimestamp<Aggregate>> merged = new MergedIterator<>(

@@ -85,11 +85,9 @@ class RollcallConfigTest {
     }
 
     @Test
-    void anApiTokenEnablesWrites() {
-        assertThat(RollcallConfig.of(Map.of()).writesEnabled()).isFalse();
-        RollcallConfig config = RollcallConfig.of(Map.of("rollcall.api.token", TOKEN));
-        assertThat(config.writesEnabled()).isTrue();
-        assertThat(config.apiToken()).isEqualTo(TOKEN);
+    void theApiTokenIsAbsentUnlessConfigured() {
+        assertThat(RollcallConfig.of(Map.of()).apiToken()).isNull();
+        assertThat(RollcallConfig.of(Map.of("rollcall.api.token", TOKEN)).apiToken()).isEqualTo(TOKEN);
     }
 
     @Test

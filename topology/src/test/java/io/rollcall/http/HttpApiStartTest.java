@@ -9,7 +9,6 @@ import io.rollcall.config.ConfigException;
 import io.rollcall.config.RollcallConfig;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollcall.aggregate.Aggregate;
-import io.rollcall.query.Json;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.schema.avro.MetricType;

@@ -40,7 +40,7 @@ class ForwarderTest {
             });
         }).start("127.0.0.1", 0);
         ownerHost = new HostInfo("127.0.0.1", owner.port());
-        forwarder = new Forwarder(TIMEOUT, SELF);
+        forwarder = new Forwarder(TIMEOUT, SELF, null);
     }
 
     @AfterEach
@@ -83,7 +83,7 @@ class ForwarderTest {
 
     @Test
     void anInstanceThatDoesNotAnswerInTimeGivesNoReply() {
-        try (Forwarder impatient = new Forwarder(Duration.ofMillis(200), SELF)) {
+        try (Forwarder impatient = new Forwarder(Duration.ofMillis(200), SELF, null)) {
             assertThat(impatient.get(ownerHost, "/slow")).isEmpty();
         }
     }

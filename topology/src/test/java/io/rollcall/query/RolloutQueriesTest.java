@@ -3,7 +3,6 @@ package io.rollcall.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rollcall.query.Json;
 import io.rollcall.rollout.JudgeState;
 import io.rollcall.rollout.Role;
 import io.rollcall.rollout.Sample;

@@ -3,7 +3,6 @@ package io.rollcall.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.rollcall.query.Json;
 import io.rollcall.rollout.RoleStats;
 import io.rollcall.schema.avro.Decision;
 import io.rollcall.schema.avro.RolloutSpec;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.aggregate.AggregateCodec;
+import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.schema.avro.MetricType;
 import java.time.Duration;
@@ -52,7 +53,7 @@ class CachedStoresTest {
     private static List<Long> ids(KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> it) {
         List<Long> ids = new ArrayList<>();
         try (it) {
-            it.forEachRemaining(kv -> ids.add(Keys.id(kv.key)));
+            it.forEachRemaining(kv -> ids.add(SeriesId.fromBytes(kv.key).bits()));
         }
         return ids;
     }
@@ -61,7 +62,7 @@ class CachedStoresTest {
     void pendingValuesAreReadBackAndForwardedOnceWithTheNewestValueWhenFlushed() {
         List<KeyValue<byte[], Aggregate>> forwarded = new ArrayList<>();
         CachedKeyValueStore store = allTime(100, forwarded);
-        byte[] key = Keys.bytes(7);
+        byte[] key = SeriesId.of(7).toBytes();
         store.put(key, aggregate(7, 1));
         store.put(key, aggregate(7, 1, 2));
         store.put(key, aggregate(7, 1, 2, 3));
@@ -85,16 +86,16 @@ class CachedStoresTest {
         CachedKeyValueStore store = allTime(100, new ArrayList<>());
         long high = -1L;               // 2^64 - 1
         long middle = Long.MIN_VALUE;  // 2^63
-        store.put(Keys.bytes(5), aggregate(5, 1));
-        store.put(Keys.bytes(middle), aggregate(middle, 1));
+        store.put(SeriesId.of(5).toBytes(), aggregate(5, 1));
+        store.put(SeriesId.of(middle).toBytes(), aggregate(middle, 1));
         store.flushCache();
-        store.put(Keys.bytes(high), aggregate(high, 1));
-        store.put(Keys.bytes(5), aggregate(5, 1, 1));
-        store.put(Keys.bytes(3), aggregate(3, 1));
+        store.put(SeriesId.of(high).toBytes(), aggregate(high, 1));
+        store.put(SeriesId.of(5).toBytes(), aggregate(5, 1, 1));
+        store.put(SeriesId.of(3).toBytes(), aggregate(3, 1));
 
         assertThat(ids(store.all())).containsExactly(3L, 5L, middle, high);
-        assertThat(ids(store.range(Keys.bytes(4), Keys.bytes(middle)))).containsExactly(5L, middle);
-        try (var it = store.range(Keys.bytes(5), Keys.bytes(5))) {
+        assertThat(ids(store.range(SeriesId.of(4).toBytes(), SeriesId.of(middle).toBytes()))).containsExactly(5L, middle);
+        try (var it = store.range(SeriesId.of(5).toBytes(), SeriesId.of(5).toBytes())) {
             assertThat(it.next().value.value().count()).as("the pending value, not the flushed one").isEqualTo(2);
             assertThat(it.hasNext()).isFalse();
         }
@@ -105,10 +106,10 @@ class CachedStoresTest {
         List<KeyValue<byte[], Aggregate>> forwarded = new ArrayList<>();
         CachedKeyValueStore store = allTime(3, forwarded);
         for (long id = 1; id <= 4; id++) {
-            store.put(Keys.bytes(id), aggregate(id, id));
+            store.put(SeriesId.of(id).toBytes(), aggregate(id, id));
         }
-        assertThat(forwarded).extracting(kv -> Keys.id(kv.key)).containsExactly(1L, 2L, 3L, 4L);
-        assertThat(store.wrapped().get(Keys.bytes(4))).isNotNull();
+        assertThat(forwarded).extracting(kv -> SeriesId.fromBytes(kv.key).bits()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(store.wrapped().get(SeriesId.of(4).toBytes())).isNotNull();
     }
 
     @Test
@@ -118,13 +119,13 @@ class CachedStoresTest {
                 Serdes.ByteArray(), AggregateCodec.storeSerde()).withLoggingDisabled().build();
         CachedWindowStore store = new CachedWindowStore(inner, 100);
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
-        byte[] key = Keys.bytes(9);
+        byte[] key = SeriesId.of(9).toBytes();
         store.put(key, aggregate(9, 1), 60_000);
         store.put(key, aggregate(9, 1, 1), 120_000);
         store.flushCache();
         store.put(key, aggregate(9, 1, 1, 1), 120_000);
         store.put(key, aggregate(9, 5), 180_000);
-        store.put(Keys.bytes(10), aggregate(10, 5), 120_000);
+        store.put(SeriesId.of(10).toBytes(), aggregate(10, 5), 120_000);
 
         assertThat(store.fetch(key, 120_000).value().count()).isEqualTo(3);
         assertThat(inner.fetch(key, 180_000)).isNull();
