@@ -11,6 +11,10 @@ COPY tools/pom.xml tools/pom.xml
 COPY connectors/pom.xml connectors/pom.xml
 COPY integration-tests/pom.xml integration-tests/pom.xml
 RUN ./mvnw -B -ntp -DskipTests -pl topology -am package
+# Only the RocksDB native library of the image's own platform (see k8s/image/slim-jar.sh).
+COPY k8s/image/slim-jar.sh k8s/image/slim-jar.sh
+RUN apt-get update -qq && apt-get install -y -qq zip unzip >/dev/null \
+ && k8s/image/slim-jar.sh topology/target/rollcall.jar "$(dpkg --print-architecture)"
 
 FROM eclipse-temurin:17-jre
 RUN groupadd --gid 10001 rollcall \

@@ -7,7 +7,7 @@
 #   sudo k8s/image/build-oci-image.sh [OUT]     # OUT defaults to target/image (OCI layout, tag 0.1.0)
 #   skopeo copy oci:target/image:0.1.0 docker://ghcr.io/rollcall/rollcall:0.1.0   # to push it
 #
-# Needs root, network to deb.debian.org, and: apt-get install debootstrap umoci
+# Needs root, network to deb.debian.org, and: apt-get install debootstrap umoci zip unzip
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="${1:-$ROOT/target/image}"
@@ -15,8 +15,8 @@ TAG=0.1.0
 MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 
 [ "$(id -u)" = 0 ] || { echo "build-oci-image: run as root (debootstrap and umoci unpack need it)" >&2; exit 2; }
-for tool in debootstrap umoci chroot; do
-  command -v "$tool" >/dev/null || { echo "build-oci-image: $tool is missing (apt-get install debootstrap umoci)" >&2; exit 2; }
+for tool in debootstrap umoci chroot zip unzip; do
+  command -v "$tool" >/dev/null || { echo "build-oci-image: $tool is missing (apt-get install debootstrap umoci zip unzip)" >&2; exit 2; }
 done
 [ -f "$ROOT/topology/target/rollcall.jar" ] || (cd "$ROOT" && ./mvnw -q -B -ntp -DskipTests -pl topology -am package)
 
@@ -32,6 +32,7 @@ chroot "$WORK/rootfs" useradd --uid 10001 --gid 10001 --home-dir /var/lib/rollca
 install -d -o 10001 -g 10001 "$WORK/rootfs/var/lib/rollcall"
 install -d "$WORK/rootfs/opt/rollcall/topology/target"
 install -m 0644 "$ROOT/topology/target/rollcall.jar" "$WORK/rootfs/opt/rollcall/topology/target/rollcall.jar"
+"$ROOT/k8s/image/slim-jar.sh" "$WORK/rootfs/opt/rollcall/topology/target/rollcall.jar" "$(dpkg --print-architecture)"
 install -m 0755 "$ROOT/rollcall" "$WORK/rootfs/opt/rollcall/rollcall"
 rm -rf "$WORK/rootfs/var/cache/apt/archives/"*.deb "$WORK/rootfs/var/lib/apt/lists/"*
 
