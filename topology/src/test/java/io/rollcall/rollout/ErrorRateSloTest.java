@@ -3,7 +3,6 @@ package io.rollcall.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.rollout.SpecValidator.Problem;
-import io.rollcall.schema.avro.RolloutSpec;
 import io.rollcall.schema.avro.Slo;
 import io.rollcall.schema.avro.SloKind;
 import io.rollcall.schema.avro.SloOutcome;
@@ -21,12 +20,6 @@ class ErrorRateSloTest {
             stats = stats.add(100, i < errors);
         }
         return stats;
-    }
-
-    private static SloResult judge(String slo, RoleStats canary, RoleStats baseline) {
-        Slo spec = SloRule.parse(slo).toAvro();
-        RolloutSpec rollout = RolloutDriver.spec("checkout", spec).build();
-        return Judgement.judge(rollout, spec, new WindowStats(canary, baseline), 0.95);
     }
 
     @Test
@@ -82,7 +75,7 @@ class ErrorRateSloTest {
 
     @Test
     void passesWhenTheCanaryIsWithinTheThreshold() {
-        SloResult result = judge("errors<=1%", requests(200, 0), RoleStats.empty());
+        SloResult result = RolloutDriver.judge("errors<=1%", requests(200, 0), RoleStats.empty());
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.PASS);
         assertThat(result.getSlo()).isEqualTo("error rate <= 1 %");
@@ -91,7 +84,7 @@ class ErrorRateSloTest {
 
     @Test
     void passesAnInconclusiveExcessNamingItsLowerBound() {
-        SloResult result = judge("errors<=1%", requests(200, 3), RoleStats.empty());
+        SloResult result = RolloutDriver.judge("errors<=1%", requests(200, 3), RoleStats.empty());
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.PASS);
         assertThat(result.getReason()).startsWith(
@@ -100,7 +93,7 @@ class ErrorRateSloTest {
 
     @Test
     void failsWhenTheCanarysWilsonLowerBoundExceedsTheThreshold() {
-        SloResult result = judge("errors<=1%", requests(200, 40), RoleStats.empty());
+        SloResult result = RolloutDriver.judge("errors<=1%", requests(200, 40), RoleStats.empty());
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
         assertThat(result.getReason()).isEqualTo(String.format(java.util.Locale.ROOT,
@@ -110,7 +103,7 @@ class ErrorRateSloTest {
 
     @Test
     void failsWhenTheCanaryConclusivelyExceedsTheBaselineAndItsAllowance() {
-        SloResult result = judge("errors<=+50%", requests(200, 40), requests(200, 2));
+        SloResult result = RolloutDriver.judge("errors<=+50%", requests(200, 40), requests(200, 2));
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
         assertThat(result.getReason()).startsWith("canary error rate 20 % > baseline 1 % +50 % over 200 requests and "
@@ -119,7 +112,7 @@ class ErrorRateSloTest {
 
     @Test
     void hasNoDataWhenOnlyRelativeAndTheBaselineIsTooSmall() {
-        SloResult result = judge("errors<=+50%", requests(200, 40), requests(10, 0));
+        SloResult result = RolloutDriver.judge("errors<=+50%", requests(200, 40), requests(10, 0));
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.NODATA);
         assertThat(result.getReason()).isEqualTo("baseline has 10 requests, fewer than 50");

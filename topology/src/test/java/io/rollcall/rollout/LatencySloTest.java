@@ -3,7 +3,6 @@ package io.rollcall.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.rollout.SpecValidator.Problem;
-import io.rollcall.schema.avro.RolloutSpec;
 import io.rollcall.schema.avro.Slo;
 import io.rollcall.schema.avro.SloKind;
 import io.rollcall.schema.avro.SloOutcome;
@@ -21,12 +20,6 @@ class LatencySloTest {
             stats = stats.add(latencyMs, false);
         }
         return stats;
-    }
-
-    private static SloResult judge(String slo, RoleStats canary, RoleStats baseline) {
-        Slo spec = SloRule.parse(slo).toAvro();
-        RolloutSpec rollout = RolloutDriver.spec("checkout", spec).build();
-        return Judgement.judge(rollout, spec, new WindowStats(canary, baseline), 0.95);
     }
 
     @Test
@@ -96,7 +89,7 @@ class LatencySloTest {
 
     @Test
     void passesWhenTheCanaryIsWithinTheThreshold() {
-        SloResult result = judge("p95<=300ms", requests(200, 100), RoleStats.empty());
+        SloResult result = RolloutDriver.judge("p95<=300ms", requests(200, 100), RoleStats.empty());
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.PASS);
         assertThat(result.getSlo()).isEqualTo("p95 <= 300 ms");
@@ -105,7 +98,7 @@ class LatencySloTest {
 
     @Test
     void failsWhenTheCanarysLowerBoundExceedsTheThreshold() {
-        SloResult result = judge("p95<=300ms", requests(200, 500), RoleStats.empty());
+        SloResult result = RolloutDriver.judge("p95<=300ms", requests(200, 500), RoleStats.empty());
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
         assertThat(result.getReason()).startsWith("canary p95 ").contains(" > 300 ms over 200 requests (lower bound ")
@@ -114,7 +107,7 @@ class LatencySloTest {
 
     @Test
     void failsWhenTheCanaryIsConclusivelySlowerThanTheBaselineAllows() {
-        SloResult result = judge("p95<=+10%", requests(200, 200), requests(200, 100));
+        SloResult result = RolloutDriver.judge("p95<=+10%", requests(200, 200), requests(200, 100));
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
         assertThat(result.getReason()).contains(" > baseline ").contains(" +10 % over 200 requests and 200 requests");
