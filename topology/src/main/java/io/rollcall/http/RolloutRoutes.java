@@ -1,5 +1,6 @@
 package io.rollcall.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.rollcall.rollout.RolloutWriter;
@@ -7,6 +8,7 @@ import io.rollcall.query.SpecView;
 import io.rollcall.rollout.RolloutJson;
 import io.rollcall.schema.avro.RolloutSpec;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /** {@code /api/v1/rollouts}: every rollout's status, one rollout, its verdicts, and writes of specs. */
@@ -21,6 +23,9 @@ final class RolloutRoutes implements Routes {
 
     record Removed(String removed) {
     }
+
+    /** The query parameter that binds a status read to one rollout. */
+    static final String ROLLOUT_ID = "rolloutId";
 
     private final Supplier<HttpApi.Services> services;
     private final WriteAuth auth;
@@ -48,10 +53,13 @@ final class RolloutRoutes implements Routes {
                 service -> HttpApi.ROLLOUTS_PATH + Params.encode(service)));
     }
 
+    /** With {@code ?rolloutId=}, about that rollout only (see {@link io.rollcall.query.RolloutQueries#status}). */
     private void rollout(Context ctx) {
         String service = Params.service(ctx);
-        Replies.answer(ctx, services.get().rollouts().status(service, Params.readOptions(ctx),
-                Params.pathAndQuery(ctx)), what(service));
+        Optional<String> rolloutId = Optional.ofNullable(ctx.queryParam(ROLLOUT_ID)).filter(id -> !id.isEmpty());
+        Replies.answer(ctx, services.get().rollouts().status(service, rolloutId, Params.readOptions(ctx),
+                Params.pathAndQuery(ctx)), rolloutId.map(id -> "rollout '" + id + "' of service '" + service + "'")
+                .orElse(what(service)));
     }
 
     private void verdicts(Context ctx) {
@@ -63,7 +71,15 @@ final class RolloutRoutes implements Routes {
     private void put(Context ctx) {
         auth.authorize(ctx);
         String service = Params.service(ctx);
-        RolloutSpec spec = RolloutJson.parseSpec(Params.jsonBody(ctx), service, clock.instant());
+        JsonNode body = Params.jsonBody(ctx);
+        RolloutSpec spec = RolloutJson.parseSpec(body, service, clock.instant());
+        // A controller that repeats its registration (a retry after a timeout) must not restart
+        // the windows of the rollout it registered: the same rollout again is a no-op.
+        Optional<RolloutSpec> current = services.get().rollouts().spec(service);
+        if (current.isPresent() && RolloutJson.sameRollout(current.get(), spec, body.has("startedAt"))) {
+            ctx.status(200).json(new Accepted(SpecView.of(current.get())));
+            return;
+        }
         try {
             services.get().writer().put(spec);
         } catch (RolloutWriter.WriteFailed e) {

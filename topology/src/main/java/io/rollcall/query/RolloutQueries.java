@@ -11,6 +11,7 @@ import io.rollcall.topology.StoreNames;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -60,8 +61,24 @@ public final class RolloutQueries {
 
     /** Spec, status, latest verdict and live figures of the window being collected. */
     public Answer<RolloutStatusView> status(String service, ReadOptions options, String path) {
+        return status(service, Optional.empty(), options, path);
+    }
+
+    /**
+     * The status of one rollout of a service: with a {@code rolloutId}, the answer is about that
+     * rollout only — the current one if it has that id, else that rollout as its newest verdict
+     * left it (replaced or removed since), else not found. A controller that polls with its own
+     * rollout's id therefore never reads an earlier rollout's decision.
+     */
+    public Answer<RolloutStatusView> status(String service, Optional<String> rolloutId, ReadOptions options,
+                                            String path) {
         return router.route(StoreNames.ROLLOUT_JUDGES, service, KEY, options, path,
-                (partition, standby) -> localStatus(service, partition, standby));
+                (partition, standby) -> localStatus(service, rolloutId, partition, standby));
+    }
+
+    /** The service's current spec, from the global store every instance has. */
+    public Optional<RolloutSpec> spec(String service) {
+        return Optional.ofNullable(stores.specs().get(service));
     }
 
     /** The latest {@code limit} verdicts of a service, oldest first. */
@@ -84,12 +101,16 @@ public final class RolloutQueries {
         return new RolloutsView.Unavailable(service, UNAVAILABLE);
     }
 
-    private Answer<RolloutStatusView> localStatus(String service, int partition, boolean standby) {
+    private Answer<RolloutStatusView> localStatus(String service, Optional<String> asked, int partition,
+                                                  boolean standby) {
         try {
             RolloutSpec spec = stores.specs().get(service);
+            Served served = router.served(StoreNames.ROLLOUT_JUDGES, partition, standby);
+            if (asked.isPresent() && (spec == null || !spec.getRolloutId().equals(asked.get()))) {
+                return earlierRollout(service, asked.get(), spec != null, partition, standby, served);
+            }
             JudgeState state = stores.judge(service, partition, standby);
             List<RolloutVerdict> latest = stores.newestVerdicts(service, 1, partition, standby);
-            Served served = router.served(StoreNames.ROLLOUT_JUDGES, partition, standby);
             if (spec == null && latest.isEmpty()) {
                 return new Answer.NotFound<>(served);
             }
@@ -112,6 +133,25 @@ public final class RolloutQueries {
         } catch (InvalidStateStoreException e) {
             return Answer.NotReady.notQueryable(partition, e);
         }
+    }
+
+    /** A rollout that is no longer the service's current one, as its newest verdict left it. */
+    private Answer<RolloutStatusView> earlierRollout(String service, String rolloutId, boolean replaced, int partition,
+                                                     boolean standby, Served served) {
+        Optional<RolloutVerdict> last = stores.newestVerdicts(service, Integer.MAX_VALUE, partition, standby).stream()
+                .filter(v -> v.getRolloutId().equals(rolloutId)).findFirst();
+        if (last.isEmpty()) {
+            return new Answer.NotFound<>(served);
+        }
+        RolloutVerdict verdict = last.get();
+        String decision = verdict.getDecision().name();
+        String status = status(decision);
+        if (status.equals("RUNNING")) {
+            status = replaced ? "REPLACED" : "REMOVED";
+        }
+        return new Answer.Local<>(new RolloutStatusView(service, rolloutId, status, decision, null,
+                verdict.getPassingWindows(), verdict.getFailingWindows(), null, VerdictView.of(verdict),
+                served.instance(), served.standby(), served.lagRecords()), served);
     }
 
     private static String status(String decision) {

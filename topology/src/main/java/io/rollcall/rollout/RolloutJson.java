@@ -11,7 +11,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import org.apache.avro.Schema;
 
 /** Rollout specs from JSON: the parsing of {@code PUT} bodies. */
 public final class RolloutJson {
@@ -36,6 +38,23 @@ public final class RolloutJson {
     private static final Set<String> SLO_FIELDS = Set.of("kind", "quantile", "threshold", "maxRelativeIncrease");
 
     private RolloutJson() {
+    }
+
+    /**
+     * Whether {@code next} is the rollout {@code current} already is: the same id and settings,
+     * and — unless the body named its own {@code startedAt} — any start time.
+     */
+    public static boolean sameRollout(RolloutSpec current, RolloutSpec next, boolean startGiven) {
+        if (!current.getRolloutId().equals(next.getRolloutId())) {
+            return false;
+        }
+        for (Schema.Field field : RolloutSpec.getClassSchema().getFields()) {
+            boolean start = field.name().equals("startedAt");
+            if ((!start || startGiven) && !Objects.equals(current.get(field.pos()), next.get(field.pos()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.serialization.Serializer;
@@ -114,6 +115,52 @@ class RolloutQueriesTest {
 
         assertThat(status.passingWindows()).isEqualTo(3);
         assertThat(status.window()).isNull();
+    }
+
+    private Answer<RolloutStatusView> statusOf(String rolloutId) {
+        return queries.status("checkout", Optional.of(rolloutId), ReadOptions.DEFAULT,
+                "/api/v1/rollouts/checkout?rolloutId=" + rolloutId);
+    }
+
+    @Test
+    void aReadBoundToTheCurrentRolloutAnswersItsStatus() {
+        stores.specs.put("checkout", spec("checkout-2"));
+        stores.verdicts.put("checkout", List.of(verdict("checkout-2", 5, Decision.PROMOTE)));
+
+        Answer<RolloutStatusView> answer = statusOf("checkout-2");
+
+        assertThat(answer).isInstanceOf(Answer.Local.class);
+        assertThat(((Answer.Local<RolloutStatusView>) answer).value().decision()).isEqualTo("PROMOTE");
+    }
+
+    @Test
+    void aReadBoundToANewRolloutNeverSeesThePreviousRolloutsVerdict() {
+        stores.specs.put("checkout", spec("checkout-1"));
+        stores.verdicts.put("checkout", List.of(verdict("checkout-1", 1, Decision.ROLLBACK)));
+
+        assertThat(statusOf("checkout-2")).isInstanceOf(Answer.NotFound.class);
+    }
+
+    @Test
+    void aReadBoundToAReplacedRolloutAnswersWithItsOwnNewestVerdict() {
+        stores.specs.put("checkout", spec("checkout-2"));
+        stores.verdicts.put("checkout", List.of(verdict("checkout-2", 0, Decision.CONTINUE),
+                verdict("checkout-1", 1, Decision.ROLLBACK), verdict("checkout-1", 0, Decision.CONTINUE)));
+
+        RolloutStatusView status = ((Answer.Local<RolloutStatusView>) statusOf("checkout-1")).value();
+
+        assertThat(status.rolloutId()).isEqualTo("checkout-1");
+        assertThat(status.status()).isEqualTo("ROLLED_BACK");
+        assertThat(status.decision()).isEqualTo("ROLLBACK");
+        assertThat(status.spec()).isNull();
+    }
+
+    @Test
+    void aRolloutReplacedBeforeItsEndIsReportedAsReplaced() {
+        stores.specs.put("checkout", spec("checkout-2"));
+        stores.verdicts.put("checkout", List.of(verdict("checkout-1", 0, Decision.CONTINUE)));
+
+        assertThat(((Answer.Local<RolloutStatusView>) statusOf("checkout-1")).value().status()).isEqualTo("REPLACED");
     }
 
     @Test

@@ -51,6 +51,35 @@ class RolloutJsonTest {
                 .getAnalysisWindow()).isEqualTo(15_000);
     }
 
+    private static final String REGISTRATION = """
+            {"rolloutId": "checkout-abc", "baselineRevision": "v1", "canaryRevision": "v2",
+             "slos": [{"kind": "ERROR_RATE", "threshold": 0.01}]}""";
+
+    @Test
+    void aRepeatedRegistrationIsTheSameRolloutWhateverItsArrivalTime() throws Exception {
+        RolloutSpec first = parse(REGISTRATION);
+        RolloutSpec again = RolloutJson.parseSpec(JSON.readTree(REGISTRATION), "checkout", NOW.plusSeconds(7));
+
+        assertThat(RolloutJson.sameRollout(first, again, false)).isTrue();
+    }
+
+    @Test
+    void aRegistrationWithOtherSettingsOrAnotherIdIsADifferentRollout() throws Exception {
+        RolloutSpec first = parse(REGISTRATION);
+
+        assertThat(RolloutJson.sameRollout(first, parse(REGISTRATION.replace("0.01", "0.02")), false)).isFalse();
+        assertThat(RolloutJson.sameRollout(first, parse(REGISTRATION.replace("checkout-abc", "checkout-def")), false))
+                .isFalse();
+    }
+
+    @Test
+    void aRegistrationNamingAnotherStartTimeMovesTheRollout() throws Exception {
+        RolloutSpec first = parse(REGISTRATION);
+        RolloutSpec moved = parse(REGISTRATION.replaceFirst("\\{", "{\"startedAt\": \"2026-11-26T10:05:00Z\", "));
+
+        assertThat(RolloutJson.sameRollout(first, moved, true)).isFalse();
+    }
+
     @Test
     void namesTheOffendingFieldOfABadSpec() {
         String slos = "\"slos\": [{\"kind\": \"ERROR_RATE\", \"threshold\": 0.01}]";
