@@ -17,8 +17,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Background traffic of one service at event time now: baseline (v1) and canary (v2) TIMER
- * requests, ~150 per second each, the canary failing at {@link #canaryErrorRate}.
+ * Background traffic of one service at event time now: baseline and canary TIMER requests
+ * (revisions v1 and v2 unless named), ~150 per second each, the canary failing at
+ * {@link #canaryErrorRate}.
  */
 public final class CanaryTraffic implements AutoCloseable {
     private static final AvroSerde<MetricEvent> EVENTS = AvroSerde.metricEvent();
@@ -32,16 +33,21 @@ public final class CanaryTraffic implements AutoCloseable {
     private final Random random = new Random(7);
 
     public CanaryTraffic(RollcallConfig config, String service) {
+        this(config, service, "v1", "v2");
+    }
+
+    public CanaryTraffic(RollcallConfig config, String service, String baselineRevision, String canaryRevision) {
         producer = io.rollcall.load.LoadGenerator.producer(config.kafkaProperties());
-        sender.scheduleAtFixedRate(() -> sendRound(config.eventsTopic(), service), 0, 20, TimeUnit.MILLISECONDS);
+        sender.scheduleAtFixedRate(() -> sendRound(config.eventsTopic(), service, baselineRevision, canaryRevision),
+                0, 20, TimeUnit.MILLISECONDS);
     }
 
     /** One request of each revision's three pods. */
-    private void sendRound(String topic, String service) {
-        for (String revision : List.of("v1", "v2")) {
+    private void sendRound(String topic, String service, String baselineRevision, String canaryRevision) {
+        for (String revision : List.of(baselineRevision, canaryRevision)) {
             for (int pod = 0; pod < 3; pod++) {
                 long id = (service + revision + pod).hashCode() * 2654435761L;
-                double errors = revision.equals("v2") ? canaryErrorRate.get() : 0.0;
+                double errors = revision.equals(canaryRevision) ? canaryErrorRate.get() : 0.0;
                 MetricEvent event = MetricEvent.newBuilder().setId(id).setName("http.server.requests")
                         .setTimestamp(Instant.now()).setType(MetricType.TIMER)
                         .setValue(50 * Math.exp(0.3 * random.nextGaussian()))
