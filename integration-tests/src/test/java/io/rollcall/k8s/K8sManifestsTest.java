@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.rollcall.app.KafkaAccess;
 import io.rollcall.app.Topics;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.http.HttpApi;
@@ -45,6 +46,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class K8sManifestsTest {
 
     private static final Path K8S = Path.of("..", "k8s").toAbsolutePath().normalize();
+    /** Namespaces whose pods call the API: Prometheus, Argo Rollouts' controller, Flagger. */
+    private static final List<String> CALLERS = List.of("monitoring", "argo-rollouts", "flagger-system");
 
     @Test
     void everyManifestParsesIntoTheModelWithoutUnknownFields() throws IOException {
@@ -65,28 +68,21 @@ class K8sManifestsTest {
         assertThat(problems).isEmpty();
     }
 
-    /** The base without kubectl: its resources plus the ConfigMap its generator makes. */
-    @Test
-    void theBaseKeepsTheInvariants() throws IOException {
-        assertThat(invariants(renderBase())).isEmpty();
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void eachRenderedOverlayKeepsTheInvariantsWithoutUnknownFields(String overlay) throws Exception {
-        Path kubectl = Manifests.kubectl();
-        Assumptions.assumeTrue(kubectl != null, "kubectl is not installed: overlays are rendered with kubectl kustomize");
-        List<Manifests.Doc> rendered = Manifests.parse(overlay, Manifests.kustomize(kubectl, K8S.resolve("overlays/" + overlay)));
+        List<Manifests.Doc> rendered = render(overlay);
         List<String> problems = new ArrayList<>(invariants(rendered));
         rendered.forEach(doc -> problems.addAll(Manifests.unknownFields(doc)));
         assertThat(problems).isEmpty();
         assertThat(rendered).allSatisfy(doc -> assertThat(doc.tree().path("metadata").path("namespace").asText())
-                .isEqualTo(overlay.equals("dev") ? "rollcall-dev" : "rollcall"));
+                .isEqualTo(overlay.equals("dev") ? "rollcall-dev" : "kafka"));
     }
 
     @Test
-    void theChecksCatchRealMistakes() throws IOException {
-        List<Manifests.Doc> base = renderBase();
+    void theChecksCatchRealMistakes() throws Exception {
+        List<Manifests.Doc> base = render("prod");
         assertThat(invariants(base)).isEmpty();
 
         assertThat(invariants(edit(base, "StatefulSet", t -> ((ObjectNode) t.path("spec")).put("replicas", 13))))
@@ -107,6 +103,19 @@ class K8sManifestsTest {
         }))).anyMatch(p -> p.contains("metric-aggregates"));
         assertThat(invariants(edit(base, "ScaledObject", t -> ((ObjectNode) t.path("spec")).put("maxReplicaCount", 24))))
                 .anyMatch(p -> p.contains("maxReplicaCount"));
+        assertThat(invariants(edit(base, "KafkaUser", t -> ((ArrayNode) t.path("spec").path("authorization").path("acls"))
+                .remove(7)))).anyMatch(p -> p.contains("lacks ACLs") && p.contains("transactionalid rollcall- prefix write"));
+        assertThat(invariants(edit(base, "KafkaUser", t -> ((ArrayNode) t.path("spec").path("authorization").path("acls")
+                .path(0).path("operations")).add("Write")))).anyMatch(p -> p.contains("does not need")
+                && p.contains("topic metric-events literal write"));
+        assertThat(invariants(edit(base, "StatefulSet", t -> ((ObjectNode) t.path("spec").path("template").path("spec"))
+                .remove("enableServiceLinks")))).anyMatch(p -> p.contains("enableServiceLinks"));
+        assertThat(invariants(edit(base, "StatefulSet", t -> ((ObjectNode) t.path("spec")).put("replicas", 3))))
+                .anyMatch(p -> p.contains("undo KEDA"));
+        assertThat(invariants(edit(base, "ServiceMonitor", t -> ((ObjectNode) t.path("spec").path("selector")
+                .path("matchLabels")).remove("app.kubernetes.io/component")))).anyMatch(p -> p.contains("scraped once"));
+        assertThat(invariants(edit(base, "NetworkPolicy", t -> ((ArrayNode) t.path("spec").path("ingress").path(0)
+                .path("from")).remove(3)))).anyMatch(p -> p.contains("flagger-system"));
         assertThat(invariants(edit(base, "Service", t -> {
             if (t.path("metadata").path("name").asText().equals("rollcall-headless")) {
                 ((ObjectNode) t.path("spec")).put("clusterIP", "10.0.0.1");
@@ -250,12 +259,82 @@ class K8sManifestsTest {
             problems.add("num.standby.replicas must be at least 1");
         }
 
+        // Disruptions, network, monitoring and Argo all point at these pods and this port.
+        Manifests.Doc pdb = only(docs, "PodDisruptionBudget", problems);
+        if (pdb != null && !selects(pdb.tree().path("spec").path("selector").path("matchLabels"), podLabels)) {
+            problems.add("PodDisruptionBudget does not select the rollcall pods");
+        }
+        Manifests.Doc policy = only(docs, "NetworkPolicy", problems);
+        if (policy != null && (!selects(policy.tree().path("spec").path("podSelector").path("matchLabels"), podLabels)
+                || stream(policy.tree().path("spec").path("ingress")).flatMap(i -> stream(i.path("ports")))
+                .noneMatch(p -> p.path("port").asInt() == config.httpPort()))) {
+            problems.add("NetworkPolicy must select the pods and admit port " + config.httpPort());
+        }
+        Manifests.Doc monitor = only(docs, "ServiceMonitor", problems);
+        if (monitor != null) {
+            JsonNode endpoint = monitor.tree().path("spec").path("endpoints").path(0);
+            boolean portKnown = docs.stream().filter(d -> d.kind().equals("Service")
+                            && selects(monitor.tree().path("spec").path("selector").path("matchLabels"),
+                            d.tree().path("metadata").path("labels")))
+                    .flatMap(d -> stream(d.tree().path("spec").path("ports")))
+                    .anyMatch(p -> p.path("name").asText().equals(endpoint.path("port").asText()));
+            if (!portKnown || !endpoint.path("path").asText().equals(HttpApi.METRICS_PATH)) {
+                problems.add("ServiceMonitor must scrape " + HttpApi.METRICS_PATH + " on a named port of a rollcall Service");
+            }
+            List<String> scraped = docs.stream().filter(d -> d.kind().equals("Service")
+                    && selects(monitor.tree().path("spec").path("selector").path("matchLabels"),
+                    d.tree().path("metadata").path("labels"))).map(Manifests.Doc::name).toList();
+            if (!scraped.equals(List.of(serviceName))) {
+                problems.add("ServiceMonitor must select only the headless Service " + serviceName
+                        + " (each pod scraped once, restoring ones too), selects " + scraped);
+            }
+        }
+        docs.stream().filter(d -> d.kind().equals("AnalysisTemplate")).forEach(argo -> {
+            String url = stream(argo.tree().path("spec").path("args"))
+                    .filter(a -> a.path("name").asText().equals("rollcall-url")).map(a -> a.path("value").asText())
+                    .findFirst().orElse("");
+            String client = clients.isEmpty() ? "?" : clients.get(0).name();
+            String namespace = sts.tree().path("metadata").path("namespace").asText("rollcall");
+            String web = argo.tree().path("spec").path("metrics").path(0).path("provider").path("web").path("url").asText();
+            if (!url.equals("http://" + client + "." + namespace + ".svc.cluster.local:" + config.httpPort())
+                    || !web.contains(HttpApi.ROLLOUTS_PATH)) {
+                problems.add("AnalysisTemplate must read " + HttpApi.ROLLOUTS_PATH + " from Service " + client + "."
+                        + namespace + ":" + config.httpPort() + ", reads " + url + " / " + web);
+            }
+        });
+        // Each pod scraped once; no service links; KEDA alone sets the replicas it scales.
+        if (pod.path("spec").path("enableServiceLinks").asBoolean(true)) {
+            problems.add("pod must set enableServiceLinks: false (Service variables would read as ROLLCALL_* settings)");
+        }
+        boolean scaled = docs.stream().anyMatch(d -> d.kind().equals("ScaledObject"));
+        if (scaled && sts.tree().path("spec").has("replicas")) {
+            problems.add("StatefulSet must not set replicas while a ScaledObject scales it (each apply would undo KEDA)");
+        }
+        if (!scaled && !sts.tree().path("spec").has("replicas")) {
+            problems.add("StatefulSet needs replicas without a ScaledObject");
+        }
+        Set<String> admitted = new TreeSet<>();
+        docs.stream().filter(d -> d.kind().equals("NetworkPolicy")).forEach(d -> stream(d.tree().path("spec")
+                .path("ingress")).filter(i -> stream(i.path("ports")).anyMatch(p -> p.path("port").asInt() == config.httpPort()))
+                .flatMap(i -> stream(i.path("from")))
+                .forEach(from -> admitted.add(from.path("namespaceSelector").path("matchLabels")
+                        .path("kubernetes.io/metadata.name").asText())));
+        for (String caller : CALLERS) {
+            if (!admitted.contains(caller)) {
+                problems.add("NetworkPolicy must admit namespace " + caller + " on port " + config.httpPort());
+            }
+        }
+
         // Topics: names, partitions and cleanup as the app creates them; replicas <= partitions.
+        // Without KafkaTopics (development) the app creates them itself.
         Map<String, JsonNode> topics = new HashMap<>();
         docs.stream().filter(d -> d.kind().equals("KafkaTopic")).forEach(d -> topics.put(
                 d.tree().path("spec").path("topicName").asText(d.name()), d.tree().path("spec")));
         Set<String> names = new TreeSet<>(List.of(config.eventsTopic(), config.aggregatesTopic(), config.deadLetterTopic(),
                 config.rollouts().specsTopic(), config.rollouts().verdictsTopic()));
+        if (topics.isEmpty()) {
+            return problems;
+        }
         if (!topics.keySet().equals(names)) {
             problems.add("KafkaTopics " + new TreeSet<>(topics.keySet()) + " must be the app's topics " + names);
             return problems;
@@ -280,6 +359,7 @@ class K8sManifestsTest {
         if (replicas > partitions) {
             problems.add("StatefulSet replicas " + replicas + " > " + partitions + " partitions of " + config.eventsTopic());
         }
+        kafkaUser(docs, config, problems);
 
         // Autoscaling on the group's lag, never beyond the partitions.
         docs.stream().filter(d -> d.kind().equals("ScaledObject")).forEach(keda -> {
@@ -304,43 +384,43 @@ class K8sManifestsTest {
             }
         });
 
-        // Disruptions, network, monitoring and Argo all point at these pods and this port.
-        Manifests.Doc pdb = only(docs, "PodDisruptionBudget", problems);
-        if (pdb != null && !selects(pdb.tree().path("spec").path("selector").path("matchLabels"), podLabels)) {
-            problems.add("PodDisruptionBudget does not select the rollcall pods");
-        }
-        Manifests.Doc policy = only(docs, "NetworkPolicy", problems);
-        if (policy != null && (!selects(policy.tree().path("spec").path("podSelector").path("matchLabels"), podLabels)
-                || stream(policy.tree().path("spec").path("ingress")).flatMap(i -> stream(i.path("ports")))
-                .noneMatch(p -> p.path("port").asInt() == config.httpPort()))) {
-            problems.add("NetworkPolicy must select the pods and admit port " + config.httpPort());
-        }
-        Manifests.Doc monitor = only(docs, "ServiceMonitor", problems);
-        if (monitor != null) {
-            JsonNode endpoint = monitor.tree().path("spec").path("endpoints").path(0);
-            boolean portKnown = docs.stream().filter(d -> d.kind().equals("Service")
-                            && selects(monitor.tree().path("spec").path("selector").path("matchLabels"),
-                            d.tree().path("metadata").path("labels")))
-                    .flatMap(d -> stream(d.tree().path("spec").path("ports")))
-                    .anyMatch(p -> p.path("name").asText().equals(endpoint.path("port").asText()));
-            if (!portKnown || !endpoint.path("path").asText().equals(HttpApi.METRICS_PATH)) {
-                problems.add("ServiceMonitor must scrape " + HttpApi.METRICS_PATH + " on a named port of a rollcall Service");
-            }
-        }
-        docs.stream().filter(d -> d.kind().equals("AnalysisTemplate")).forEach(argo -> {
-            String url = stream(argo.tree().path("spec").path("args"))
-                    .filter(a -> a.path("name").asText().equals("rollcall-url")).map(a -> a.path("value").asText())
-                    .findFirst().orElse("");
-            String client = clients.isEmpty() ? "?" : clients.get(0).name();
-            String namespace = sts.tree().path("metadata").path("namespace").asText("rollcall");
-            String web = argo.tree().path("spec").path("metrics").path(0).path("provider").path("web").path("url").asText();
-            if (!url.equals("http://" + client + "." + namespace + ".svc.cluster.local:" + config.httpPort())
-                    || !web.contains(HttpApi.ROLLOUTS_PATH)) {
-                problems.add("AnalysisTemplate must read " + HttpApi.ROLLOUTS_PATH + " from Service " + client + "."
-                        + namespace + ":" + config.httpPort() + ", reads " + url + " / " + web);
-            }
-        });
         return problems;
+    }
+
+    /** The KafkaUser grants exactly the ACLs the app needs ({@link KafkaAccess}), no fewer and no more. */
+    private static void kafkaUser(List<Manifests.Doc> docs, RollcallConfig config, List<String> problems) {
+        for (Manifests.Doc user : docs.stream().filter(d -> d.kind().equals("KafkaUser")).toList()) {
+            Set<String> granted = new TreeSet<>();
+            for (JsonNode acl : user.tree().path("spec").path("authorization").path("acls")) {
+                JsonNode resource = acl.path("resource");
+                for (JsonNode operation : acl.path("operations")) {
+                    granted.add(acl(resource.path("type").asText(), resource.path("name").asText("kafka-cluster"),
+                            resource.path("patternType").asText("literal"), operation.asText(),
+                            acl.path("host").asText("*"), acl.path("type").asText("allow")));
+                }
+            }
+            Set<String> required = new TreeSet<>();
+            KafkaAccess.required(config, "User:" + user.name()).forEach(b -> required.add(acl(
+                    b.pattern().resourceType().name(), b.pattern().name(), b.pattern().patternType().name(),
+                    b.entry().operation().name(), b.entry().host(), b.entry().permissionType().name())));
+            Set<String> missing = new TreeSet<>(required);
+            missing.removeAll(granted);
+            Set<String> extra = new TreeSet<>(granted);
+            extra.removeAll(required);
+            if (!missing.isEmpty()) {
+                problems.add("KafkaUser " + user.name() + " lacks ACLs the app needs: " + missing);
+            }
+            if (!extra.isEmpty()) {
+                problems.add("KafkaUser " + user.name() + " grants ACLs the app does not need: " + extra);
+            }
+        }
+    }
+
+    /** One ACL in a form both Strimzi's and Kafka's spellings map to (prefix = PREFIXED, IdempotentWrite = IDEMPOTENT_WRITE). */
+    private static String acl(String type, String name, String pattern, String operation, String host, String permission) {
+        String normalize = "[_\\s]";
+        return (type.replaceAll(normalize, "") + " " + name + " " + pattern.replaceAll("(?i)prefixed", "prefix") + " "
+                + operation.replaceAll(normalize, "") + " " + host + " " + permission).toLowerCase(java.util.Locale.ROOT);
     }
 
     private static RollcallConfig appConfig(List<Manifests.Doc> docs, JsonNode pod, JsonNode container,
@@ -465,31 +545,11 @@ class K8sManifestsTest {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The base's resources as listed in its kustomization, plus its generated ConfigMap and Secret. */
-    static List<Manifests.Doc> renderBase() throws IOException {
-        Path base = K8S.resolve("base");
-        String text = Files.readString(base.resolve("kustomization.yaml"));
-        JsonNode tree = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-                .readTree(text);
-        List<Manifests.Doc> docs = new ArrayList<>();
-        for (JsonNode resource : tree.path("resources")) {
-            docs.addAll(Manifests.read(base.resolve(resource.asText())));
-        }
-        for (JsonNode generator : tree.path("configMapGenerator")) {
-            ObjectNode map = Manifests.object();
-            map.put("apiVersion", "v1").put("kind", "ConfigMap").putObject("metadata").put("name", generator.path("name").asText());
-            ObjectNode data = map.putObject("data");
-            for (JsonNode file : generator.path("files")) {
-                data.put(file.asText(), Files.readString(base.resolve(file.asText())));
-            }
-            docs.addAll(Manifests.parse("generated", map.toString()));
-        }
-        for (JsonNode generator : tree.path("secretGenerator")) {
-            ObjectNode secret = Manifests.object();
-            secret.put("apiVersion", "v1").put("kind", "Secret").putObject("metadata").put("name", generator.path("name").asText());
-            docs.addAll(Manifests.parse("generated", secret.toString()));
-        }
-        return docs;
+    /** An overlay as {@code kubectl kustomize} renders it; the test is skipped without kubectl. */
+    static List<Manifests.Doc> render(String overlay) throws IOException, InterruptedException {
+        Path kubectl = Manifests.kubectl();
+        Assumptions.assumeTrue(kubectl != null, "kubectl is not installed: overlays are rendered with kubectl kustomize");
+        return Manifests.parse(overlay, Manifests.kustomize(kubectl, K8S.resolve("overlays/" + overlay)));
     }
 
     /** A copy of the documents with {@code change} applied to every one of {@code kind}. */
