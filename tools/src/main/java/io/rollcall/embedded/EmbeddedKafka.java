@@ -86,10 +86,23 @@ public final class EmbeddedKafka implements AutoCloseable {
      * given without the listener prefix ({@code ssl.client.auth}, {@code sasl.enabled.mechanisms},
      * {@code plain.sasl.jaas.config}, …); they apply to this listener only.
      */
-    public record SecuredListener(String securityProtocol, Map<String, String> settings) {
+    public record SecuredListener(String securityProtocol, Map<String, String> settings, boolean enforcesAcls) {
 
         public SecuredListener {
             settings = Map.copyOf(settings);
+        }
+
+        public SecuredListener(String securityProtocol, Map<String, String> settings) {
+            this(securityProtocol, settings, false);
+        }
+
+        /**
+         * The same listener on a broker that enforces ACLs (Kafka's StandardAuthorizer, as a
+         * Strimzi cluster with {@code authorization: simple}): its principals get only what ACLs
+         * grant. The plain listener's anonymous principal stays a super user, for a test's set-up.
+         */
+        public SecuredListener enforcingAcls() {
+            return new SecuredListener(securityProtocol, settings, true);
         }
 
         /** SASL_PLAINTEXT with the PLAIN mechanism, knowing only {@code users} (name → password). */
@@ -316,6 +329,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             config.get("listener.security.protocol.map") + "," + SECURED_LISTENER + ":" + secured.securityProtocol());
         String prefix = "listener.name." + SECURED_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
         secured.settings().forEach((key, value) -> config.put(prefix + key, value));
+        if (secured.enforcesAcls()) {
+            config.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            // The controller and plain listeners authenticate no one: their principal is ANONYMOUS.
+            config.put("super.users", "User:ANONYMOUS");
+        }
     }
 
     /** The address clients connect to, {@code 127.0.0.1:PORT}. */

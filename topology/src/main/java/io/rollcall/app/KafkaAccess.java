@@ -55,7 +55,8 @@ public final class KafkaAccess {
         }
         // Idempotent producers (every producer of rollcall's) on brokers that still ask for it, and cluster metadata.
         for (AclOperation operation : List.of(AclOperation.DESCRIBE, AclOperation.IDEMPOTENT_WRITE)) {
-            acls.add(allow(new ResourcePattern(ResourceType.CLUSTER, Resource.CLUSTER_NAME, PatternType.LITERAL), principal, operation));
+            acls.add(allow(new ResourcePattern(ResourceType.CLUSTER, Resource.CLUSTER_NAME, PatternType.LITERAL),
+                    principal, operation));
         }
         return acls;
     }

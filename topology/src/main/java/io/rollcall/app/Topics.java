@@ -5,6 +5,7 @@ import io.rollcall.config.RollcallConfig;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,13 +71,18 @@ public final class Topics {
         int partitions = partitions(admin, config.eventsTopic()).orElseThrow(() -> new ConfigException(
                 "rollcall.topic.events: topic '" + config.eventsTopic() + "' does not exist; create it first"
                         + " (its partition count fixes how series are spread over tasks)"));
-        List<NewTopic> missing = new ArrayList<>();
-        for (NewTopic topic : plan(config, partitions, maxMessageBytes(admin, config.eventsTopic()))) {
+        Set<String> missing = new HashSet<>();
+        for (NewTopic topic : plan(config, partitions, Optional.empty())) {
             if (partitions(admin, topic.name()).isEmpty()) {
-                missing.add(topic);
+                missing.add(topic.name());
             }
         }
-        create(admin, missing);
+        // Only a topic to create needs the events topic's settings (DescribeConfigs, which a
+        // principal on a cluster with ACLs and operator-made topics need not have).
+        if (!missing.isEmpty()) {
+            create(admin, plan(config, partitions, maxMessageBytes(admin, config.eventsTopic())).stream()
+                    .filter(topic -> missing.contains(topic.name())).toList());
+        }
         return partitions;
     }
 
