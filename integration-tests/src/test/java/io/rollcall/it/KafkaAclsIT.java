@@ -1,21 +1,16 @@
 package io.rollcall.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.rollcall.aggregate.Aggregate;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.app.Topics;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.embedded.EmbeddedKafka;
-import io.rollcall.query.Answer;
-import io.rollcall.schema.SeriesId;
 import java.io.IOException;
 import java.io.StringReader;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,22 +87,12 @@ class KafkaAclsIT {
 
     @Test
     void theAppAggregatesWithOnlyTheKafkaUsersAcls() {
-        long someId = truth.byId().keySet().iterator().next();
-        Answer<Aggregate> answer = app.aggregate(SeriesId.of(someId));
-        assertThat(answer).isInstanceOf(Answer.Local.class);
-        assertThat(((Answer.Local<Aggregate>) answer).value().count()).isEqualTo(truth.byId().get(someId).count);
+        SecuredAppChecks.aggregatesAsProduced(app, truth);
     }
 
     @Test
     void theAppAcceptsARolloutAndPublishesItsVerdictsWithOnlyTheKafkaUsersAcls() {
-        Api api = Api.of(app, TOKEN);
-        HttpResponse<String> put = api.put("/api/v1/rollouts/checkout", """
-                {"baselineRevision": "v1", "canaryRevision": "v2", "analysisWindow": "1s",
-                 "slos": [{"kind": "ERROR_RATE", "threshold": 0.01}]}""");
-        assertThat(put.statusCode()).as(put.body()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                Api.parse(api.get("/api/v1/rollouts/checkout").body()).path("decision").asText())
-                .as("a HOLD verdict, published and read back").isEqualTo("HOLD"));
+        SecuredAppChecks.acceptsAndJudgesARollout(Api.of(app, TOKEN));
     }
 
     /** The shipped rollcall.properties with a state dir, HTTP port and token of the test's, plus {@code kafka}. */

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.rollcall.aggregate.Aggregate;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.embedded.EmbeddedKafka;
-import io.rollcall.query.Answer;
-import io.rollcall.schema.SeriesId;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -177,21 +173,12 @@ class SecurityIT {
 
         @Test
         void theAppAggregatesEventsFromTheSecuredCluster() {
-            long someId = truth.byId().keySet().iterator().next();
-            Answer<Aggregate> answer = app.aggregate(SeriesId.of(someId));
-            assertThat(answer).isInstanceOf(Answer.Local.class);
-            assertThat(((Answer.Local<Aggregate>) answer).value().count()).isEqualTo(truth.byId().get(someId).count);
+            SecuredAppChecks.aggregatesAsProduced(app, truth);
         }
 
         @Test
         void aRolloutSpecIsWrittenReadBackAndJudged() {
-            HttpResponse<String> put = api.put("/api/v1/rollouts/checkout", """
-                    {"baselineRevision": "v1", "canaryRevision": "v2", "analysisWindow": "1s",
-                     "slos": [{"kind": "ERROR_RATE", "threshold": 0.01}]}""");
-            assertThat(put.statusCode()).as(put.body()).isEqualTo(202);
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                    Api.parse(api.get("/api/v1/rollouts/checkout").body()).path("decision").asText())
-                    .as("a HOLD verdict, published and read back").isEqualTo("HOLD"));
+            SecuredAppChecks.acceptsAndJudgesARollout(api);
         }
 
         @Test
