@@ -33,14 +33,12 @@ import java.util.stream.Stream;
  * node into draft-4 terms (a walker of the same size) and its messages mapped back to paths,
  * and still could not check list-map keys; the JSON Schema part left over is a few value checks.
  *
- * <p>Not checked: the CEL rules ({@code x-kubernetes-validations}). The vendored CRDs have these:
- * KEDA ScaledObject {@code .spec} (minReplicaCount &lt;= maxReplicaCount, which
- * {@code K8sManifestsTest}'s invariants check against the partitions anyway), Strimzi KafkaUser
- * {@code .spec.authentication} (validity/renewal days only for tls), Strimzi Kafka rack and
- * metricsConfig consistency, Flagger Canary mirror backendRef port, and Argo Rollout
- * {@code .spec.selector} immutability (a transition rule: it needs the old object). Evaluating
- * them needs Kubernetes' CEL environment (cel-java plus its Kubernetes libraries), a large
- * dependency for a handful of rules, none on a field the manifests set.
+ * <p>The CEL rules ({@code x-kubernetes-validations}) are evaluated too ({@link CelRules}), except
+ * transition rules, which compare with the previous object. The vendored CRDs have: KEDA
+ * ScaledObject {@code .spec} (minReplicaCount &lt;= maxReplicaCount), Strimzi KafkaUser
+ * {@code .spec.authentication} (validity/renewal days only for tls, both or neither, renewal
+ * first), Strimzi Kafka rack and metricsConfig consistency, Flagger Canary mirror backendRef port,
+ * and Argo Rollout {@code .spec.selector} immutability (a transition rule, so skipped).
  */
 final class CrdSchemas {
 

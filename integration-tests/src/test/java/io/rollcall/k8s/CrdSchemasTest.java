@@ -113,6 +113,8 @@ class CrdSchemasTest {
                 mistake("a boolean for an int-or-string", ANALYSIS_TEMPLATE.replace("count: 180", "count: true"),
                         "AnalysisTemplate/rollcall-verdict: .spec.metrics[0].count: must be an integer or a string, is boolean true"),
                 // KEDA's trigger metadata is a map of strings (additionalProperties): an unquoted number would not decode.
+                mistake("a broken CEL rule", SCALED_OBJECT.replace("maxReplicaCount: 12", "maxReplicaCount: 12\n  minReplicaCount: 13"),
+                        "ScaledObject/rollcall: .spec: minReplicaCount must be less than or equal to maxReplicaCount"),
                 mistake("a number in a map of strings", SCALED_OBJECT.replace("\"100000\"", "100000"),
                         "ScaledObject/rollcall: .spec.triggers[0].metadata.lagThreshold: must be string, is integer 100000"));
     }

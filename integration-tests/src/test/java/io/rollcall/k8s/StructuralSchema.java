@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * honoured. {@code anyOf}/{@code oneOf}/{@code allOf}/{@code not} only validate values: inside
  * them a field is never unknown, as structural schemas declare every field outside them.
  *
- * <p>Not checked: {@code x-kubernetes-validations} (CEL rules, see {@link CrdSchemas}) and
- * {@code default} (the server fills it in; a manifest may leave it out).
+ * {@code x-kubernetes-validations} are CEL rules ({@link CelRules}). Not checked: {@code default}
+ * (the server fills it in; a manifest may leave it out).
  */
 final class StructuralSchema {
 
@@ -56,6 +56,7 @@ final class StructuralSchema {
     static List<String> validate(JsonNode object, JSONSchemaProps schema, boolean patch, Set<String> skip) {
         StructuralSchema check = new StructuralSchema(new Scope(true, patch));
         check.object(object, schema, "", skip);
+        check.rules(object, schema, "", 0);
         return check.problems;
     }
 
@@ -66,6 +67,7 @@ final class StructuralSchema {
     }
 
     private void value(JsonNode value, JSONSchemaProps s, String path) {
+        int before = problems.size();
         if (value.isNull()) {
             // The API server drops a null it may not keep; the manifest would not say what it means.
             if (!Boolean.TRUE.equals(s.getNullable())) {
@@ -93,6 +95,17 @@ final class StructuralSchema {
             array(value, s, path);
         }
         junctors(value, s, path);
+        rules(value, s, path, before);
+    }
+
+    /**
+     * The CEL rules of a value that is otherwise valid (they read fields the schema vouched for);
+     * not inside junctors (structural schemas have none there) nor for a partial object.
+     */
+    private void rules(JsonNode value, JSONSchemaProps s, String path, int before) {
+        if (scope.structural() && !scope.patch() && s.getXKubernetesValidations() != null && problems.size() == before) {
+            problems.addAll(CelRules.check(value, s.getXKubernetesValidations(), path));
+        }
     }
 
     private static boolean hasType(JsonNode value, String type) {
