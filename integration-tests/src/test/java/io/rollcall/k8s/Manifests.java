@@ -5,71 +5,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import io.fabric8.kubernetes.api.model.KubernetesResource;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
-import io.strimzi.api.kafka.model.topic.KafkaTopic;
-import io.strimzi.api.kafka.model.user.KafkaUser;
 import java.io.IOException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/** Reading Kubernetes manifests into fabric8's typed model, and rendering kustomizations. */
+/** Reading Kubernetes manifests, checking them against their kinds' schemas, and rendering kustomizations. */
 final class Manifests {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final String KUSTOMIZE_GROUP = "kustomize.config.k8s.io/";
 
-    /** Custom resources with a typed model on the class path (fabric8 finds the built-in kinds itself). */
-    private static final Map<String, Class<? extends KubernetesResource>> TYPED = Map.of(
-            "KafkaTopic", KafkaTopic.class,
-            "KafkaUser", KafkaUser.class,
-            "ServiceMonitor", ServiceMonitor.class);
-
-    /**
-     * Kinds without a Java model here (KEDA, Argo Rollouts): the fields they may carry, as
-     * dotted paths ({@code []} for list items), from the fields of their CRDs that rollcall uses
-     * or a user commonly sets. Anything else is reported as unknown.
-     */
-    private static final Map<String, Set<String>> UNTYPED_FIELDS = Map.of(
-            "ScaledObject", Set.of("apiVersion", "kind", "metadata", "spec", "spec.scaleTargetRef",
-                    "spec.scaleTargetRef.apiVersion", "spec.scaleTargetRef.kind", "spec.scaleTargetRef.name",
-                    "spec.minReplicaCount", "spec.maxReplicaCount", "spec.cooldownPeriod", "spec.pollingInterval",
-                    "spec.idleReplicaCount", "spec.advanced", "spec.advanced.horizontalPodAutoscalerConfig",
-                    "spec.advanced.horizontalPodAutoscalerConfig.behavior", "spec.triggers", "spec.triggers[]",
-                    "spec.triggers[].type", "spec.triggers[].metadata", "spec.triggers[].authenticationRef",
-                    "spec.triggers[].authenticationRef.name", "spec.triggers[].name"),
-            "TriggerAuthentication", Set.of("apiVersion", "kind", "metadata", "spec", "spec.secretTargetRef",
-                    "spec.secretTargetRef[]", "spec.secretTargetRef[].parameter", "spec.secretTargetRef[].name",
-                    "spec.secretTargetRef[].key"),
-            "AnalysisTemplate", Set.of("apiVersion", "kind", "metadata", "spec", "spec.args", "spec.args[]",
-                    "spec.args[].name", "spec.args[].value", "spec.metrics", "spec.metrics[]", "spec.metrics[].name",
-                    "spec.metrics[].interval", "spec.metrics[].count", "spec.metrics[].successCondition",
-                    "spec.metrics[].failureCondition", "spec.metrics[].failureLimit",
-                    "spec.metrics[].inconclusiveLimit", "spec.metrics[].consecutiveSuccessLimit",
-                    "spec.metrics[].consecutiveErrorLimit", "spec.metrics[].initialDelay", "spec.metrics[].provider",
-                    "spec.metrics[].provider.web", "spec.metrics[].provider.web.url",
-                    "spec.metrics[].provider.web.timeoutSeconds", "spec.metrics[].provider.web.jsonPath",
-                    "spec.metrics[].provider.web.headers", "spec.metrics[].provider.web.method"));
-    /** Below these paths, free-form maps (labels, trigger metadata, HPA behaviour) are not checked. */
-    private static final Set<String> FREE_FORM = Set.of("metadata", "spec.triggers[].metadata",
-            "spec.advanced.horizontalPodAutoscalerConfig.behavior", "spec.metrics[].provider.web.headers");
+    /** The custom resources' schemas; loading them takes a while, so once. */
+    private static final CrdSchemas CRDS = CrdSchemas.vendored();
 
     private Manifests() {
     }
 
-    /** One document of a manifest: its raw tree and the typed object fabric8 (or Strimzi) made of it. */
-    record Doc(String source, JsonNode tree, Object typed) {
+    /** One document of a manifest and where it came from. */
+    record Doc(String source, JsonNode tree) {
         String kind() {
             return tree.path("kind").asText();
         }
@@ -92,107 +52,57 @@ final class Manifests {
                 if (tree == null || tree.isNull() || tree.isEmpty() || !tree.has("kind")) {
                     continue;
                 }
-                docs.add(new Doc(source, tree, typed(tree)));
+                docs.add(new Doc(source, tree));
             }
         }
         return docs;
     }
 
-    private static Object typed(JsonNode tree) {
-        String kind = tree.path("kind").asText();
-        if (tree.path("apiVersion").asText().startsWith("kustomize.config.k8s.io")) {
-            return null;
-        }
-        if (TYPED.containsKey(kind)) {
-            return Serialization.unmarshal(tree.toString(), TYPED.get(kind));
-        }
-        if (UNTYPED_FIELDS.containsKey(kind)) {
-            return null;
-        }
-        return Serialization.unmarshal(tree.toString());
+    /** Every problem of a whole object against its schema, as "Kind/name: .path: problem"; empty when it is valid. */
+    static List<String> problems(Doc doc) {
+        return problems(doc, false);
     }
 
     /**
-     * Fields the model does not know: fabric8's and Strimzi's classes keep them in
-     * {@code additionalProperties}, which is walked here through the whole object.
+     * Every problem of a strategic-merge patch (an overlay's partial object) against its kind's
+     * schema: as {@link #problems(Doc)}, but required fields may be left to the patched object.
      */
-    static List<String> unknownFields(Doc doc) {
-        List<String> out = new ArrayList<>();
-        if (doc.typed() != null) {
-            walk(doc.typed(), doc.kind() + "/" + doc.name(), out, new IdentityHashMap<>(), 0);
-        } else if (UNTYPED_FIELDS.containsKey(doc.kind())) {
-            untyped(doc.tree(), "", UNTYPED_FIELDS.get(doc.kind()), doc.kind() + "/" + doc.name(), out);
-        }
-        return out;
+    static List<String> patchProblems(Doc doc) {
+        return problems(doc, true);
     }
 
-    private static void walk(Object value, String path, List<String> out, IdentityHashMap<Object, Boolean> seen, int depth) {
-        if (value == null || depth > 40 || seen.put(value, Boolean.TRUE) != null) {
-            return;
+    private static List<String> problems(Doc doc, boolean patch) {
+        String apiVersion = doc.tree().path("apiVersion").asText();
+        if (apiVersion.startsWith(KUSTOMIZE_GROUP)) {
+            // Not sent to the cluster; kubectl kustomize rejects unknown fields of these itself.
+            return List.of();
         }
-        if (value instanceof Map<?, ?> map) {
-            map.forEach((key, item) -> walk(item, path + "." + key, out, seen, depth + 1));
-            return;
-        }
-        if (value instanceof Collection<?> items) {
-            int i = 0;
-            for (Object item : items) {
-                walk(item, path + "[" + i++ + "]", out, seen, depth + 1);
-            }
-            return;
-        }
-        String pkg = value.getClass().getPackageName();
-        if (!pkg.startsWith("io.fabric8") && !pkg.startsWith("io.strimzi") || value.getClass().isEnum()) {
-            return;
-        }
-        for (Method getter : value.getClass().getMethods()) {
-            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
-                    || !getter.getName().startsWith("get") || getter.getName().equals("getClass")) {
-                continue;
-            }
-            Object field;
-            try {
-                field = getter.invoke(value);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                continue;
-            }
-            if (getter.getName().equals("getAdditionalProperties")) {
-                if (field instanceof Map<?, ?> extra) {
-                    // "$patch" is kustomize's strategic-merge directive in overlay patches, not a field.
-                    Set<Object> unknown = new java.util.TreeSet<>(extra.keySet().stream().map(Object::toString).toList());
-                    unknown.remove("$patch");
-                    if (!unknown.isEmpty()) {
-                        out.add(path + ": unknown field(s) " + unknown);
-                    }
+        List<String> problems = CRDS.defines(apiVersion, doc.kind()) ? CRDS.validate(doc.tree(), patch)
+                : KubernetesModel.problems(doc.tree(), patch);
+        return problems.stream().map(p -> doc.kind() + "/" + doc.name() + ": " + p).toList();
+    }
+
+    /** A key of a strategic-merge patch that is a directive ({@code $patch: delete}, {@code $setElementOrder/…}), not a field. */
+    static boolean isPatchDirective(String key) {
+        return key.startsWith("$");
+    }
+
+    /** The strategic-merge patch files (partial objects) that the kustomizations among {@code files} apply. */
+    static Set<Path> patchFiles(List<Path> files) throws IOException {
+        Set<Path> patches = new HashSet<>();
+        for (Path file : files) {
+            for (Doc doc : read(file)) {
+                if (doc.tree().path("apiVersion").asText().startsWith(KUSTOMIZE_GROUP)) {
+                    doc.tree().path("patches").forEach(p -> {
+                        if (p.has("path")) {
+                            patches.add(file.resolveSibling(p.path("path").asText()).normalize());
+                        }
+                    });
+                    doc.tree().path("patchesStrategicMerge").forEach(p -> patches.add(file.resolveSibling(p.asText()).normalize()));
                 }
-                continue;
-            }
-            walk(field, path + "." + decapitalize(getter.getName().substring(3)), out, seen, depth + 1);
-        }
-    }
-
-    private static void untyped(JsonNode node, String path, Set<String> allowed, String where, List<String> out) {
-        if (FREE_FORM.contains(path)) {
-            return;
-        }
-        if (node.isObject()) {
-            node.fieldNames().forEachRemaining(name -> {
-                String child = path.isEmpty() ? name : path + "." + name;
-                if (!allowed.contains(child)) {
-                    out.add(where + ": unknown field " + child);
-                } else {
-                    untyped(node.get(name), child, allowed, where, out);
-                }
-            });
-        } else if (node.isArray()) {
-            for (JsonNode item : node) {
-                untyped(item, path + "[]", allowed, where, out);
             }
         }
-    }
-
-    private static String decapitalize(String name) {
-        return name.isEmpty() ? name : Character.toLowerCase(name.charAt(0)) + name.substring(1);
+        return patches;
     }
 
     /** The kubectl on the PATH, or null. */
