@@ -36,6 +36,19 @@ final class Manifests {
             "KafkaUser", KafkaUser.class,
             "ServiceMonitor", ServiceMonitor.class);
 
+    private static final Set<String> ANALYSIS_TEMPLATE_FIELDS = Set.of("apiVersion", "kind", "metadata", "spec",
+            "spec.args", "spec.args[]", "spec.args[].name", "spec.args[].value", "spec.args[].valueFrom",
+            "spec.args[].valueFrom.secretKeyRef", "spec.args[].valueFrom.secretKeyRef.name",
+            "spec.args[].valueFrom.secretKeyRef.key", "spec.metrics", "spec.metrics[]", "spec.metrics[].name",
+            "spec.metrics[].interval", "spec.metrics[].count", "spec.metrics[].successCondition",
+            "spec.metrics[].failureCondition", "spec.metrics[].failureLimit",
+            "spec.metrics[].inconclusiveLimit", "spec.metrics[].consecutiveSuccessLimit",
+            "spec.metrics[].consecutiveErrorLimit", "spec.metrics[].initialDelay", "spec.metrics[].provider",
+            "spec.metrics[].provider.web", "spec.metrics[].provider.web.url",
+            "spec.metrics[].provider.web.timeoutSeconds", "spec.metrics[].provider.web.jsonPath",
+            "spec.metrics[].provider.web.headers", "spec.metrics[].provider.web.method",
+            "spec.metrics[].provider.web.body");
+
     /**
      * Kinds without a Java model here (KEDA, Argo Rollouts): the fields they may carry, as
      * dotted paths ({@code []} for list items), from the fields of their CRDs that rollcall uses
@@ -52,17 +65,30 @@ final class Manifests {
             "TriggerAuthentication", Set.of("apiVersion", "kind", "metadata", "spec", "spec.secretTargetRef",
                     "spec.secretTargetRef[]", "spec.secretTargetRef[].parameter", "spec.secretTargetRef[].name",
                     "spec.secretTargetRef[].key"),
-            "AnalysisTemplate", Set.of("apiVersion", "kind", "metadata", "spec", "spec.args", "spec.args[]",
-                    "spec.args[].name", "spec.args[].value", "spec.metrics", "spec.metrics[]", "spec.metrics[].name",
-                    "spec.metrics[].interval", "spec.metrics[].count", "spec.metrics[].successCondition",
-                    "spec.metrics[].failureCondition", "spec.metrics[].failureLimit",
-                    "spec.metrics[].inconclusiveLimit", "spec.metrics[].consecutiveSuccessLimit",
-                    "spec.metrics[].consecutiveErrorLimit", "spec.metrics[].initialDelay", "spec.metrics[].provider",
-                    "spec.metrics[].provider.web", "spec.metrics[].provider.web.url",
-                    "spec.metrics[].provider.web.timeoutSeconds", "spec.metrics[].provider.web.jsonPath",
-                    "spec.metrics[].provider.web.headers", "spec.metrics[].provider.web.method"));
+            "AnalysisTemplate", ANALYSIS_TEMPLATE_FIELDS,
+            "ClusterAnalysisTemplate", ANALYSIS_TEMPLATE_FIELDS,
+            "Rollout", Set.of("apiVersion", "kind", "metadata", "spec", "spec.replicas", "spec.selector",
+                    "spec.selector.matchLabels", "spec.template", "spec.template.metadata", "spec.template.spec",
+                    "spec.template.spec.containers", "spec.template.spec.containers[]",
+                    "spec.template.spec.containers[].name", "spec.template.spec.containers[].image",
+                    "spec.template.spec.containers[].ports", "spec.template.spec.containers[].ports[]",
+                    "spec.template.spec.containers[].ports[].containerPort", "spec.template.spec.containers[].env",
+                    "spec.template.spec.containers[].env[]", "spec.template.spec.containers[].env[].name",
+                    "spec.template.spec.containers[].env[].value", "spec.template.spec.containers[].env[].valueFrom",
+                    "spec.template.spec.containers[].env[].valueFrom.fieldRef",
+                    "spec.template.spec.containers[].env[].valueFrom.fieldRef.fieldPath", "spec.strategy",
+                    "spec.strategy.canary", "spec.strategy.canary.steps", "spec.strategy.canary.steps[]",
+                    "spec.strategy.canary.steps[].setWeight", "spec.strategy.canary.steps[].analysis",
+                    "spec.strategy.canary.steps[].analysis.templates", "spec.strategy.canary.steps[].analysis.templates[]",
+                    "spec.strategy.canary.steps[].analysis.templates[].templateName",
+                    "spec.strategy.canary.steps[].analysis.templates[].clusterScope",
+                    "spec.strategy.canary.steps[].analysis.args", "spec.strategy.canary.steps[].analysis.args[]",
+                    "spec.strategy.canary.steps[].analysis.args[].name", "spec.strategy.canary.steps[].analysis.args[].value",
+                    "spec.strategy.canary.steps[].analysis.args[].valueFrom",
+                    "spec.strategy.canary.steps[].analysis.args[].valueFrom.podTemplateHashValue"));
     /** Below these paths, free-form maps (labels, trigger metadata, HPA behaviour) are not checked. */
     private static final Set<String> FREE_FORM = Set.of("metadata", "spec.triggers[].metadata",
+            "spec.selector.matchLabels", "spec.template.metadata",
             "spec.advanced.horizontalPodAutoscalerConfig.behavior", "spec.metrics[].provider.web.headers");
 
     private Manifests() {
