@@ -56,6 +56,10 @@ final class ArgoAnalysisRun implements AutoCloseable {
         synchronized Phase phase() {
             return phase;
         }
+
+        synchronized int maxConsecutiveError() {
+            return maxConsecutiveError;
+        }
     }
 
     /** Argo's {@code DefaultErrorRetryInterval}. */

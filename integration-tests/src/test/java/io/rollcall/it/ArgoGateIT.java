@@ -22,8 +22,9 @@ import org.junit.jupiter.api.TestInstance;
  * The Argo Rollouts gate of {@code k8s/argo/cluster-analysis-template.yaml} against a live app
  * on a real broker: each run replays what Argo's analysis controller and web provider do with
  * that file — its args substituted, its register request, its verdict polls, its own jsonPath
- * and conditions, its limits. The template's durations are replayed 20 times faster (a 10 s
- * interval polls every 500 ms), and the rollouts use 2 s windows, so each run takes seconds.
+ * and conditions, its limits. The template's durations are replayed {@link #SPEED_UP} times
+ * faster (a 10 s interval polls every 500 ms), and the rollouts use 2 s windows, so each run
+ * takes seconds.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ArgoGateIT {
@@ -138,7 +139,7 @@ class ArgoGateIT {
             assertThat(verdict.metric("verdict").measurements().subList(0, 2))
                     .extracting(Measurement::phase, Measurement::message)
                     .containsOnly(tuple(Phase.ERROR, "received non 2xx response code: 404"));
-            assertThat(verdict.metric("verdict").maxConsecutiveError).isBetween(2, errorLimit);
+            assertThat(verdict.metric("verdict").maxConsecutiveError()).isBetween(2, errorLimit);
         }
     }
 }
