@@ -102,4 +102,18 @@ class FlaggerGateIT {
         assertThat(flagger.call(CONFIRM_PROMOTION, next).statusCode()).isGreaterThan(LAST_PASS);
         assertThat(passes(ROLLBACK, rolledBack)).as("the first run's rollback gate").isTrue();
     }
+
+    @Test
+    void aPodTemplateJudgedBeforeIsRefusedWhenItIsDeployedAgainAfterAnotherRun(TestInfo test) {
+        String rolledBack = startRun(test, "v2", 0.3);
+        await().atMost(VERDICT).pollInterval(Duration.ofMillis(500)).until(() -> passes(ROLLBACK, rolledBack));
+        String other = FlaggerWebhooks.checksum(test.getDisplayName() + "v3");
+        assertThat(flagger.call(PRE_ROLLOUT, other).statusCode()).isBetween(200, LAST_PASS);
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            var again = flagger.call(PRE_ROLLOUT, rolledBack);
+            assertThat(again.statusCode()).isEqualTo(409);
+            assertThat(Api.parse(again.body()).path("error").asText()).contains("judged already (ROLLBACK)");
+        });
+    }
 }

@@ -5,6 +5,7 @@ import io.rollcall.query.Answer;
 import io.rollcall.query.Json;
 import io.rollcall.query.RolloutStatusView;
 import io.rollcall.schema.avro.Decision;
+import java.util.Optional;
 
 /**
  * A Flagger webhook that passes on one decision of the run's rollout. Flagger counts a status
@@ -49,32 +50,45 @@ enum FlaggerGate {
         return hook;
     }
 
-    /** The reply to Flagger, from the status of the run's rollout as its router answered it. */
-    Reply reply(String service, String rolloutId, Answer<RolloutStatusView> answer) {
+    /** A rollout's decision as read, here or on another instance, with the latest verdict's reason. */
+    record Read(String decision, String reason) {
+
+        boolean terminal() {
+            return decision.equals(Decision.PROMOTE.name()) || decision.equals(Decision.ROLLBACK.name());
+        }
+    }
+
+    /** The decision in a status answer; empty when the answer holds none (not found, not readable). */
+    static Optional<Read> read(Answer<RolloutStatusView> answer) {
         if (answer instanceof Answer.Local<RolloutStatusView> local) {
             RolloutStatusView status = local.value();
-            String reason = status.latestVerdict() == null ? null : status.latestVerdict().reason();
-            return decided(service, rolloutId, status.decision(), reason);
+            return Optional.of(new Read(status.decision(),
+                    status.latestVerdict() == null ? null : status.latestVerdict().reason()));
         }
-        if (answer instanceof Answer.Forwarded<RolloutStatusView> forwarded) {
-            if (forwarded.status() != 200) {
-                return Reply.error(forwarded.status(), "the instance judging the rollout answered "
-                        + forwarded.status() + ": " + Params.abbreviate(forwarded.body(), 200));
-            }
+        if (answer instanceof Answer.Forwarded<RolloutStatusView> forwarded && forwarded.status() == 200) {
             JsonNode status = Json.parse(forwarded.body());
             JsonNode reason = status.path("latestVerdict").path("reason");
-            return decided(service, rolloutId, status.path("decision").asText(),
-                    reason.isTextual() ? reason.asText() : null);
+            return Optional.of(new Read(status.path("decision").asText(), reason.isTextual() ? reason.asText() : null));
+        }
+        return Optional.empty();
+    }
+
+    /** The reply to Flagger, from the status of the run's rollout as its router answered it. */
+    Reply reply(String service, String rolloutId, Answer<RolloutStatusView> answer) {
+        Optional<Read> read = read(answer);
+        if (read.isPresent()) {
+            boolean open = decision.name().equals(read.get().decision());
+            return new Reply(open ? 200 : CLOSED,
+                    new View(hook, service, rolloutId, open, read.get().decision(), read.get().reason()));
+        }
+        if (answer instanceof Answer.Forwarded<RolloutStatusView> forwarded) {
+            return Reply.error(forwarded.status(), "the instance judging the rollout answered "
+                    + forwarded.status() + ": " + Params.abbreviate(forwarded.body(), 200));
         }
         if (answer instanceof Answer.NotReady<RolloutStatusView> notReady) {
             return Reply.error(503, Replies.notReadyMessage(notReady.reason()));
         }
         return Reply.error(404, "rollout '" + rolloutId + "' of service '" + service
                 + "' not found: its pre-rollout hook has not registered it");
-    }
-
-    private Reply decided(String service, String rolloutId, String current, String reason) {
-        boolean open = decision.name().equals(current);
-        return new Reply(open ? 200 : CLOSED, new View(hook, service, rolloutId, open, current, reason));
     }
 }

@@ -78,4 +78,12 @@ class FlaggerGateTest {
         assertThat(reply.status()).isEqualTo(404);
         assertThat(reply.body()).isInstanceOf(ApiError.class);
     }
+
+    @Test
+    void onlyPromoteAndRollbackEndARollout() {
+        assertThat(FlaggerGate.read(local("PROMOTE"))).hasValueSatisfying(r -> assertThat(r.terminal()).isTrue());
+        assertThat(FlaggerGate.read(forwarded("ROLLBACK"))).hasValueSatisfying(r -> assertThat(r.terminal()).isTrue());
+        assertThat(FlaggerGate.read(local("HOLD"))).hasValueSatisfying(r -> assertThat(r.terminal()).isFalse());
+        assertThat(FlaggerGate.read(new Answer.NotFound<>(HERE))).isEmpty();
+    }
 }
