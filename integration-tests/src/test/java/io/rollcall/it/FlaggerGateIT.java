@@ -9,7 +9,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.config.RollcallConfig;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.TestInstance;
  * Flagger's side of a canary run, replayed against a live app: the webhooks of
  * {@code k8s/flagger/canary.yaml}, called with the payloads Flagger sends, while the canary's
  * and the primary's pods send their requests. Flagger counts an answer up to 202 as a pass.
- * Each test is one run of the Canary (its own checksum) on the app all tests share.
+ * Each test is one run of the Canary (its own checksum) on the two instances all tests share;
+ * Flagger calls the first, which judges the run or forwards the read to the one that does.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FlaggerGateIT {
@@ -31,6 +34,7 @@ class FlaggerGateIT {
 
     private RollcallConfig config;
     private RollcallApp app;
+    private RollcallApp other;
     private FlaggerWebhooks flagger;
     private CanaryTraffic traffic;
 
@@ -39,7 +43,10 @@ class FlaggerGateIT {
         FlaggerWebhooks canary = FlaggerWebhooks.read();
         config = Fixtures.rolloutConfig("flagger", canary.token());
         app = RollcallApp.start(config);
+        other = RollcallApp.start(config.with(Map.of("rollcall.state.dir",
+                Files.createTempDirectory("rollcall-it-flagger-other").toString())));
         assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
+        assertThat(other.awaitRunning(Duration.ofSeconds(60))).isTrue();
         flagger = canary.at(Api.of(app, null));
     }
 
@@ -52,7 +59,9 @@ class FlaggerGateIT {
 
     @AfterAll
     void stop() {
-        app.close();
+        try (RollcallApp closing = app) {
+            other.close();
+        }
     }
 
     /** Starts a run whose canary fails {@code errorRate} of its requests; returns its checksum. */
@@ -115,5 +124,18 @@ class FlaggerGateIT {
             assertThat(again.statusCode()).isEqualTo(409);
             assertThat(Api.parse(again.body()).path("error").asText()).contains("judged already (ROLLBACK)");
         });
+    }
+
+    @Test
+    void theGatesAnswerOnAnInstanceThatDoesNotJudgeTheRollout(TestInfo test) {
+        String rolledBack = startRun(test, "v2", 0.3);
+        await().atMost(VERDICT).pollInterval(Duration.ofMillis(500)).until(() -> passes(ROLLBACK, rolledBack));
+        String judge = Api.of(app, null).json("/api/v1/rollouts/" + flagger.name()).path("servedBy").asText();
+        assertThat(judge).isIn(app.instance(), other.instance());
+        RollcallApp elsewhere = judge.equals(app.instance()) ? other : app;
+        FlaggerWebhooks forwarded = flagger.at(Api.of(elsewhere, null));
+
+        assertThat(forwarded.call(ROLLBACK, rolledBack).statusCode()).isEqualTo(200);
+        assertThat(forwarded.call(CONFIRM_PROMOTION, rolledBack).statusCode()).isEqualTo(409);
     }
 }
