@@ -38,6 +38,14 @@ enum FlaggerGate {
         }
     }
 
+    /** A rollout's decision as read, here or on another instance, with the latest verdict's reason. */
+    record Read(String decision, String reason) {
+
+        boolean terminal() {
+            return decision.equals(Decision.PROMOTE.name()) || decision.equals(Decision.ROLLBACK.name());
+        }
+    }
+
     private final String hook;
     private final Decision decision;
 
@@ -48,14 +56,6 @@ enum FlaggerGate {
 
     String hook() {
         return hook;
-    }
-
-    /** A rollout's decision as read, here or on another instance, with the latest verdict's reason. */
-    record Read(String decision, String reason) {
-
-        boolean terminal() {
-            return decision.equals(Decision.PROMOTE.name()) || decision.equals(Decision.ROLLBACK.name());
-        }
     }
 
     /** The decision in a status answer; empty when the answer holds none (not found, not readable). */

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One call of a Flagger webhook: Flagger's {@code CanaryWebhookPayload} ({@code name},
@@ -33,6 +34,8 @@ record FlaggerHook(String name, String namespace, String checksum, Map<String, S
     private static final Set<String> DERIVED = Set.of("rolloutId", "startedAt");
     private static final Set<String> TEXT = Set.of("baselineRevision", "canaryRevision", "metric");
     private static final String SLOS = "slos";
+    /** Numbers as the metadata writes them; anything else (such as "10s") stays text for the spec parser. */
+    private static final Pattern DECIMAL = Pattern.compile("-?\\d{1,18}(\\.\\d{1,18})?");
 
     /** The payload of a Flagger webhook call; a {@link BadRequest} when it is not one. */
     static FlaggerHook parse(JsonNode body) {
@@ -126,12 +129,9 @@ record FlaggerHook(String name, String namespace, String checksum, Map<String, S
                         + "e.g. '[{\"kind\": \"ERROR_RATE\", \"threshold\": 0.01}]': " + e.getMessage());
             }
         }
-        try {
-            BigDecimal number = new BigDecimal(text);
-            return number.scale() <= 0 ? JsonNodeFactory.instance.numberNode(number.toBigIntegerExact())
-                    : JsonNodeFactory.instance.numberNode(number);
-        } catch (NumberFormatException | ArithmeticException e) {
-            // Not a number: text such as "10s", which the spec parser takes or refuses by name.
+        if (DECIMAL.matcher(text).matches()) {
+            return text.contains(".") ? JsonNodeFactory.instance.numberNode(new BigDecimal(text))
+                    : JsonNodeFactory.instance.numberNode(Long.parseLong(text));
         }
         return JsonNodeFactory.instance.textNode(text);
     }

@@ -120,6 +120,13 @@ class FlaggerHookTest {
     }
 
     @Test
+    void aNumberInExponentNotationIsNotOneOfTheMetadatasNumbers() {
+        assertThatThrownBy(() -> spec(hook("7b6f8d9c4", "\"minSamples\": \"1e999999999\", \"slos\": \"" + SLOS + "\"")))
+                .isInstanceOf(RolloutJson.SpecException.class)
+                .hasMessage("metadata.minSamples: must be an integer");
+    }
+
+    @Test
     void aMisspelledMetadataKeyIsRefusedNamingIt() {
         assertThatThrownBy(() -> spec(hook("7b6f8d9c4", "\"minSample\": \"50\", \"slos\": \"" + SLOS + "\"")))
                 .isInstanceOf(RolloutJson.SpecException.class)
