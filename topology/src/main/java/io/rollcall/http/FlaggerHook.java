@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rollcall.query.Json;
 import io.rollcall.rollout.RolloutJson;
 import java.math.BigDecimal;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,7 +58,7 @@ record FlaggerHook(String name, String namespace, String checksum, Map<String, S
             }
         }
         return new FlaggerHook(required(body, "name"), optional(body, "namespace"), required(body, "checksum"),
-                Map.copyOf(metadata));
+                Collections.unmodifiableMap(metadata));
     }
 
     /** rollcall's service: {@code metadata.service}, else the Canary's name. */
