@@ -13,6 +13,7 @@ import io.rollcall.config.RollcallConfig;
 import io.rollcall.query.ClusterScan;
 import io.rollcall.query.MetricQueries;
 import io.rollcall.query.RolloutQueries;
+import io.rollcall.rollout.RolloutJson;
 import java.io.IOException;
 import java.net.BindException;
 import java.security.GeneralSecurityException;
@@ -77,9 +78,11 @@ public final class HttpApi implements AutoCloseable {
     private HttpApi(PrometheusMeterRegistry registry, ObjectMapper json, Clock clock, String token,
                     RollcallConfig.Tls tls, String host, int port) {
         this.registry = registry;
+        WriteAuth auth = new WriteAuth(token);
         List<Routes> resources = List.of(
                 new MetricRoutes(this::services, clock),
-                new RolloutRoutes(this::services, new WriteAuth(token), clock),
+                new RolloutRoutes(this::services, auth, clock),
+                new FlaggerRoutes(this::services, auth, clock),
                 new InstanceRoutes(this::services),
                 new InternalScanRoutes(this::services),
                 new HealthRoutes(() -> services),
@@ -107,6 +110,8 @@ public final class HttpApi implements AutoCloseable {
             config.routes.after(this::recordRequest);
             resources.forEach(resource -> resource.register(config.routes));
             config.routes.exception(BadRequest.class, (e, ctx) -> Replies.error(ctx, 400, e.getMessage()));
+            config.routes.exception(RolloutJson.SpecException.class, (e, ctx) -> ctx.status(400)
+                    .json(new RolloutRoutes.SpecError(400, e.getMessage(), e.field())));
             config.routes.exception(Refused.class, (e, ctx) -> Replies.error(ctx, e.status(), e.getMessage()));
             config.routes.exception(InvalidStateStoreException.class,
                     (e, ctx) -> Replies.notReady(ctx, e.getMessage()));

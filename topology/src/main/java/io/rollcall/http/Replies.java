@@ -30,7 +30,11 @@ final class Replies {
 
     static void notReady(Context ctx, String reason) {
         ctx.header("Retry-After", RETRY_AFTER_SECONDS);
-        error(ctx, 503, "not queryable now, retry shortly: " + reason);
+        error(ctx, 503, notReadyMessage(reason));
+    }
+
+    static String notReadyMessage(String reason) {
+        return "not queryable now, retry shortly: " + reason;
     }
 
     static void error(Context ctx, int status, String message) {

@@ -44,8 +44,6 @@ final class RolloutRoutes implements Routes {
         routes.get(HttpApi.ROLLOUTS_PATH + "{service}/verdicts", this::verdicts);
         routes.put(HttpApi.ROLLOUTS_PATH + "{service}", this::put);
         routes.delete(HttpApi.ROLLOUTS_PATH + "{service}", this::delete);
-        routes.exception(RolloutJson.SpecException.class, (e, ctx) -> ctx.status(400)
-                .json(new SpecError(400, e.getMessage(), e.field())));
     }
 
     private void rollouts(Context ctx) {
@@ -72,16 +70,24 @@ final class RolloutRoutes implements Routes {
         auth.authorize(ctx);
         String service = Params.service(ctx);
         JsonNode body = Params.jsonBody(ctx);
-        RolloutSpec spec = RolloutJson.parseSpec(body, service, clock.instant());
-        // A controller that repeats its registration (a retry after a timeout) must not restart
-        // the windows of the rollout it registered: the same rollout again is a no-op.
-        Optional<RolloutSpec> current = services.get().rollouts().spec(service);
-        if (current.isPresent() && RolloutJson.sameRollout(current.get(), spec, body.has("startedAt"))) {
+        register(ctx, services.get(), RolloutJson.parseSpec(body, service, clock.instant()), body.has("startedAt"));
+    }
+
+    /**
+     * Writes {@code spec} and answers 202, or 200 when it is the service's current rollout
+     * already: a controller that repeats its registration (a retry after a timeout) must not
+     * restart the windows of the rollout it registered.
+     *
+     * @param startGiven whether the writer named the start time (then a different one is a new rollout)
+     */
+    static void register(Context ctx, HttpApi.Services services, RolloutSpec spec, boolean startGiven) {
+        Optional<RolloutSpec> current = services.rollouts().spec(spec.getService());
+        if (current.isPresent() && RolloutJson.sameRollout(current.get(), spec, startGiven)) {
             ctx.status(200).json(new Accepted(SpecView.of(current.get())));
             return;
         }
         try {
-            services.get().writer().put(spec);
+            services.writer().put(spec);
         } catch (RolloutWriter.WriteFailed e) {
             Replies.notReady(ctx, e.getMessage());
             return;
