@@ -161,6 +161,14 @@ class CliClientsIT {
         assertThat(startSearch("p95 below 3", TOKEN).err()).contains("p95<=300ms");
     }
 
+    @Test
+    void startWithoutAnIdPrintsTheIdTheServerCreated() {
+        Run start = cli("rollout", "start", "catalog", "--baseline", "v1", "--canary", "v2", "--slo", "p95<=+10%",
+                "--url", url, "--token", TOKEN);
+        assertThat(start.code()).as(start.err()).isZero();
+        assertThat(start.out()).containsPattern("rollout catalog-\\d+ of catalog accepted");
+    }
+
     private Run startSearch(String slo, String token) {
         return cli("rollout", "start", "search", "--baseline", "v1", "--canary", "v2", "--slo", slo,
                 "--url", url, "--token", token);

@@ -118,7 +118,7 @@ final class RolloutCommand implements Callable<Integer> {
                 out.println(answer.toPrettyString());
             } else {
                 out.printf("rollout %s of %s accepted: canary %s against baseline %s, SLOs %s%n",
-                        answer.path("rolloutId").asText(rolloutId == null ? "" : rolloutId), service, canary, baseline,
+                        answer.path("accepted").path("rolloutId").asText(), service, canary, baseline,
                         String.join(", ", slos));
                 out.printf("follow it: rollcall rollout watch %s%n", service);
             }
