@@ -121,9 +121,17 @@ public final class RolloutJson {
         return built;
     }
 
+    /** An SLO as an object ({@code {"kind": "LATENCY", …}}) or in its text form ({@code "p95<=300ms+10%"}). */
     private static Slo slo(JsonNode node, String path) {
+        if (node.isTextual()) {
+            try {
+                return SloRule.parse(node.asText()).toAvro();
+            } catch (IllegalArgumentException e) {
+                throw new SpecException(path, e.getMessage());
+            }
+        }
         if (!node.isObject()) {
-            throw new SpecException(path, "must be an object");
+            throw new SpecException(path, "must be an object or an SLO's text, e.g. \"p95<=300ms\"");
         }
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();

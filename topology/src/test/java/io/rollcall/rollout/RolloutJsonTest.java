@@ -81,6 +81,22 @@ class RolloutJsonTest {
     }
 
     @Test
+    void readsSlosInTheirTextFormWithTheCommandLinesParser() throws Exception {
+        RolloutSpec spec = parse("""
+                {"baselineRevision": "v1", "canaryRevision": "v2", "slos": ["p95<=+10%", "p99<=300ms+20%", "errors<=1%"]}""");
+
+        assertThat(spec.getSlos()).containsExactly(SloRule.parse("p95<=+10%").toAvro(),
+                SloRule.parse("p99<=300ms+20%").toAvro(), SloRule.parse("errors<=1%").toAvro());
+    }
+
+    @Test
+    void namesTheSloWhoseTextDoesNotParse() {
+        assertThat(field("""
+                {"baselineRevision": "v1", "canaryRevision": "v2", "slos": ["errors<=1%", "p95 below 3"]}"""))
+                .isEqualTo("slos[1]");
+    }
+
+    @Test
     void namesTheOffendingFieldOfABadSpec() {
         String slos = "\"slos\": [{\"kind\": \"ERROR_RATE\", \"threshold\": 0.01}]";
         assertThat(field("{\"canaryRevision\": \"v2\", " + slos + "}")).isEqualTo("baselineRevision");
