@@ -16,9 +16,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * {@code labels.service} has a rollout and whose {@code labels.revision} is its canary or
  * baseline, from {@code startedAt} on — and re-keys them by service as {@link Sample}s.
  *
- * <p>On each tick it also reports the {@link Progress} of its partition of the events topic
- * (the event time it has reached, see {@link PartitionProgress}) to every judge, which closes
- * a window only once every partition has passed it.
+ * <p>On each tick, while any rollout runs, it also reports the {@link Progress} of its
+ * partition of the events topic (the event time it has reached, see {@link PartitionProgress})
+ * to every judge, which closes a window only once every partition has passed it.
  */
 public final class RolloutSampler implements Processor<byte[], MetricEvent, String, Sampled> {
 
@@ -46,8 +46,11 @@ public final class RolloutSampler implements Processor<byte[], MetricEvent, Stri
         int partition = context.taskId().partition();
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
             specs.refresh();
-            progress.advance(now).ifPresent(time ->
-                    context.forward(new Record<>(PROGRESS_KEY, new Progress(partition, time), now)));
+            // Without rollouts no judge needs it; a judge holds windows until the reports resume.
+            if (!specs.isEmpty()) {
+                progress.advance(now).ifPresent(time ->
+                        context.forward(new Record<>(PROGRESS_KEY, new Progress(partition, time), now)));
+            }
         });
     }
 
