@@ -105,10 +105,13 @@ public final class RollcallSettings {
 
             .group("Rollouts")
             .define(ROLLOUT_GRACE, STRING, "1s", notNegativeDuration(), MEDIUM,
-                    "How long after its end an analysis window still takes samples before it is judged.")
+                    "How far past its end, in event time on every partition of the events topic, the stream "
+                            + "must be before an analysis window is judged; samples out of order by up to this much "
+                            + "still count.")
             .define(ROLLOUT_TICK, STRING, "100ms", positiveDuration(), LOW,
-                    "How often (wall clock) windows are checked for closing and specs re-read; "
-                            + "a new spec takes effect within one tick.")
+                    "How often (wall clock) each partition of the events topic reports how far it has come, "
+                            + "windows are checked for closing and specs re-read; a new spec takes effect within "
+                            + "one tick.")
             .define(ROLLOUT_IDLE, STRING, "1s", positiveDuration(), LOW,
                     "A partition of the events topic that delivers no event for this long counts as caught up: "
                             + "its event time then follows the wall clock, this much behind, so a quiet partition "
