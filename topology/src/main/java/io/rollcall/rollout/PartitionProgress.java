@@ -1,7 +1,5 @@
 package io.rollcall.rollout;
 
-import java.util.OptionalLong;
-
 /**
  * The event time one partition of the events topic has reached, as its sampler sees it: the
  * newest event time seen, never ahead of the wall clock (a producer's clock running ahead
@@ -15,7 +13,6 @@ final class PartitionProgress {
     private final long idleMs;
     private long newest = Long.MIN_VALUE;
     private long lastEventAt;
-    private long reported = Long.MIN_VALUE;
 
     /** @param now wall-clock time the partition was taken on; it counts as an event for idleness */
     PartitionProgress(long idleMs, long now) {
@@ -28,16 +25,12 @@ final class PartitionProgress {
         lastEventAt = now;
     }
 
-    /** The event time reached at wall-clock {@code now}, if it moved since it was last returned. */
-    OptionalLong advance(long now) {
+    /** The event time reached at wall-clock {@code now}; {@link Long#MIN_VALUE} while nothing is known. */
+    long reached(long now) {
         long reached = Math.min(newest, now);
         if (now - lastEventAt >= idleMs) {
             reached = Math.max(reached, now - idleMs);
         }
-        if (reached <= reported) {
-            return OptionalLong.empty();
-        }
-        reported = reached;
-        return OptionalLong.of(reached);
+        return reached;
     }
 }

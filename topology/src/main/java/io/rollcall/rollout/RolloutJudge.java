@@ -238,11 +238,8 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
     /** Judges, in order, the windows the stream has passed (end plus grace) on every partition of the events topic. */
     private JudgeState closeDue(RolloutSpec spec, JudgeState state) {
         long reached = progress.reached();
-        long start = spec.getStartedAt().toEpochMilli();
-        long window = spec.getAnalysisWindow();
         for (int closed = 0; closed < MAX_CLOSED_PER_TICK && state.terminal() == null; closed++) {
-            long end = start + (state.nextWindow() + 1L) * window;
-            if (end + grace.toMillis() > reached) {
+            if (WindowCloses.closesAt(spec, state.nextWindow(), grace.toMillis()) > reached) {
                 break;
             }
             state = close(spec, state);

@@ -16,9 +16,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * {@code labels.service} has a rollout and whose {@code labels.revision} is its canary or
  * baseline, from {@code startedAt} on — and re-keys them by service as {@link Sample}s.
  *
- * <p>On each tick, while any rollout runs, it also reports the {@link Progress} of its
- * partition of the events topic (the event time it has reached, see {@link PartitionProgress})
- * to every judge, which closes a window only once every partition has passed it.
+ * <p>It also reports the {@link Progress} of its partition of the events topic (the event
+ * time it has reached, see {@link PartitionProgress}) to every judge, which closes a window
+ * only once every partition has passed it.
  */
 public final class RolloutSampler implements Processor<byte[], MetricEvent, String, Sampled> {
 
@@ -28,14 +28,17 @@ public final class RolloutSampler implements Processor<byte[], MetricEvent, Stri
     private final String specStore;
     private final Duration tick;
     private final Duration idle;
+    private final long graceMs;
     private ProcessorContext<String, Sampled> context;
     private SpecCache specs;
     private PartitionProgress progress;
+    private long reported = Long.MIN_VALUE;
 
-    public RolloutSampler(String specStore, Duration tick, Duration idle) {
+    public RolloutSampler(String specStore, Duration tick, Duration idle, Duration grace) {
         this.specStore = specStore;
         this.tick = tick;
         this.idle = idle;
+        this.graceMs = grace.toMillis();
     }
 
     @Override
@@ -46,12 +49,24 @@ public final class RolloutSampler implements Processor<byte[], MetricEvent, Stri
         int partition = context.taskId().partition();
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, now -> {
             specs.refresh();
-            // Without rollouts no judge needs it; a judge holds windows until the reports resume.
-            if (!specs.isEmpty()) {
-                progress.advance(now).ifPresent(time ->
-                        context.forward(new Record<>(PROGRESS_KEY, new Progress(partition, time), now)));
-            }
+            report(partition, now);
         });
+    }
+
+    /**
+     * Reports the partition's progress when it has passed the close of some rollout's window
+     * since the last report (and once on start): judges need no more, and reporting on every
+     * tick would keep the samples topic busy, and never drained, for nothing.
+     */
+    private void report(int partition, long now) {
+        long reached = progress.reached(now);
+        if (reached <= reported || specs.isEmpty()) {
+            return;
+        }
+        if (reported == Long.MIN_VALUE || WindowCloses.anyBetween(specs.all().values(), reported, reached, graceMs)) {
+            reported = reached;
+            context.forward(new Record<>(PROGRESS_KEY, new Progress(partition, reached), now));
+        }
     }
 
     @Override

@@ -122,10 +122,11 @@ public final class RollcallTopology {
                 Serdes.String(), JudgeState.serde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ROLLOUT_VERDICTS),
                 Serdes.Bytes(), verdictSerde));
-        // A handful of entries, written on every tick: in memory, cached to one changelog write per commit.
+        // One entry per partition of the events topic: in memory, cached to one changelog write per commit.
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.ROLLOUT_PROGRESS),
                 Serdes.Integer(), Serdes.Long()).withCachingEnabled());
-        events.process(() -> new RolloutSampler(StoreNames.ROLLOUT_SPECS, rollouts.tick(), rollouts.idle()),
+        events.process(() -> new RolloutSampler(StoreNames.ROLLOUT_SPECS, rollouts.tick(), rollouts.idle(),
+                                rollouts.grace()),
                         Named.as("rollout-sampler"))
                 .repartition(Repartitioned.with(Serdes.String(), Sampled.serde())
                         .withName("rollout-samples")

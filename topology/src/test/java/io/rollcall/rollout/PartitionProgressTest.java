@@ -2,7 +2,6 @@ package io.rollcall.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 class PartitionProgressTest {
@@ -11,13 +10,13 @@ class PartitionProgressTest {
     private static final long NOW = 1_000_000;
 
     @Test
-    void aPartitionWorkingThroughABacklogReportsTheNewestEventTimeItSaw() {
+    void aPartitionWorkingThroughABacklogHasReachedTheNewestEventTimeItSaw() {
         PartitionProgress progress = new PartitionProgress(IDLE, NOW - 10_000);
         for (long t = NOW - 10_000; t <= NOW; t += 100) {
             progress.saw(t - 30_000, t); // events keep coming, stamped 30 s in the past
         }
 
-        assertThat(progress.advance(NOW)).hasValue(NOW - 30_000);
+        assertThat(progress.reached(NOW)).isEqualTo(NOW - 30_000);
     }
 
     @Test
@@ -25,33 +24,32 @@ class PartitionProgressTest {
         PartitionProgress progress = new PartitionProgress(IDLE, NOW);
         progress.saw(NOW - 30_000, NOW);
 
-        assertThat(progress.advance(NOW + IDLE - 1)).hasValue(NOW - 30_000);
-        assertThat(progress.advance(NOW + 5 * IDLE)).hasValue(NOW + 4 * IDLE);
+        assertThat(progress.reached(NOW + IDLE - 1)).isEqualTo(NOW - 30_000);
+        assertThat(progress.reached(NOW + 5 * IDLE)).isEqualTo(NOW + 4 * IDLE);
     }
 
     @Test
-    void aPartitionThatNeverDeliveredAnEventReportsNothingUntilTheIdleTimeHasPassed() {
+    void aPartitionThatNeverDeliveredAnEventHasReachedNothingUntilTheIdleTimeHasPassed() {
         PartitionProgress progress = new PartitionProgress(IDLE, NOW);
 
-        assertThat(progress.advance(NOW + IDLE - 1)).isEmpty();
-        assertThat(progress.advance(NOW + IDLE)).hasValue(NOW);
+        assertThat(progress.reached(NOW + IDLE - 1)).isEqualTo(Long.MIN_VALUE);
+        assertThat(progress.reached(NOW + IDLE)).isEqualTo(NOW);
     }
 
     @Test
-    void eventsStampedAheadOfTheWallClockDoNotCarryTheProgressPastIt() {
+    void eventsStampedAheadOfTheWallClockDoNotCarryItPastTheWallClock() {
         PartitionProgress progress = new PartitionProgress(IDLE, NOW);
         progress.saw(NOW + 3_600_000, NOW);
 
-        assertThat(progress.advance(NOW + 100)).hasValue(NOW + 100);
+        assertThat(progress.reached(NOW + 100)).isEqualTo(NOW + 100);
     }
 
     @Test
-    void progressThatDidNotMoveIsNotReportedAgain() {
+    void anOutOfOrderEventDoesNotTakeItBack() {
         PartitionProgress progress = new PartitionProgress(IDLE, NOW);
         progress.saw(NOW - 5_000, NOW);
-        assertThat(progress.advance(NOW + 100)).hasValue(NOW - 5_000);
+        progress.saw(NOW - 8_000, NOW + 50);
 
-        progress.saw(NOW - 8_000, NOW + 150); // out of order: older than what was reported
-        assertThat(progress.advance(NOW + 200)).isEqualTo(OptionalLong.empty());
+        assertThat(progress.reached(NOW + 100)).isEqualTo(NOW - 5_000);
     }
 }

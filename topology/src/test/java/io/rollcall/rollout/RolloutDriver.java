@@ -38,6 +38,7 @@ final class RolloutDriver implements AutoCloseable {
     static final long IDLE = 500;
     static final long TICK = 100;
 
+    private static final String SAMPLES_TOPIC = "rollout-test-rollout-samples-repartition";
     private static final AvroSerde<MetricEvent> EVENTS = AvroSerde.metricEvent();
     private static final AvroSerde<RolloutSpec> SPECS = AvroSerde.rolloutSpec();
 
@@ -46,6 +47,7 @@ final class RolloutDriver implements AutoCloseable {
     private final TestInputTopic<String, byte[]> rollouts;
     private final TestOutputTopic<String, RolloutVerdict> verdicts;
     private final TestInputTopic<String, Sampled> samples;
+    private final TestOutputTopic<String, Sampled> sampled;
     private final int partitions;
     private long now = T0;
 
@@ -73,8 +75,8 @@ final class RolloutDriver implements AutoCloseable {
         driver = new TopologyTestDriver(RollcallTopology.build(config, partitions), props, Instant.ofEpochMilli(T0));
         events = driver.createInputTopic("metric-events", new ByteArraySerializer(), new ByteArraySerializer());
         rollouts = driver.createInputTopic("rollouts", new StringSerializer(), new ByteArraySerializer());
-        samples = driver.createInputTopic("rollout-test-rollout-samples-repartition", new StringSerializer(),
-                Sampled.serde().serializer());
+        samples = driver.createInputTopic(SAMPLES_TOPIC, new StringSerializer(), Sampled.serde().serializer());
+        sampled = driver.createOutputTopic(SAMPLES_TOPIC, new StringDeserializer(), Sampled.serde().deserializer());
         verdicts = driver.createOutputTopic("rollout-verdicts", new StringDeserializer(),
                 AvroSerde.rolloutVerdict().deserializer());
     }
@@ -168,6 +170,12 @@ final class RolloutDriver implements AutoCloseable {
     /** The progress of another partition of the events topic, as its sampler reports it. */
     void progress(int partition, long eventTime) {
         samples.pipeInput(RolloutSampler.PROGRESS_KEY, new Progress(partition, eventTime), now);
+    }
+
+    /** The progress the driver's sampler (of partition 0) reported since the last call. */
+    List<Progress> progressReports() {
+        return sampled.readValuesToList().stream()
+                .filter(Progress.class::isInstance).map(Progress.class::cast).toList();
     }
 
     /** A service name the driver's one judge task owns. */
