@@ -109,7 +109,7 @@ public final class RollcallSettings {
                             + "must be before an analysis window is judged; samples out of order by up to this much "
                             + "still count.")
             .define(ROLLOUT_TICK, STRING, "100ms", positiveDuration(), LOW,
-                    "How often (wall clock) each partition of the events topic reports how far it has come, "
+                    "How often (wall clock) the progress of each partition of the events topic is checked, "
                             + "windows are checked for closing and specs re-read; a new spec takes effect within "
                             + "one tick.")
             .define(ROLLOUT_IDLE, STRING, "1s", positiveDuration(), LOW,
