@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.load.LoadGenerator;
+import io.rollcall.rollout.Progress;
+import io.rollcall.rollout.Sampled;
 import io.rollcall.schema.AvroSerde;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.Decision;
@@ -17,12 +19,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -298,14 +303,15 @@ class RolloutIT {
                      "analysisWindow": %d, "startedAt": %d, "minSamples": 40, "failureLimit": 1,
                      "successWindows": 50, "slos": [{"kind": "ERROR_RATE", "threshold": 0.01}]}"""
                     .formatted(WINDOW_MS, start)).statusCode()).isEqualTo(202);
-            await().atMost(Duration.ofSeconds(10)).until(() -> api.get("/api/v1/rollouts/orders").statusCode() == 200);
+            // A sampler reports its partition's progress once it knows a rollout: from then on it takes samples.
+            await().atMost(Duration.ofSeconds(30)).until(() -> progressReportedBy().containsAll(List.of(0, 1, LAGGING)));
 
             for (int partition = 0; partition < LAGGING; partition++) {
                 windowZeroSamples(partition, start);
             }
             // Well past the window's end + grace + idle on the wall clock, it is still open.
             long wallClockClose = start + WINDOW_MS + 500 + 1_000 + 1_000;
-            await().during(Duration.ofMillis(wallClockClose - System.currentTimeMillis()))
+            await().during(Duration.ofMillis(Math.max(1_000, wallClockClose - System.currentTimeMillis())))
                     .atMost(Duration.ofSeconds(20)).until(() -> Fixtures.verdicts(config).isEmpty());
 
             windowZeroSamples(LAGGING, start);
@@ -329,6 +335,17 @@ class RolloutIT {
                     .build();
             producer.send(new ProducerRecord<>(config.eventsTopic(), partition, SeriesId.of(id).toBytes(),
                     AvroSerde.metricEvent().serialize(event)));
+        }
+
+        private Set<Integer> progressReportedBy() {
+            Set<Integer> partitions = new HashSet<>();
+            for (ConsumerRecord<byte[], byte[]> record
+                    : Fixtures.readAll(config, config.applicationId() + "-rollout-samples-repartition")) {
+                if (Sampled.fromBytes(record.value()) instanceof Progress progress) {
+                    partitions.add(progress.partition());
+                }
+            }
+            return partitions;
         }
 
         private Optional<RolloutVerdict> windowZero() {
