@@ -47,7 +47,7 @@ final class RolloutDriver implements AutoCloseable {
     private final TestInputTopic<String, byte[]> rollouts;
     private final TestOutputTopic<String, RolloutVerdict> verdicts;
     private final TestInputTopic<String, Sampled> samples;
-    private final TestOutputTopic<String, Sampled> sampled;
+    private final TestOutputTopic<String, Sampled> samplesOut;
     private final int partitions;
     private long now = T0;
 
@@ -76,7 +76,7 @@ final class RolloutDriver implements AutoCloseable {
         events = driver.createInputTopic("metric-events", new ByteArraySerializer(), new ByteArraySerializer());
         rollouts = driver.createInputTopic("rollouts", new StringSerializer(), new ByteArraySerializer());
         samples = driver.createInputTopic(SAMPLES_TOPIC, new StringSerializer(), Sampled.serde().serializer());
-        sampled = driver.createOutputTopic(SAMPLES_TOPIC, new StringDeserializer(), Sampled.serde().deserializer());
+        samplesOut = driver.createOutputTopic(SAMPLES_TOPIC, new StringDeserializer(), Sampled.serde().deserializer());
         verdicts = driver.createOutputTopic("rollout-verdicts", new StringDeserializer(),
                 AvroSerde.rolloutVerdict().deserializer());
     }
@@ -174,7 +174,7 @@ final class RolloutDriver implements AutoCloseable {
 
     /** The progress the driver's sampler (of partition 0) reported since the last call. */
     List<Progress> progressReports() {
-        return sampled.readValuesToList().stream()
+        return samplesOut.readValuesToList().stream()
                 .filter(Progress.class::isInstance).map(Progress.class::cast).toList();
     }
 
