@@ -6,12 +6,30 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.config.RollcallConfig;
+import io.rollcall.load.LoadGenerator;
+import io.rollcall.rollout.Progress;
+import io.rollcall.rollout.Sampled;
+import io.rollcall.schema.AvroSerde;
+import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.Decision;
+import io.rollcall.schema.avro.MetricEvent;
+import io.rollcall.schema.avro.MetricType;
 import io.rollcall.schema.avro.RolloutVerdict;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -20,8 +38,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Rollouts on a real broker, through the HTTP API: writes need the token, bad specs are
- * refused naming the field, verdicts are published and served, and a restart of the app
- * mid-rollout still gives exactly one terminal verdict (read with read_committed). Each
+ * refused naming the field, verdicts are published and served, a restart of the app
+ * mid-rollout still gives exactly one terminal verdict (read with read_committed), and a
+ * window waits for samples held back behind a lagging partition. Each
  * nested class shares one app (and its rollout) among its methods.
  */
 class RolloutIT {
@@ -249,6 +268,111 @@ class RolloutIT {
         @Test
         void everyVerdictBelongsToTheRollout() {
             assertThat(Fixtures.verdicts(config)).extracting(RolloutVerdict::getRolloutId).containsOnly("cart-1");
+        }
+    }
+
+    /**
+     * The events topic has 3 partitions; partition 2 works through a backlog (its events keep
+     * coming, stamped 10 s in the past), and a third of window 0's samples are held back
+     * behind it, reaching the app only after the window's end plus grace on the wall clock.
+     */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class LaggingPartition {
+
+        private static final int LAGGING = 2;
+        private static final int PER_PARTITION = 60;
+        private static final long WINDOW_MS = 2_000;
+
+        private final ScheduledExecutorService backlog = Executors.newSingleThreadScheduledExecutor();
+        private RollcallConfig config;
+        private RollcallApp app;
+        private KafkaProducer<byte[], byte[]> producer;
+
+        @BeforeAll
+        void windowZeroWithAThirdOfItsSamplesHeldBack() throws Exception {
+            config = Fixtures.rolloutConfig("rollout-lag", TOKEN);
+            app = startApp(config);
+            producer = LoadGenerator.producer(config.kafkaProperties());
+            backlog.scheduleAtFixedRate(() -> request(LAGGING, "backlog", System.currentTimeMillis() - 10_000),
+                    0, 20, TimeUnit.MILLISECONDS);
+            Api api = Api.of(app, TOKEN);
+            long start = System.currentTimeMillis() + 3_000;
+            assertThat(api.put("/api/v1/rollouts/orders", """
+                    {"rolloutId": "orders-1", "baselineRevision": "v1", "canaryRevision": "v2",
+                     "analysisWindow": %d, "startedAt": %d, "minSamples": 40, "failureLimit": 1,
+                     "successWindows": 50, "slos": [{"kind": "ERROR_RATE", "threshold": 0.01}]}"""
+                    .formatted(WINDOW_MS, start)).statusCode()).isEqualTo(202);
+            // A sampler reports its partition's progress once it knows a rollout: from then on it takes samples.
+            await().atMost(Duration.ofSeconds(30)).until(() -> progressReportedBy().containsAll(List.of(0, 1, LAGGING)));
+
+            for (int partition = 0; partition < LAGGING; partition++) {
+                windowZeroSamples(partition, start);
+            }
+            // Well past the window's end + grace + idle on the wall clock, it is still open.
+            long wallClockClose = start + WINDOW_MS + 500 + 1_000 + 1_000;
+            await().during(Duration.ofMillis(Math.max(1_000, wallClockClose - System.currentTimeMillis())))
+                    .atMost(Duration.ofSeconds(20)).until(() -> Fixtures.verdicts(config).isEmpty());
+
+            windowZeroSamples(LAGGING, start);
+            producer.flush();
+            backlog.shutdown(); // partition 2 has caught up, and goes quiet
+            await().atMost(Duration.ofSeconds(30)).until(() -> windowZero().isPresent());
+        }
+
+        private void windowZeroSamples(int partition, long start) {
+            for (int i = 0; i < PER_PARTITION; i++) {
+                request(partition, "orders", start + i * (WINDOW_MS - 1) / PER_PARTITION);
+            }
+        }
+
+        /** A healthy canary request of {@code service} on {@code partition}, at event time {@code time}. */
+        private void request(int partition, String service, long time) {
+            long id = (service + partition).hashCode() * 2654435761L;
+            MetricEvent event = MetricEvent.newBuilder().setId(id).setName("http.server.requests")
+                    .setTimestamp(Instant.ofEpochMilli(time)).setType(MetricType.TIMER).setValue(50).setStatus(200)
+                    .setLabels(Map.of("service", service, "revision", "v2", "pod", "p" + partition))
+                    .build();
+            producer.send(new ProducerRecord<>(config.eventsTopic(), partition, SeriesId.of(id).toBytes(),
+                    AvroSerde.metricEvent().serialize(event)));
+        }
+
+        private Set<Integer> progressReportedBy() {
+            Set<Integer> partitions = new HashSet<>();
+            for (ConsumerRecord<byte[], byte[]> record
+                    : Fixtures.readAll(config, config.applicationId() + "-rollout-samples-repartition")) {
+                if (Sampled.fromBytes(record.value()) instanceof Progress progress) {
+                    partitions.add(progress.partition());
+                }
+            }
+            return partitions;
+        }
+
+        private Optional<RolloutVerdict> windowZero() {
+            return Fixtures.verdicts(config).stream().filter(v -> v.getWindow() == 0).findFirst();
+        }
+
+        @AfterAll
+        void stop() throws Exception {
+            try (RollcallApp closing = app; KafkaProducer<byte[], byte[]> closingProducer = producer) {
+                backlog.shutdownNow();
+            }
+        }
+
+        @Test
+        void theWindowIsJudgedOnTheSamplesOfEveryPartition() {
+            RolloutVerdict verdict = windowZero().orElseThrow();
+            assertThat(verdict.getResults().get(0).getCanarySamples()).isEqualTo(3L * PER_PARTITION);
+            assertThat(verdict.getDecision()).isEqualTo(Decision.CONTINUE);
+        }
+
+        @Test
+        void noSampleIsDroppedAsLate() {
+            double late = app.streams().metrics().entrySet().stream()
+                    .filter(e -> e.getKey().group().equals("stream-rollout-judge-metrics")
+                            && e.getKey().name().equals("late-sample-total"))
+                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+            assertThat(late).isZero();
         }
     }
 }

@@ -81,9 +81,12 @@ public record RollcallConfig(
      * @param verdictsTopic topic the verdicts are published to, keyed by service
      * @param grace         how long after its end a window still takes samples before it is judged
      * @param tick          how often windows are checked for closing (wall-clock time)
+     * @param idle          how long a partition of the events topic delivers nothing before its event time
+     *                      follows the wall clock (this much behind)
      * @param history       verdicts kept per service for {@code GET /api/v1/rollouts/{service}/verdicts}
      */
-    public record Rollouts(String specsTopic, String verdictsTopic, Duration grace, Duration tick, int history) {
+    public record Rollouts(String specsTopic, String verdictsTopic, Duration grace, Duration tick, Duration idle,
+                           int history) {
     }
 
     /**
@@ -218,6 +221,7 @@ public record RollcallConfig(
                         values.string(TOPIC_VERDICTS),
                         values.duration(ROLLOUT_GRACE),
                         values.duration(ROLLOUT_TICK),
+                        values.duration(ROLLOUT_IDLE),
                         values.integer(ROLLOUT_HISTORY)),
                 values.optional(API_TOKEN),
                 tls(values),

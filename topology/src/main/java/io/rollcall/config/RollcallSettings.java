@@ -49,6 +49,7 @@ public final class RollcallSettings {
     public static final String EVENT_MAX_FUTURE = "rollcall.event.max-future";
     public static final String ROLLOUT_GRACE = "rollcall.rollout.grace";
     public static final String ROLLOUT_TICK = "rollcall.rollout.tick";
+    public static final String ROLLOUT_IDLE = "rollcall.rollout.idle";
     public static final String ROLLOUT_HISTORY = "rollcall.rollout.history";
     public static final String HTTP_HOST = "rollcall.http.host";
     public static final String HTTP_PORT = "rollcall.http.port";
@@ -104,10 +105,17 @@ public final class RollcallSettings {
 
             .group("Rollouts")
             .define(ROLLOUT_GRACE, STRING, "1s", notNegativeDuration(), MEDIUM,
-                    "How long after its end an analysis window still takes samples before it is judged.")
+                    "How far past its end, in event time on every partition of the events topic, the stream "
+                            + "must be before an analysis window is judged; samples out of order by up to this much "
+                            + "still count.")
             .define(ROLLOUT_TICK, STRING, "100ms", positiveDuration(), LOW,
-                    "How often (wall clock) windows are checked for closing and specs re-read; "
-                            + "a new spec takes effect within one tick.")
+                    "How often (wall clock) the progress of each partition of the events topic is checked, "
+                            + "windows are checked for closing and specs re-read; a new spec takes effect within "
+                            + "one tick.")
+            .define(ROLLOUT_IDLE, STRING, "1s", positiveDuration(), LOW,
+                    "A partition of the events topic that delivers no event for this long counts as caught up: "
+                            + "its event time then follows the wall clock, this much behind, so a quiet partition "
+                            + "does not hold analysis windows open.")
             .define(ROLLOUT_HISTORY, INT, 1000, positiveInt(), LOW,
                     "Verdicts kept per service for `GET /api/v1/rollouts/{service}/verdicts` "
                             + "(all of them stay on the topic).")

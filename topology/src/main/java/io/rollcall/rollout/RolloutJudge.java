@@ -29,17 +29,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@link JudgeState} per service in a state store, and publishes one verdict per closed
  * analysis window — or a ROLLBACK at once when a window's evidence is already conclusive.
  *
- * <p>Windows are aligned to the spec's {@code startedAt} and close on wall-clock time,
- * {@code grace} after their end, so a rollout with no traffic at all still gets its HOLD
- * verdicts. Verdict, state and input offsets commit in one transaction (exactly-once), so
- * a crash can neither lose a terminal verdict nor publish a second one; a rollout id that
- * ended is remembered and never judged again.
+ * <p>Windows are aligned to the spec's {@code startedAt} and close on event time: once the
+ * stream has passed a window's end plus {@code grace} on every partition of the events topic
+ * ({@link SourceProgress}, fed by the samplers' {@link Progress}), so samples held up behind
+ * a lagging partition still count. A quiet partition's event time follows the wall clock
+ * ({@link PartitionProgress}), so a rollout with no traffic at all still gets its HOLD verdicts.
+ * Every closed window gets its verdict before any later one, an early ROLLBACK included.
+ * Verdict, state and input offsets commit in one transaction (exactly-once), so a crash can
+ * neither lose a terminal verdict nor publish a second one; a rollout id that ended is
+ * remembered and never judged again.
  */
-public final class RolloutJudge implements Processor<String, Sample, String, RolloutVerdict> {
+public final class RolloutJudge implements Processor<String, Sampled, String, RolloutVerdict> {
 
     static final String METRICS_SCOPE = "rollout-judge";
 
-    /** Samples further ahead of the next window to close than this are dropped (clock skew). */
+    /** Samples further ahead of the wall clock's window than this many windows are dropped (clock skew). */
     static final int MAX_WINDOWS_AHEAD = 3;
 
     /** Shortest interval between spec refreshes caused by samples of an unknown rollout. */
@@ -51,6 +55,7 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
     private final String specStore;
     private final String judgeStore;
     private final String historyStore;
+    private final String progressStore;
     private final int partitions;
     private final Duration grace;
     private final Duration tick;
@@ -59,14 +64,17 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
     private KeyValueStore<String, JudgeState> judges;
     private KeyValueStore<Bytes, RolloutVerdict> verdicts;
     private SpecCache specs;
+    private SourceProgress progress;
     private final java.util.EnumMap<Decision, Sensor> verdictSensors = new java.util.EnumMap<>(Decision.class);
     private Sensor lateSensor;
 
-    public RolloutJudge(String specStore, String judgeStore, String historyStore, int partitions, Duration grace,
-                        Duration tick, int history) {
+    /** @param partitions partition count of the events topic, and so of the samples topic */
+    public RolloutJudge(String specStore, String judgeStore, String historyStore, String progressStore,
+                        int partitions, Duration grace, Duration tick, int history) {
         this.specStore = specStore;
         this.judgeStore = judgeStore;
         this.historyStore = historyStore;
+        this.progressStore = progressStore;
         this.partitions = partitions;
         this.grace = grace;
         this.tick = tick;
@@ -95,6 +103,7 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
         this.judges = context.getStateStore(judgeStore);
         this.verdicts = context.getStateStore(historyStore);
         this.specs = new SpecCache(context.getStateStore(specStore));
+        this.progress = new SourceProgress(context.getStateStore(progressStore), partitions);
         // kafka_stream_rollout_judge_verdict_<decision>_total and _late_sample_total in /metrics.
         String task = context.taskId().toString();
         for (Decision decision : Decision.values()) {
@@ -114,9 +123,15 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
     }
 
     @Override
-    public void process(Record<String, Sample> record) {
-        String service = record.key();
-        Sample sample = record.value();
+    public void process(Record<String, Sampled> record) {
+        if (record.value() instanceof Progress reached) {
+            progress.advance(reached);
+        } else if (record.value() instanceof Sample sample) {
+            judge(record.key(), sample);
+        }
+    }
+
+    private void judge(String service, Sample sample) {
         RolloutSpec spec = specs.get(service);
         if (spec == null || !spec.getRolloutId().equals(sample.rolloutId())) {
             // A spec newer than the last tick? (bounded: samples of a removed rollout may keep coming)
@@ -140,10 +155,20 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
             judges.put(service, state.withLate());
             return;
         }
-        if (index > state.nextWindow() + MAX_WINDOWS_AHEAD) {
+        // Against the wall clock, not the next window to close: a lagging partition may hold many windows open.
+        long wallClockWindow = Math.floorDiv(context.currentSystemTimeMs() - spec.getStartedAt().toEpochMilli(),
+                spec.getAnalysisWindow());
+        if (index > wallClockWindow + MAX_WINDOWS_AHEAD) {
             return;
         }
         state = state.withSample((int) index, sample);
+        // Windows that closed since the last tick are judged first: one verdict per closed window, in order,
+        // even when this sample ends the rollout (it may also fall in one of them).
+        state = closeDue(spec, state);
+        if (state.terminal() != null || index < state.nextWindow()) {
+            judges.put(service, state);
+            return;
+        }
         if (state.failing() + 1 >= spec.getFailureLimit()) {
             Judgement.Result early = Judgement.judge(spec, state.window((int) index),
                     earlyConfidence(spec.getConfidence()));
@@ -194,30 +219,32 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
         }
         for (Map.Entry<String, RolloutSpec> entry : specs.all().entrySet()) {
             if (partitionOf(entry.getKey(), partitions) == partition) {
-                closeWindows(entry.getKey(), entry.getValue(), now);
+                closeWindows(entry.getKey(), entry.getValue());
             }
         }
     }
 
-    private void closeWindows(String service, RolloutSpec spec, long now) {
+    private void closeWindows(String service, RolloutSpec spec) {
         JudgeState state = current(service, spec);
         if (state == null || state.terminal() != null) {
             return;
         }
-        long start = spec.getStartedAt().toEpochMilli();
-        long window = spec.getAnalysisWindow();
-        boolean changed = false;
+        JudgeState closed = closeDue(spec, state);
+        if (closed != state) {
+            judges.put(service, closed);
+        }
+    }
+
+    /** Judges, in order, the windows the stream has passed (end plus grace) on every partition of the events topic. */
+    private JudgeState closeDue(RolloutSpec spec, JudgeState state) {
+        long reached = progress.reached();
         for (int closed = 0; closed < MAX_CLOSED_PER_TICK && state.terminal() == null; closed++) {
-            long end = start + (state.nextWindow() + 1L) * window;
-            if (end + grace.toMillis() > now) {
+            if (WindowCloses.closesAt(spec, state.nextWindow(), grace.toMillis()) > reached) {
                 break;
             }
             state = close(spec, state);
-            changed = true;
         }
-        if (changed) {
-            judges.put(service, state);
-        }
+        return state;
     }
 
     private JudgeState close(RolloutSpec spec, JudgeState state) {

@@ -9,7 +9,7 @@ import io.rollcall.rollout.JudgeState;
 import io.rollcall.rollout.RolloutJudge;
 import io.rollcall.rollout.RolloutSampler;
 import io.rollcall.rollout.RolloutSerdes;
-import io.rollcall.rollout.Sample;
+import io.rollcall.rollout.Sampled;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.schema.avro.RolloutSpec;
 import io.rollcall.schema.avro.RolloutVerdict;
@@ -105,6 +105,7 @@ public final class RollcallTopology {
      * <pre>
      * rollouts ─▶ global store rollout-specs
      * valid events ─▶ sampler ─▶ repartition by service ─▶ judge (rollout-judges, rollout-verdicts) ─▶ rollout-verdicts
+     *                     └─ progress, to every partition ─┘      (rollout-progress)
      * </pre>
      */
     private static void addRolloutJudge(StreamsBuilder builder, RollcallConfig config, int partitions,
@@ -121,14 +122,21 @@ public final class RollcallTopology {
                 Serdes.String(), JudgeState.serde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ROLLOUT_VERDICTS),
                 Serdes.Bytes(), verdictSerde));
-        events.process(() -> new RolloutSampler(StoreNames.ROLLOUT_SPECS, rollouts.tick()), Named.as("rollout-sampler"))
-                .repartition(Repartitioned.with(Serdes.String(), Sample.serde())
+        // One entry per partition of the events topic: in memory, cached to one changelog write per commit.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.ROLLOUT_PROGRESS),
+                Serdes.Integer(), Serdes.Long()).withCachingEnabled());
+        events.process(() -> new RolloutSampler(StoreNames.ROLLOUT_SPECS, rollouts.tick(), rollouts.idle(),
+                                rollouts.grace()),
+                        Named.as("rollout-sampler"))
+                .repartition(Repartitioned.with(Serdes.String(), Sampled.serde())
                         .withName("rollout-samples")
-                        .withNumberOfPartitions(partitions))
+                        .withNumberOfPartitions(partitions)
+                        .withStreamPartitioner(Sampled.partitioner()))
                 .process(() -> new RolloutJudge(StoreNames.ROLLOUT_SPECS, StoreNames.ROLLOUT_JUDGES,
-                                StoreNames.ROLLOUT_VERDICTS, partitions, rollouts.grace(), rollouts.tick(),
-                                rollouts.history()),
-                        Named.as("rollout-judge"), StoreNames.ROLLOUT_JUDGES, StoreNames.ROLLOUT_VERDICTS)
+                                StoreNames.ROLLOUT_VERDICTS, StoreNames.ROLLOUT_PROGRESS, partitions, rollouts.grace(),
+                                rollouts.tick(), rollouts.history()),
+                        Named.as("rollout-judge"), StoreNames.ROLLOUT_JUDGES, StoreNames.ROLLOUT_VERDICTS,
+                        StoreNames.ROLLOUT_PROGRESS)
                 .to(rollouts.verdictsTopic(), Produced.with(Serdes.String(), verdictSerde).withName("verdicts"));
     }
 }

@@ -18,6 +18,9 @@ public final class StoreNames {
     /** Key-value store: service, 0, sequence → {@code RolloutVerdict}: the verdict history. */
     public static final String ROLLOUT_VERDICTS = "rollout-verdicts";
 
+    /** In-memory key-value store: partition of the events topic → event time it has reached; not queried. */
+    public static final String ROLLOUT_PROGRESS = "rollout-progress";
+
     private StoreNames() {
     }
 }

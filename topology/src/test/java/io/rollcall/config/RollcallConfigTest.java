@@ -29,6 +29,7 @@ class RollcallConfigTest {
         assertThat(config.rollouts().specsTopic()).isEqualTo("rollouts");
         assertThat(config.rollouts().verdictsTopic()).isEqualTo("rollout-verdicts");
         assertThat(config.rollouts().tick()).isEqualTo(Duration.ofMillis(100));
+        assertThat(config.rollouts().idle()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.httpPort()).isEqualTo(8080);
     }
 

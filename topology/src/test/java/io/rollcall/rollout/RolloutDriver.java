@@ -2,6 +2,7 @@ package io.rollcall.rollout;
 
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.schema.AvroSerde;
+import io.rollcall.schema.KeyPartitioner;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.schema.avro.MetricType;
@@ -10,6 +11,7 @@ import io.rollcall.schema.avro.RolloutVerdict;
 import io.rollcall.schema.avro.Slo;
 import io.rollcall.schema.avro.SloKind;
 import io.rollcall.topology.RollcallTopology;
+import io.rollcall.topology.StoreNames;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /** The whole topology in a {@link TopologyTestDriver} with a controllable wall clock, for rollout scenarios. */
 final class RolloutDriver implements AutoCloseable {
@@ -32,7 +35,10 @@ final class RolloutDriver implements AutoCloseable {
     static final long T0 = Instant.parse("2026-11-26T10:00:00Z").toEpochMilli();
     static final long WINDOW = 10_000;
     static final long GRACE = 1_000;
+    static final long IDLE = 500;
+    static final long TICK = 100;
 
+    private static final String SAMPLES_TOPIC = "rollout-test-rollout-samples-repartition";
     private static final AvroSerde<MetricEvent> EVENTS = AvroSerde.metricEvent();
     private static final AvroSerde<RolloutSpec> SPECS = AvroSerde.rolloutSpec();
 
@@ -40,21 +46,37 @@ final class RolloutDriver implements AutoCloseable {
     private final TestInputTopic<byte[], byte[]> events;
     private final TestInputTopic<String, byte[]> rollouts;
     private final TestOutputTopic<String, RolloutVerdict> verdicts;
+    private final TestInputTopic<String, Sampled> samples;
+    private final TestOutputTopic<String, Sampled> samplesOut;
+    private final int partitions;
     private long now = T0;
 
+    /** One partition: the driver runs one task, which must own every service. */
     RolloutDriver(Path stateDir) {
+        this(stateDir, 1);
+    }
+
+    /**
+     * The driver runs one task: the sampler of events partition 0, and the judge of samples
+     * partition 0 (so of the services {@link #serviceOnPartitionZero} names). The other
+     * partitions' samplers are played by {@link #sampled} and {@link #progress}.
+     */
+    RolloutDriver(Path stateDir, int partitions) {
+        this.partitions = partitions;
         RollcallConfig config = RollcallConfig.of(Map.of(
                 "bootstrap.servers", "unused:9092",
                 "rollcall.state.dir", stateDir.toString(),
                 "rollcall.rollout.grace", GRACE + "ms",
-                "rollcall.rollout.tick", "100ms"));
+                "rollcall.rollout.tick", TICK + "ms",
+                "rollcall.rollout.idle", IDLE + "ms"));
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollout-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        // One partition: the driver runs one task, which must own every service.
-        driver = new TopologyTestDriver(RollcallTopology.build(config, 1), props, Instant.ofEpochMilli(T0));
+        driver = new TopologyTestDriver(RollcallTopology.build(config, partitions), props, Instant.ofEpochMilli(T0));
         events = driver.createInputTopic("metric-events", new ByteArraySerializer(), new ByteArraySerializer());
         rollouts = driver.createInputTopic("rollouts", new StringSerializer(), new ByteArraySerializer());
+        samples = driver.createInputTopic(SAMPLES_TOPIC, new StringSerializer(), Sampled.serde().serializer());
+        samplesOut = driver.createOutputTopic(SAMPLES_TOPIC, new StringDeserializer(), Sampled.serde().deserializer());
         verdicts = driver.createOutputTopic("rollout-verdicts", new StringDeserializer(),
                 AvroSerde.rolloutVerdict().deserializer());
     }
@@ -131,9 +153,45 @@ final class RolloutDriver implements AutoCloseable {
         }
     }
 
-    /** Moves the wall clock to just past window {@code index}'s end plus grace, firing the judge's ticks. */
+    /**
+     * Moves the wall clock past window {@code index}'s end plus grace plus idle time (when a
+     * quiet partition's event time has passed its end plus grace), and two ticks more: one
+     * for the sampler to report its progress, one for the judge to close the window.
+     */
     void closeWindow(int index) {
-        advanceTo(T0 + (index + 1) * WINDOW + GRACE + 100);
+        advanceTo(T0 + (index + 1) * WINDOW + GRACE + IDLE + 2 * TICK);
+    }
+
+    /** A sample of {@code service} as the sampler of another partition of the events topic sends it. */
+    void sampled(String service, Sample sample) {
+        samples.pipeInput(service, sample, now);
+    }
+
+    /** The progress of another partition of the events topic, as its sampler reports it. */
+    void progress(int partition, long eventTime) {
+        samples.pipeInput(RolloutSampler.PROGRESS_KEY, new Progress(partition, eventTime), now);
+    }
+
+    /** The progress the driver's sampler (of partition 0) reported since the last call. */
+    List<Progress> progressReports() {
+        return samplesOut.readValuesToList().stream()
+                .filter(Progress.class::isInstance).map(Progress.class::cast).toList();
+    }
+
+    /** A service name the driver's one judge task owns. */
+    String serviceOnPartitionZero(String prefix) {
+        for (int i = 0; ; i++) {
+            String service = prefix + "-" + i;
+            if (KeyPartitioner.partition(service.getBytes(StandardCharsets.UTF_8), partitions) == 0) {
+                return service;
+            }
+        }
+    }
+
+    /** Samples the judge dropped as late for {@code service}'s rollout. */
+    long lateSamples(String service) {
+        KeyValueStore<String, JudgeState> judges = driver.getKeyValueStore(StoreNames.ROLLOUT_JUDGES);
+        return judges.get(service).late();
     }
 
     void advanceTo(long time) {

@@ -1,5 +1,6 @@
 package io.rollcall.rollout;
 
+import static io.rollcall.rollout.RolloutDriver.GRACE;
 import static io.rollcall.rollout.RolloutDriver.T0;
 import static io.rollcall.rollout.RolloutDriver.WINDOW;
 import static io.rollcall.rollout.RolloutDriver.errorRate;
@@ -154,6 +155,15 @@ class RolloutScenarioTest {
         assertThat(verdicts).extracting(RolloutVerdict::getWindow).containsExactly(0, 1, 2);
         assertThat(verdicts.get(0).getReason()).isEqualTo("hold: no traffic in window 0");
         assertThat(verdicts.get(0).getResults().get(0).getOutcome()).isEqualTo(SloOutcome.NODATA);
+    }
+
+    @Test
+    void theSamplerReportsItsProgressOnStartAndAtEachWindowsCloseNotOnEveryTick() {
+        driver.put(spec("idle", latency(0.95, 320.0, null)).build());
+        driver.closeWindow(2);
+
+        assertThat(driver.progressReports()).extracting(Progress::time)
+                .containsExactly(T0, T0 + WINDOW + GRACE, T0 + 2 * WINDOW + GRACE, T0 + 3 * WINDOW + GRACE);
     }
 
     @Test
