@@ -10,6 +10,8 @@ import io.rollcall.rollout.JudgeSimulation.Traffic;
 import io.rollcall.schema.avro.Decision;
 import io.rollcall.schema.avro.RolloutSpec;
 import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +25,13 @@ class VerdictStatisticsTest {
         return LongStream.range(0, runs).mapToObj(seed -> JudgeSimulation.run(spec, traffic, windows, seed)).toList();
     }
 
-    private static long count(List<Ending> endings, java.util.function.Predicate<Ending> which) {
+    private static long count(List<Ending> endings, Predicate<Ending> which) {
         return endings.stream().filter(which).count();
+    }
+
+    private static String byWindow(List<Ending> endings) {
+        return "rolled back within 1, 2, … windows: " + IntStream.rangeClosed(1, 6)
+                .mapToObj(windows -> count(endings, e -> e.rolledBackWithin(windows))).toList();
     }
 
     @Test
@@ -32,10 +39,9 @@ class VerdictStatisticsTest {
         RolloutSpec spec = spec("search", latency(0.95, null, 0.1)).setSuccessWindows(6).build();
         List<Ending> endings = runs(spec, Traffic.latency(500, 100, 125), 6, 100);
 
-        System.out.printf("x1.25 regression: rolled back within 1..6 windows: %s of 100%n",
-                java.util.stream.IntStream.rangeClosed(1, 6).mapToObj(w -> count(endings, e -> e.rolledBackWithin(w))).toList());
-        assertThat(count(endings, e -> e.rolledBackWithin(3))).isGreaterThanOrEqualTo(75);
-        assertThat(count(endings, e -> e.rolledBackWithin(4))).isGreaterThanOrEqualTo(90);
+        // Measured: 42, 74, 88, 96, 98, 99 of 100 within 1 to 6 windows.
+        assertThat(count(endings, e -> e.rolledBackWithin(3))).as(byWindow(endings)).isGreaterThanOrEqualTo(85);
+        assertThat(count(endings, e -> e.rolledBackWithin(4))).as(byWindow(endings)).isGreaterThanOrEqualTo(93);
         assertThat(count(endings, e -> e.decision() == Decision.PROMOTE)).isZero();
     }
 
@@ -44,10 +50,8 @@ class VerdictStatisticsTest {
         RolloutSpec spec = spec("search", latency(0.95, null, 0.1), errorRate(0.01, null)).build();
         List<Ending> endings = runs(spec, new Traffic(500, 100, 100, 0.002, 0.002), 8, 300);
 
-        System.out.printf("healthy: rolled back %d, promoted %d (at window 2: %d) of 300%n",
-                count(endings, e -> e.decision() == Decision.ROLLBACK),
-                count(endings, e -> e.decision() == Decision.PROMOTE),
-                count(endings, e -> e.decision() == Decision.PROMOTE && e.window() == 2));
+        // Measured: 297 promoted after the 3 successWindows, 3 a window or two later (pooled
+        // evidence leaning beyond the bound held them back).
         assertThat(count(endings, e -> e.decision() == Decision.ROLLBACK)).isZero();
         assertThat(count(endings, e -> e.decision() == Decision.PROMOTE)).isEqualTo(300);
     }
@@ -61,7 +65,7 @@ class VerdictStatisticsTest {
                 .build();
         List<Ending> endings = runs(spec, Traffic.latency(300, 100, 110), 12, 200);
 
-        System.out.printf("at the bound: rolled back %d of 200%n", count(endings, e -> e.decision() == Decision.ROLLBACK));
+        // Measured: 5 of 200 (2.5 %).
         assertThat(count(endings, e -> e.decision() == Decision.ROLLBACK)).isLessThanOrEqualTo(10);
     }
 
@@ -70,8 +74,8 @@ class VerdictStatisticsTest {
         RolloutSpec spec = spec("payments", errorRate(0.01, null)).build();
         List<Ending> endings = runs(spec, Traffic.errors(500, 0.002, 0.02), 6, 100);
 
-        System.out.printf("errors 2 %% vs 1 %%: rolled back within 1..6 windows: %s of 100%n",
-                java.util.stream.IntStream.rangeClosed(1, 6).mapToObj(w -> count(endings, e -> e.rolledBackWithin(w))).toList());
-        assertThat(count(endings, e -> e.rolledBackWithin(3))).isGreaterThanOrEqualTo(90);
+        // Measured: 52, 84, 90, 98, 100, 100 of 100 within 1 to 6 windows.
+        assertThat(count(endings, e -> e.rolledBackWithin(3))).as(byWindow(endings)).isGreaterThanOrEqualTo(85);
+        assertThat(count(endings, e -> e.rolledBackWithin(6))).as(byWindow(endings)).isEqualTo(100);
     }
 }
