@@ -79,7 +79,7 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
      * valid however often it is looked at; looking every 32nd sample keeps the judge's cost
      * per sample small and delays a rollback by at most 32 requests.
      */
-    static final int EARLY_EVERY = 32;
+    public static final int EARLY_EVERY = 32;
 
     /**
      * A stricter confidence, once used for mid-window decisions.
