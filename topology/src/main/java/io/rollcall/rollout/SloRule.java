@@ -45,7 +45,7 @@ public sealed interface SloRule permits LatencySlo, ErrorRateSlo {
     enum Bound {
         /** The SLO's threshold. */
         THRESHOLD,
-        /** The baseline's measure in the same window, with the allowance ({@link #maxRelativeIncrease}). */
+        /** The baseline's measure in the same window, with the allowance ({@link SloRule#maxRelativeIncrease}). */
         BASELINE
     }
 
