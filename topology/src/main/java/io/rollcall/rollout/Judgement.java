@@ -83,6 +83,34 @@ public final class Judgement {
     }
 
     /**
+     * Whether the evidence with {@code window} is conclusive for some check: what
+     * {@link #judge} would say in {@link Result#conclusive}, without the reasons — cheap
+     * enough to ask often within a window.
+     */
+    public static boolean conclusive(RolloutSpec spec, WindowStats window, List<Evidence> evidence) {
+        double conclusiveAt = Evidence.threshold(checks(spec), spec.getConfidence());
+        int check = 0;
+        for (Slo definition : spec.getSlos()) {
+            SloRule slo = SloRule.of(definition);
+            for (Bound bound : slo.bounds()) {
+                Evidence before = check < evidence.size() ? evidence.get(check) : Evidence.NONE;
+                check++;
+                if (hasData(spec, slo, bound, window)
+                        && before.plus(slo.effect(bound, window), slo.mixtureScale(bound, window)).conclusive(conclusiveAt)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** A check has data when the canary, and for a relative bound the baseline, has {@code minSamples} requests. */
+    private static boolean hasData(RolloutSpec spec, SloRule slo, Bound bound, WindowStats window) {
+        int min = spec.getMinSamples();
+        return window.canary().count() >= min && (bound == Bound.THRESHOLD || window.baseline().count() >= min);
+    }
+
+    /**
      * The window alone, at the given confidence, without earlier evidence.
      *
      * @deprecated the judge decides on the evidence of all windows, mid-window too;
@@ -143,7 +171,7 @@ public final class Judgement {
             List<String> reasons = new ArrayList<>();
             for (Bound bound : slo.bounds()) {
                 Evidence evidence = previous();
-                if (bound == Bound.BASELINE && baseline.count() < min) {
+                if (!hasData(spec, slo, bound, window)) {
                     next.add(evidence);
                     reasons.add("baseline has %s, too few to compare".formatted(requests(baseline)));
                     continue;

@@ -153,7 +153,8 @@ public final class RolloutJudge implements Processor<String, Sample, String, Rol
         }
         state = state.withSample((int) index, sample);
         WindowStats open = state.window((int) index);
-        if (sample.role() == Role.CANARY && open.canary().count() % EARLY_EVERY == 0) {
+        if (sample.role() == Role.CANARY && open.canary().count() % EARLY_EVERY == 0
+                && Judgement.conclusive(spec, open, state.evidence())) {
             Judgement.Result early = Judgement.judge(spec, open, state.evidence());
             Optional<Closing> rollback = Closing.early(spec, (int) index, state.failing(), early);
             if (rollback.isPresent()) {

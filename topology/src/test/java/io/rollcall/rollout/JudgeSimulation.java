@@ -51,7 +51,7 @@ final class JudgeSimulation {
             for (int i = 0; i < traffic.perRole(); i++) {
                 stats = stats.add(sample(Role.BASELINE, traffic.baselineMedianMs(), traffic.baselineErrors(), random));
                 stats = stats.add(sample(Role.CANARY, traffic.canaryMedianMs(), traffic.canaryErrors(), random));
-                if (stats.canary().count() % RolloutJudge.EARLY_EVERY == 0) {
+                if (stats.canary().count() % RolloutJudge.EARLY_EVERY == 0 && Judgement.conclusive(spec, stats, evidence)) {
                     Optional<Closing> early = Closing.early(spec, window, failing,
                             Judgement.judge(spec, stats, evidence));
                     if (early.isPresent()) {
