@@ -12,10 +12,16 @@ import java.util.regex.Pattern;
 
 /**
  * The canary's error rate (the fraction of requests with status >= 500): at most a threshold,
- * at most a fraction above the baseline's, or both. Its bounds are Wilson score bounds
- * (see {@link Confidence#wilsonLower}).
+ * at most a fraction above the baseline's, or both. Effects are differences of rates:
+ * p̂c − T against a threshold T, with the binomial variance at the bound, T(1−T)/nc (the
+ * variance if the SLO just holds); p̂c − (1 + r)·p̂b against the baseline with allowance r,
+ * with a two-sample variance p̄(1−p̄)(1/nc + (1+r)²/nb) around a pooled rate
+ * p̄ = (xc + xb + 1)/(nc + nb + 2), smoothed so that windows without errors still have one.
  */
 public record ErrorRateSlo(OptionalDouble threshold, OptionalDouble maxRelativeIncrease) implements SloRule {
+
+    /** The smallest τ: an error-rate difference of 0.1 percentage points. */
+    static final double MIN_MIXTURE_SCALE = 0.001;
 
     static final String TEXT_EXAMPLES = "errors<=1%, errors<=+1%";
 
@@ -70,13 +76,65 @@ public record ErrorRateSlo(OptionalDouble threshold, OptionalDouble maxRelativeI
     }
 
     @Override
-    public double lowerBound(RoleStats stats, double confidence) {
-        return Confidence.wilsonLower(stats.errors(), stats.count(), confidence);
+    public Effect effect(Bound bound, WindowStats window) {
+        RoleStats canary = window.canary();
+        long nc = canary.count();
+        return switch (bound) {
+            case THRESHOLD -> {
+                double t = threshold.getAsDouble();
+                // A threshold of 0 (or 1) has no variance; half an error per window stands in for it.
+                double atBound = Math.min(Math.max(t, 0.5 / nc), 1 - 0.5 / nc);
+                yield new Effect(canary.errorRate() - t, Math.sqrt(atBound * (1 - atBound) / nc));
+            }
+            case BASELINE -> {
+                RoleStats baseline = window.baseline();
+                double allowed = 1 + maxRelativeIncrease.getAsDouble();
+                double pooled = pooledRate(window);
+                yield new Effect(canary.errorRate() - allowed * baseline.errorRate(),
+                        Math.sqrt(pooled * (1 - pooled) * (1.0 / nc + allowed * allowed / baseline.count())));
+            }
+        };
+    }
+
+    private static double pooledRate(WindowStats window) {
+        return (window.canary().errors() + window.baseline().errors() + 1.0)
+                / (window.canary().count() + window.baseline().count() + 2.0);
+    }
+
+    /**
+     * τ is the effect of a canary failing twice as often as its bound allows: the threshold
+     * itself, or (1 + r) times the (pooled) baseline rate — at least {@link #MIN_MIXTURE_SCALE}.
+     * Error rates span orders of magnitude, so no one τ fits all SLOs as for latencies.
+     */
+    @Override
+    public double mixtureScale(Bound bound, WindowStats window) {
+        double scale = switch (bound) {
+            case THRESHOLD -> threshold.getAsDouble();
+            case BASELINE -> (1 + maxRelativeIncrease.getAsDouble()) * pooledRate(window);
+        };
+        return Math.max(scale, MIN_MIXTURE_SCALE);
     }
 
     @Override
-    public double upperBound(RoleStats stats, double confidence) {
-        return Confidence.wilsonUpper(stats.errors(), stats.count(), confidence);
+    public SloNumbers.Unit unit(Bound bound) {
+        return SloNumbers.Unit.PERCENT;
+    }
+
+    @Override
+    public double reading(Bound bound, WindowStats window, double effect) {
+        return switch (bound) {
+            case THRESHOLD -> threshold.getAsDouble() + effect;
+            case BASELINE -> (1 + maxRelativeIncrease.getAsDouble()) * window.baseline().errorRate() + effect;
+        };
+    }
+
+    @Override
+    public String observed(Bound bound, WindowStats window, String reading) {
+        return switch (bound) {
+            case THRESHOLD -> "canary error rate " + reading;
+            case BASELINE -> "canary error rate " + reading + " vs baseline " + format(value(window.baseline())) + " +"
+                    + SloNumbers.percent(maxRelativeIncrease.getAsDouble());
+        };
     }
 
     @Override

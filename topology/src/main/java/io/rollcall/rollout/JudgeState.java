@@ -20,8 +20,9 @@ import org.apache.kafka.common.serialization.Serdes;
 /**
  * What the judge remembers of one service, in its state store (so it survives restarts and
  * moves with the task): the rollout being judged, the windows still open, the count of
- * passing and failing windows, whether a terminal verdict was published, and the ids of
- * rollouts that already ended — a rollout id gets one terminal verdict, ever.
+ * passing and failing windows, the evidence of the closed windows, whether a terminal verdict
+ * was published, and the ids of rollouts that already ended — a rollout id gets one terminal
+ * verdict, ever.
  * Immutable: every change returns a new state.
  *
  * @param rolloutId  the rollout being judged; null when the service has none
@@ -31,32 +32,37 @@ import org.apache.kafka.common.serialization.Serdes;
  * @param finished   ids of earlier rollouts of this service that reached a terminal verdict (newest last)
  * @param verdicts   verdicts published for this service so far; numbers the history
  * @param late       samples that arrived after their window had closed (dropped)
+ * @param evidence   per check of the rollout's SLOs (see {@link Judgement}), of the windows closed so far
  */
 public record JudgeState(String rolloutId, int nextWindow, int passing, int failing, Decision terminal,
-                         NavigableMap<Integer, WindowStats> open, List<String> finished, long verdicts, long late) {
+                         NavigableMap<Integer, WindowStats> open, List<String> finished, long verdicts, long late,
+                         List<Evidence> evidence) {
 
     /** Rollout ids of a service remembered after they ended. */
     static final int FINISHED_KEPT = 64;
 
-    private static final byte VERSION = 1;
+    /** Version 2 adds the evidence; version 1 (without it) is still read, as no evidence yet. */
+    private static final byte VERSION = 2;
+    private static final byte WITHOUT_EVIDENCE = 1;
 
     public JudgeState {
         open = Collections.unmodifiableNavigableMap(new TreeMap<>(open));
         finished = List.copyOf(finished);
+        evidence = List.copyOf(evidence);
     }
 
     public static JudgeState none() {
-        return new JudgeState(null, 0, 0, 0, null, new TreeMap<>(), List.of(), 0, 0);
+        return new JudgeState(null, 0, 0, 0, null, new TreeMap<>(), List.of(), 0, 0, List.of());
     }
 
     /** A fresh state for {@code id}, keeping what is remembered across rollouts. */
     public JudgeState start(String id) {
-        return new JudgeState(id, 0, 0, 0, null, new TreeMap<>(), finished, verdicts, 0);
+        return new JudgeState(id, 0, 0, 0, null, new TreeMap<>(), finished, verdicts, 0, List.of());
     }
 
     /** No rollout any more (its spec was removed); remembers a terminal one. */
     public JudgeState stop() {
-        return new JudgeState(null, 0, 0, 0, null, new TreeMap<>(), finished, verdicts, 0);
+        return new JudgeState(null, 0, 0, 0, null, new TreeMap<>(), finished, verdicts, 0, List.of());
     }
 
     public boolean hasEnded(String id) {
@@ -66,28 +72,35 @@ public record JudgeState(String rolloutId, int nextWindow, int passing, int fail
     public JudgeState withSample(int window, Sample sample) {
         TreeMap<Integer, WindowStats> next = new TreeMap<>(open);
         next.merge(window, WindowStats.empty().add(sample), (old, ignored) -> old.add(sample));
-        return new JudgeState(rolloutId, nextWindow, passing, failing, terminal, next, finished, verdicts, late);
+        return new JudgeState(rolloutId, nextWindow, passing, failing, terminal, next, finished, verdicts, late,
+                evidence);
     }
 
     public JudgeState withLate() {
-        return new JudgeState(rolloutId, nextWindow, passing, failing, terminal, open, finished, verdicts, late + 1);
+        return new JudgeState(rolloutId, nextWindow, passing, failing, terminal, open, finished, verdicts, late + 1,
+                evidence);
     }
 
     public WindowStats window(int index) {
         return open.getOrDefault(index, WindowStats.empty());
     }
 
-    /** Closes window {@code nextWindow} with the given counters and, if terminal, the decision. */
+    /** Closes window {@code nextWindow} with the given counters and, if terminal, the decision; the evidence stays. */
     public JudgeState closed(int passing, int failing, Decision terminalDecision) {
+        return closed(passing, failing, terminalDecision, evidence);
+    }
+
+    /** Closes window {@code nextWindow} with the given counters, evidence and, if terminal, the decision. */
+    public JudgeState closed(int passing, int failing, Decision terminalDecision, List<Evidence> evidence) {
         TreeMap<Integer, WindowStats> next = new TreeMap<>(open.tailMap(nextWindow, false));
         return new JudgeState(rolloutId, nextWindow + 1, passing, failing, terminalDecision, next,
-                terminalDecision == null ? finished : remember(rolloutId), verdicts + 1, late);
+                terminalDecision == null ? finished : remember(rolloutId), verdicts + 1, late, evidence);
     }
 
     /** A terminal decision before the window closed (fast rollback). */
     public JudgeState endedEarly(int failing, Decision decision) {
         return new JudgeState(rolloutId, nextWindow, 0, failing, decision, new TreeMap<>(), remember(rolloutId),
-                verdicts + 1, late);
+                verdicts + 1, late, evidence);
     }
 
     private List<String> remember(String id) {
@@ -128,6 +141,13 @@ public record JudgeState(String rolloutId, int nextWindow, int passing, int fail
             }
             out.writeLong(verdicts);
             out.writeLong(late);
+            out.writeInt(evidence.size());
+            for (Evidence check : evidence) {
+                out.writeInt(check.windows());
+                out.writeDouble(check.information());
+                out.writeDouble(check.weighted());
+                out.writeDouble(check.scale());
+            }
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
@@ -146,7 +166,8 @@ public record JudgeState(String rolloutId, int nextWindow, int passing, int fail
     static JudgeState fromBytes(byte[] bytes) {
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-            if (in.readByte() != VERSION) {
+            byte version = in.readByte();
+            if (version != VERSION && version != WITHOUT_EVIDENCE) {
                 throw new SerializationException("judge state of an unknown version");
             }
             String id = in.readBoolean() ? in.readUTF() : null;
@@ -167,8 +188,18 @@ public record JudgeState(String rolloutId, int nextWindow, int passing, int fail
             }
             long verdicts = in.readLong();
             long late = in.readLong();
+            List<Evidence> evidence = new ArrayList<>();
+            if (version != WITHOUT_EVIDENCE) {
+                int checks = in.readInt();
+                for (int i = 0; i < checks; i++) {
+                    evidence.add(new Evidence(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble()));
+                }
+            }
+            if (in.available() > 0) {
+                throw new SerializationException("judge state with trailing bytes");
+            }
             return new JudgeState(id, nextWindow, passing, failing, terminal < 0 ? null : Decision.values()[terminal],
-                    open, finished, verdicts, late);
+                    open, finished, verdicts, late, evidence);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("corrupt judge state", e);
         }

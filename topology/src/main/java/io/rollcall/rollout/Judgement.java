@@ -1,5 +1,7 @@
 package io.rollcall.rollout;
 
+import io.rollcall.rollout.SloNumbers.Compared;
+import io.rollcall.rollout.SloRule.Bound;
 import io.rollcall.schema.avro.RolloutSpec;
 import io.rollcall.schema.avro.Slo;
 import io.rollcall.schema.avro.SloOutcome;
@@ -9,16 +11,22 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Judges one analysis window against a rollout's SLOs. Pure: the same spec and window
- * always give the same results, so every rule is testable without Kafka.
+ * Judges one analysis window against a rollout's SLOs, adding it to the evidence of the
+ * windows before. Pure: the same spec, window and evidence always give the same result, so
+ * every rule is testable without Kafka.
  *
- * <p>An SLO fails only on evidence, at the spec's confidence c: a lower confidence bound of
- * the canary's measure exceeds the threshold, or exceeds (1 + r) × the baseline's upper bound
- * in the same window for a relative SLO (maxRelativeIncrease r). Each kind of {@link SloRule}
- * has its measure and bounds: a Wilson bound of the error rate ({@link ErrorRateSlo}), an
- * order-statistic bound of a latency quantile ({@link LatencySlo}).
- * With fewer than {@code minSamples} canary requests (or baseline requests, for a relative
- * SLO) the SLO has no data rather than a result.
+ * <p>Each bound of each SLO is a check of "the bound holds" (see {@link Evidence}); its kind
+ * of {@link SloRule} gives the window's effect d with standard error s. Two tests use it, at
+ * the spec's confidence c:
+ * <ul>
+ *   <li>the window alone fails the check when d/s > z(c) — a regression that starts late
+ *       shows here, where pooling with earlier healthy windows would dilute it;
+ *   <li>the evidence of all windows so far is conclusive when its sequential likelihood
+ *       ratio reaches k/(1 − c) for k checks, with the pooled effect beyond the bound.
+ * </ul>
+ * An SLO fails when either test fails one of its checks. With fewer than {@code minSamples}
+ * canary requests (or baseline requests, for a relative bound) a check has no data: it
+ * neither fails nor adds evidence.
  */
 public final class Judgement {
 
@@ -27,21 +35,38 @@ public final class Judgement {
         PASS, FAIL, NODATA
     }
 
-    /** The per-SLO results and the window's outcome: FAIL if any failed, else NODATA if any lacked data. */
-    public record Result(List<SloResult> slos, Outcome outcome) {
+    /**
+     * The per-SLO results and the window's outcome: FAIL if any failed, else NODATA if any lacked data.
+     *
+     * @param evidence   per check (the bounds of the SLOs, in order), this window included
+     * @param conclusive some check's evidence is conclusive: roll back
+     * @param beyond     the checks whose evidence so far points beyond their bound, in words
+     */
+    public record Result(List<SloResult> slos, Outcome outcome, List<Evidence> evidence, boolean conclusive,
+                         List<String> beyond) {
 
         public List<SloResult> failed() {
             return slos.stream().filter(r -> r.getOutcome() == SloOutcome.FAIL).toList();
         }
     }
 
+    /** Likelihood ratios beyond this read "over 1.0e+12": a window alone can reach 1e300. */
+    private static final double LARGEST_RATIO_SHOWN = 1e12;
+
     private Judgement() {
     }
 
-    public static Result judge(RolloutSpec spec, WindowStats window, double confidence) {
+    /** The number of checks of a spec: one per bound of each SLO. */
+    public static int checks(RolloutSpec spec) {
+        return spec.getSlos().stream().mapToInt(slo -> SloRule.of(slo).bounds().size()).sum();
+    }
+
+    /** Judges {@code window} after the windows whose {@code evidence} (per check; empty: none) came before. */
+    public static Result judge(RolloutSpec spec, WindowStats window, List<Evidence> evidence) {
+        Judge judge = new Judge(spec, window, evidence);
         List<SloResult> results = new ArrayList<>();
         for (Slo slo : spec.getSlos()) {
-            results.add(judge(spec, slo, window, confidence));
+            results.add(judge.slo(slo));
         }
         Outcome outcome = Outcome.PASS;
         for (SloResult result : results) {
@@ -53,104 +78,47 @@ public final class Judgement {
                 outcome = Outcome.NODATA;
             }
         }
-        return new Result(List.copyOf(results), outcome);
+        return new Result(List.copyOf(results), outcome, List.copyOf(judge.next), judge.conclusive,
+                List.copyOf(judge.beyond));
     }
 
-    static SloResult judge(RolloutSpec spec, Slo definition, WindowStats window, double confidence) {
-        SloRule slo = SloRule.of(definition);
-        RoleStats canary = window.canary();
-        RoleStats baseline = window.baseline();
-        SloResult.Builder result = SloResult.newBuilder()
-                .setSlo(slo.describe())
-                .setKind(definition.getKind())
-                .setQuantile(definition.getQuantile())
-                .setThreshold(definition.getThreshold())
-                .setMaxRelativeIncrease(definition.getMaxRelativeIncrease())
-                .setCanaryValue(valueOf(slo, canary))
-                .setBaselineValue(valueOf(slo, baseline))
-                .setCanarySamples(canary.count())
-                .setBaselineSamples(baseline.count());
-        int min = spec.getMinSamples();
-        if (canary.count() < min) {
-            return result.setOutcome(SloOutcome.NODATA)
-                    .setReason(String.format(Locale.ROOT, "canary has %s, fewer than %,d", requests(canary.count()), min))
-                    .build();
-        }
-        if (slo.threshold().isEmpty() && baseline.count() < min) {
-            return result.setOutcome(SloOutcome.NODATA)
-                    .setReason(String.format(Locale.ROOT, "baseline has %s, fewer than %,d", requests(baseline.count()), min))
-                    .build();
-        }
-        double canaryLow = slo.lowerBound(canary, confidence);
-        List<String> passed = new ArrayList<>();
-        if (slo.threshold().isPresent()) {
-            Check check = absolute(slo, slo.threshold().getAsDouble(), canary, canaryLow, confidence);
-            if (check.failed()) {
-                return result.setOutcome(SloOutcome.FAIL).setReason(check.reason()).build();
-            }
-            passed.add(check.reason());
-        }
-        if (slo.maxRelativeIncrease().isPresent()) {
-            if (baseline.count() < min) {
-                passed.add(String.format(Locale.ROOT, "baseline has %s, too few to compare", requests(baseline.count())));
-            } else {
-                Check check = relative(slo, slo.maxRelativeIncrease().getAsDouble(), canary, baseline, canaryLow,
-                        confidence);
-                if (check.failed()) {
-                    return result.setOutcome(SloOutcome.FAIL).setReason(check.reason()).build();
+    /**
+     * Whether the evidence with {@code window} is conclusive for some check: what
+     * {@link #judge} would say in {@link Result#conclusive}, without the reasons — cheap
+     * enough to ask often within a window.
+     */
+    public static boolean conclusive(RolloutSpec spec, WindowStats window, List<Evidence> evidence) {
+        double conclusiveAt = Evidence.threshold(checks(spec), spec.getConfidence());
+        int check = 0;
+        for (Slo definition : spec.getSlos()) {
+            SloRule slo = SloRule.of(definition);
+            for (Bound bound : slo.bounds()) {
+                Evidence before = check < evidence.size() ? evidence.get(check) : Evidence.NONE;
+                check++;
+                if (hasData(spec, slo, bound, window)
+                        && before.plus(slo.effect(bound, window), slo.mixtureScale(bound, window)).conclusive(conclusiveAt)) {
+                    return true;
                 }
-                passed.add(check.reason());
             }
         }
-        return result.setOutcome(SloOutcome.PASS).setReason(String.join("; ", passed)).build();
+        return false;
     }
 
-    /** One bound of an SLO checked: failed, or passed, and why. */
-    private record Check(boolean failed, String reason) {
+    /** A check has data when the canary, and for a relative bound the baseline, has {@code minSamples} requests. */
+    private static boolean hasData(RolloutSpec spec, SloRule slo, Bound bound, WindowStats window) {
+        int min = spec.getMinSamples();
+        return window.canary().count() >= min && (bound == Bound.THRESHOLD || window.baseline().count() >= min);
     }
 
-    private static Check absolute(SloRule slo, double threshold, RoleStats canary, double canaryLow, double confidence) {
-        String name = slo.name();
-        double point = slo.value(canary);
-        if (canaryLow > threshold) {
-            return new Check(true, String.format(Locale.ROOT,
-                    "canary %s %s > %s over %s (lower bound %s at %s confidence)", name, format(slo, point),
-                    format(slo, threshold), requests(canary.count()), format(slo, canaryLow),
-                    SloNumbers.confidence(confidence)));
-        }
-        return new Check(false, point > threshold
-                ? String.format(Locale.ROOT, "canary %s %s above %s, but not conclusively over %s (lower bound %s)",
-                        name, format(slo, point), format(slo, threshold), requests(canary.count()),
-                        format(slo, canaryLow))
-                : String.format(Locale.ROOT, "canary %s %s <= %s over %s", name, format(slo, point),
-                        format(slo, threshold), requests(canary.count())));
-    }
-
-    private static Check relative(SloRule slo, double allowed, RoleStats canary, RoleStats baseline, double canaryLow,
-            double confidence) {
-        String name = slo.name();
-        double point = slo.value(canary);
-        double baselinePoint = slo.value(baseline);
-        double limit = (1 + allowed) * slo.upperBound(baseline, confidence);
-        String allowance = SloNumbers.percent(allowed);
-        if (canaryLow > limit) {
-            return new Check(true, String.format(Locale.ROOT,
-                    "canary %s %s > baseline %s +%s over %s and %s (bounds %s > %s at %s confidence)", name,
-                    format(slo, point), format(slo, baselinePoint), allowance, requests(canary.count()),
-                    requests(baseline.count()), format(slo, canaryLow), format(slo, limit),
-                    SloNumbers.confidence(confidence)));
-        }
-        return new Check(false, point > (1 + allowed) * baselinePoint
-                ? String.format(Locale.ROOT, "canary %s %s above baseline %s +%s, but not conclusively over %s "
-                        + "and %s (bounds %s <= %s)", name, format(slo, point), format(slo, baselinePoint), allowance,
-                        requests(canary.count()), requests(baseline.count()), format(slo, canaryLow),
-                        format(slo, limit))
-                : String.format(Locale.ROOT, "canary %s %s within baseline %s +%s", name, format(slo, point),
-                        format(slo, baselinePoint), allowance));
-    }
-
-    private static Double valueOf(SloRule slo, RoleStats stats) {
-        return stats.count() == 0 ? null : slo.value(stats);
+    /**
+     * The window alone, at the given confidence, without earlier evidence.
+     *
+     * @deprecated the judge decides on the evidence of all windows, mid-window too;
+     *     use {@link #judge(RolloutSpec, WindowStats, List)}
+     */
+    @Deprecated(forRemoval = true)
+    public static Result judge(RolloutSpec spec, WindowStats window, double confidence) {
+        return judge(RolloutSpec.newBuilder(spec).setConfidence(confidence).build(), window, List.of());
     }
 
     /** The SLO in words, e.g. "p95 <= 320 ms", "error rate <= 1 % and <= baseline +50 %". */
@@ -158,11 +126,114 @@ public final class Judgement {
         return SloRule.of(slo).describe();
     }
 
-    private static String format(SloRule slo, double value) {
-        return Double.isNaN(value) ? "n/a" : slo.format(value);
+    /** One judgement in progress: the checks are numbered across the SLOs in order. */
+    private static final class Judge {
+        private final RolloutSpec spec;
+        private final WindowStats window;
+        private final List<Evidence> before;
+        private final double z;
+        private final double conclusiveAt;
+        private final List<Evidence> next = new ArrayList<>();
+        private final List<String> beyond = new ArrayList<>();
+        private boolean conclusive;
+
+        Judge(RolloutSpec spec, WindowStats window, List<Evidence> before) {
+            this.spec = spec;
+            this.window = window;
+            this.before = before;
+            this.z = Confidence.z(spec.getConfidence());
+            this.conclusiveAt = Evidence.threshold(checks(spec), spec.getConfidence());
+        }
+
+        SloResult slo(Slo definition) {
+            SloRule slo = SloRule.of(definition);
+            RoleStats canary = window.canary();
+            RoleStats baseline = window.baseline();
+            SloResult.Builder result = SloResult.newBuilder()
+                    .setSlo(slo.describe())
+                    .setKind(definition.getKind())
+                    .setQuantile(definition.getQuantile())
+                    .setThreshold(definition.getThreshold())
+                    .setMaxRelativeIncrease(definition.getMaxRelativeIncrease())
+                    .setCanaryValue(valueOf(slo, canary))
+                    .setBaselineValue(valueOf(slo, baseline))
+                    .setCanarySamples(canary.count())
+                    .setBaselineSamples(baseline.count());
+            int min = spec.getMinSamples();
+            String noData = canary.count() < min ? "canary has %s, fewer than %,d".formatted(requests(canary), min)
+                    : slo.threshold().isEmpty() && baseline.count() < min
+                    ? "baseline has %s, fewer than %,d".formatted(requests(baseline), min) : null;
+            if (noData != null) {
+                slo.bounds().forEach(bound -> next.add(previous()));
+                return result.setOutcome(SloOutcome.NODATA).setReason(noData).build();
+            }
+            boolean failed = false;
+            List<String> reasons = new ArrayList<>();
+            for (Bound bound : slo.bounds()) {
+                Evidence evidence = previous();
+                if (!hasData(spec, slo, bound, window)) {
+                    next.add(evidence);
+                    reasons.add("baseline has %s, too few to compare".formatted(requests(baseline)));
+                    continue;
+                }
+                Effect effect = slo.effect(bound, window);
+                evidence = evidence.plus(effect, slo.mixtureScale(bound, window));
+                next.add(evidence);
+                boolean windowFails = effect.z() > z;
+                boolean evidenceConclusive = evidence.conclusive(conclusiveAt);
+                failed |= windowFails || evidenceConclusive;
+                conclusive |= evidenceConclusive;
+                if (evidence.estimate() > 0) {
+                    beyond.add(slo.describe(bound) + " (" + likelihood(evidence) + ")");
+                }
+                reasons.add(reason(slo, bound, effect, windowFails) + "; " + likelihood(evidence));
+            }
+            return result.setOutcome(failed ? SloOutcome.FAIL : SloOutcome.PASS)
+                    .setReason(String.join("; ", reasons)).build();
+        }
+
+        private Evidence previous() {
+            int check = next.size();
+            return check < before.size() ? before.get(check) : Evidence.NONE;
+        }
+
+        /**
+         * "canary p95 412 ms over 400 requests, limit 320 ms: beyond it at 95 % confidence
+         * (lower bound 355 ms)", "canary error rate 0.3 % over 150 requests, within the limit 1 %".
+         */
+        private String reason(SloRule slo, Bound bound, Effect effect, boolean windowFails) {
+            SloNumbers.Unit unit = slo.unit(bound);
+            double limit = slo.reading(bound, window, 0);
+            Compared observed = SloNumbers.compared(unit, slo.reading(bound, window, effect.estimate()), limit);
+            String over = bound == Bound.BASELINE
+                    ? "over %,d and %s".formatted(window.canary().count(), requests(window.baseline()))
+                    : "over " + requests(window.canary());
+            String head = slo.observed(bound, window, observed.value()) + " " + over;
+            if (effect.estimate() <= 0) {
+                return head + ", within the limit " + observed.reference();
+            }
+            Compared lower = SloNumbers.compared(unit, slo.reading(bound, window, effect.lowerBound(z)), limit);
+            return head + ", limit " + lower.reference() + (windowFails
+                    ? ": beyond it at %s confidence (lower bound %s)".formatted(
+                            SloNumbers.confidence(spec.getConfidence()), lower.value())
+                    : ": above it, but not conclusively in this window (lower bound %s)".formatted(lower.value()));
+        }
+
+        /** "evidence over 3 windows: likelihood ratio 48 (conclusive at 40)". */
+        private String likelihood(Evidence evidence) {
+            double shown = Math.exp(Math.min(evidence.logLikelihoodRatio(), Math.log(LARGEST_RATIO_SHOWN)));
+            Compared ratio = SloNumbers.compared(SloNumbers.Unit.NUMBER, shown, conclusiveAt);
+            return String.format(Locale.ROOT, "evidence over %d window%s: likelihood ratio %s%s (conclusive at %s)",
+                    evidence.windows(), evidence.windows() == 1 ? "" : "s",
+                    shown >= LARGEST_RATIO_SHOWN ? "over " : "", ratio.value(), ratio.reference());
+        }
     }
 
-    private static String requests(long n) {
-        return SloNumbers.requests(n);
+    private static Double valueOf(SloRule slo, RoleStats stats) {
+        return stats.count() == 0 ? null : slo.value(stats);
+    }
+
+    private static String requests(RoleStats stats) {
+        return SloNumbers.requests(stats.count());
     }
 }

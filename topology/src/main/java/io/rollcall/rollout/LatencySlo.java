@@ -1,5 +1,6 @@
 package io.rollcall.rollout;
 
+import io.rollcall.aggregate.QuantileSketch;
 import io.rollcall.aggregate.Quantiles;
 import io.rollcall.rollout.SpecValidator.Problem;
 import io.rollcall.schema.avro.Slo;
@@ -14,11 +15,33 @@ import java.util.regex.Pattern;
 
 /**
  * The canary's latency quantile q, in ms: at most a threshold, at most a fraction above the
- * baseline's, or both. Its bounds are order statistics: the sample quantile at rank
- * q ∓ z·√(q(1−q)/n) (see {@link Confidence#quantileRankLower}).
+ * baseline's, or both. Effects are log-ratios — ln Q̂c − ln T against a threshold T,
+ * ln Q̂c − ln Q̂b − ln(1 + r) against the baseline with allowance r — so a regression reads
+ * the same at any latency, and the quantile's standard error comes from the order statistics
+ * around it, without assuming a distribution.
  */
 public record LatencySlo(double quantile, OptionalDouble threshold, OptionalDouble maxRelativeIncrease)
         implements SloRule {
+
+    /**
+     * τ of the sequential test, as a log-ratio: 0.15, a quantile about 16 % beyond its bound.
+     * A ×1.25 regression against a +10 % allowance is an effect of ln(1.25/1.1) = 0.13; τ
+     * near the effects worth catching within a few windows detects them soonest. Simulated
+     * (log-normal σ 0.5, 500 requests per role and 10 s window, p95 <= baseline +10 %), that
+     * regression is rolled back within 3 windows in 84 % of rollouts with τ 0.15, 83 % with
+     * 0.1 or 0.2 — the choice is not delicate — and within 4 in 94 %.
+     */
+    static final double MIXTURE_SCALE = 0.15;
+
+    /**
+     * Order statistics z = 2 standard errors either side of the quantile give its standard
+     * error. Nearer ones (z = 1) are noisier, and a noisy s overstates the evidence: simulated
+     * at the bound, z = 1 gave effects of 1.06–1.09 standard errors' spread and 8 % false
+     * alarms under continuous monitoring at α = 5 %; z = 2 gave 0.96–0.99 and 3 %.
+     */
+    private static final double SPREAD = 2;
+
+    private static final double MIN_MS = 0.001;
 
     static final String TEXT_EXAMPLES = "p95<=300ms, p99<=1s+50%, p95<=+10%";
 
@@ -78,13 +101,59 @@ public record LatencySlo(double quantile, OptionalDouble threshold, OptionalDoub
     }
 
     @Override
-    public double lowerBound(RoleStats stats, double confidence) {
-        return stats.quantile(Confidence.quantileRankLower(quantile, stats.count(), confidence));
+    public Effect effect(Bound bound, WindowStats window) {
+        RoleStats canary = window.canary();
+        double canaryLog = log(canary.quantile(quantile));
+        return switch (bound) {
+            case THRESHOLD -> new Effect(canaryLog - Math.log(threshold.getAsDouble()), logStandardError(canary));
+            case BASELINE -> new Effect(
+                    canaryLog - log(window.baseline().quantile(quantile)) - Math.log1p(maxRelativeIncrease.getAsDouble()),
+                    Math.hypot(logStandardError(canary), logStandardError(window.baseline())));
+        };
+    }
+
+    /**
+     * The standard error of ln Q̂ from the order statistics around the quantile: with n samples
+     * the rank of the true q-quantile is about q ± √(q(1−q)/n), so
+     * s ≈ (ln Q̂(q + h) − ln Q̂(q − h)) / (2·SPREAD) with h = SPREAD·√(q(1−q)/n). At least the
+     * sketch's relative accuracy, so identical latencies never give s = 0.
+     */
+    private double logStandardError(RoleStats stats) {
+        double h = SPREAD * Math.sqrt(quantile * (1 - quantile) / stats.count());
+        double spread = log(stats.quantile(Math.min(1, quantile + h))) - log(stats.quantile(Math.max(0, quantile - h)));
+        return Math.max(spread / (2 * SPREAD), QuantileSketch.RELATIVE_ACCURACY);
+    }
+
+    /** The log of a latency; a latency of 0 ms (a clock's resolution) counts as 1 µs. */
+    private static double log(double ms) {
+        return Math.log(Math.max(ms, MIN_MS));
     }
 
     @Override
-    public double upperBound(RoleStats stats, double confidence) {
-        return stats.quantile(Confidence.quantileRankUpper(quantile, stats.count(), confidence));
+    public double mixtureScale(Bound bound, WindowStats window) {
+        return MIXTURE_SCALE;
+    }
+
+    @Override
+    public SloNumbers.Unit unit(Bound bound) {
+        return bound == Bound.THRESHOLD ? SloNumbers.Unit.MILLISECONDS : SloNumbers.Unit.RATIO;
+    }
+
+    @Override
+    public double reading(Bound bound, WindowStats window, double effect) {
+        return switch (bound) {
+            case THRESHOLD -> threshold.getAsDouble() * Math.exp(effect);
+            case BASELINE -> (1 + maxRelativeIncrease.getAsDouble()) * Math.exp(effect);
+        };
+    }
+
+    @Override
+    public String observed(Bound bound, WindowStats window, String reading) {
+        return switch (bound) {
+            case THRESHOLD -> "canary " + name() + " " + reading;
+            case BASELINE -> "canary " + name() + " " + format(value(window.canary())) + " = " + reading + " baseline "
+                    + format(value(window.baseline()));
+        };
     }
 
     @Override

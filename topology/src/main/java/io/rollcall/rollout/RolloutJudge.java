@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Optional;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
 import io.rollcall.schema.KeyPartitioner;
@@ -27,7 +27,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Judges rollouts: one task owns each service (samples arrive keyed by service), keeps a
  * {@link JudgeState} per service in a state store, and publishes one verdict per closed
- * analysis window — or a ROLLBACK at once when a window's evidence is already conclusive.
+ * analysis window — or a ROLLBACK at once when the evidence, the open window's included, is
+ * already conclusive ({@link Judgement}).
  *
  * <p>Windows are aligned to the spec's {@code startedAt} and close on event time: once the
  * stream has passed a window's end plus {@code grace} on every partition of the events topic
@@ -82,12 +83,19 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
     }
 
     /**
-     * The stricter confidence of mid-window decisions (0.9995 for 0.95): they look at the
-     * evidence after every request, and each look is a chance of a false alarm. Simulated
-     * for a canary at 40 % of an error-rate SLO with 300 requests per window, checking after
-     * every request from the 50th on gives about the same false-alarm rate (0.17 % per
-     * window) as the single check at the window's close (0.15 %).
+     * Canary samples between two mid-window looks at the evidence. The sequential test stays
+     * valid however often it is looked at; looking every 32nd sample keeps the judge's cost
+     * per sample small and delays a rollback by at most 32 requests.
      */
+    public static final int EARLY_EVERY = 32;
+
+    /**
+     * A stricter confidence, once used for mid-window decisions.
+     *
+     * @deprecated mid-window rollbacks come from the sequential evidence, valid under continuous
+     *     monitoring at the spec's own confidence ({@link Evidence}); the judge no longer uses this
+     */
+    @Deprecated(forRemoval = true)
     public static double earlyConfidence(double confidence) {
         return 1 - (1 - confidence) / 100;
     }
@@ -169,15 +177,16 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
             judges.put(service, state);
             return;
         }
-        if (state.failing() + 1 >= spec.getFailureLimit()) {
-            Judgement.Result early = Judgement.judge(spec, state.window((int) index),
-                    earlyConfidence(spec.getConfidence()));
-            if (early.outcome() == Judgement.Outcome.FAIL) {
-                int failing = state.failing() + 1;
-                String reason = String.format(Locale.ROOT, "rollback before window %d closed: %s (failing windows %d of %d)",
-                        index, reasons(early.failed()), failing, spec.getFailureLimit());
-                publish(spec, state, (int) index, Decision.ROLLBACK, true, state.passing(), failing, early.slos(), reason);
-                judges.put(service, state.endedEarly(failing, Decision.ROLLBACK));
+        WindowStats open = state.window((int) index);
+        if (sample.role() == Role.CANARY && open.canary().count() % EARLY_EVERY == 0
+                && Judgement.conclusive(spec, open, state.evidence())) {
+            Judgement.Result early = Judgement.judge(spec, open, state.evidence());
+            Optional<Closing> rollback = Closing.early(spec, (int) index, state.failing(), early);
+            if (rollback.isPresent()) {
+                Closing closing = rollback.get();
+                publish(spec, state, (int) index, closing.decision(), true, state.passing(), closing.failing(),
+                        early.slos(), closing.reason());
+                judges.put(service, state.endedEarly(closing.failing(), closing.decision()));
                 return;
             }
         }
@@ -250,39 +259,12 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
     private JudgeState close(RolloutSpec spec, JudgeState state) {
         int index = state.nextWindow();
         WindowStats stats = state.window(index);
-        Judgement.Result result = Judgement.judge(spec, stats, spec.getConfidence());
-        int passing = state.passing();
-        int failing = state.failing();
-        Decision decision;
-        String reason;
-        switch (result.outcome()) {
-            case FAIL -> {
-                failing++;
-                passing = 0;
-                decision = failing >= spec.getFailureLimit() ? Decision.ROLLBACK : Decision.CONTINUE;
-                reason = String.format(Locale.ROOT, "%s: window %d failed: %s (failing windows %d of %d)",
-                        decision == Decision.ROLLBACK ? "rollback" : "continue", index, reasons(result.failed()),
-                        failing, spec.getFailureLimit());
-            }
-            case PASS -> {
-                passing++;
-                decision = passing >= spec.getSuccessWindows() ? Decision.PROMOTE : Decision.CONTINUE;
-                reason = String.format(Locale.ROOT, "%s: window %d passed (%d of %d consecutive passing windows): %s",
-                        decision == Decision.PROMOTE ? "promote" : "continue", index, passing,
-                        spec.getSuccessWindows(), reasons(result.slos()));
-            }
-            default -> {
-                decision = Decision.HOLD;
-                reason = stats.canary().count() == 0 && stats.baseline().count() == 0
-                        ? String.format(Locale.ROOT, "hold: no traffic in window %d", index)
-                        : String.format(Locale.ROOT, "hold: too little data in window %d: %s", index,
-                        result.slos().stream().filter(r -> r.getOutcome() == io.rollcall.schema.avro.SloOutcome.NODATA)
-                                .map(SloResult::getReason).distinct().collect(Collectors.joining("; ")));
-            }
-        }
-        boolean terminal = decision == Decision.PROMOTE || decision == Decision.ROLLBACK;
-        publish(spec, state, index, decision, false, passing, failing, result.slos(), reason);
-        return state.closed(passing, failing, terminal ? decision : null);
+        Judgement.Result result = Judgement.judge(spec, stats, state.evidence());
+        Closing closing = Closing.of(spec, index, state.passing(), state.failing(), stats, result);
+        publish(spec, state, index, closing.decision(), false, closing.passing(), closing.failing(), result.slos(),
+                closing.reason());
+        return state.closed(closing.passing(), closing.failing(), closing.terminal() ? closing.decision() : null,
+                result.evidence());
     }
 
     private void publish(RolloutSpec spec, JudgeState state, int index, Decision decision, boolean early, int passing,
@@ -310,10 +292,6 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
         }
         context.forward(new Record<>(spec.getService(), verdict, now));
         verdictSensors.get(decision).record();
-    }
-
-    private static String reasons(List<SloResult> results) {
-        return results.stream().map(SloResult::getReason).collect(Collectors.joining("; "));
     }
 
     /** Key of a service's n-th verdict in the history store: service, a 0 byte, n as 8 big-endian bytes. */

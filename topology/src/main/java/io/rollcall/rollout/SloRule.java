@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
 /**
  * A service-level objective of a rollout, one type per kind. A kind owns its text form
  * ({@code p95<=300ms+20%}, {@code errors<=1%}), its reading and validation of the spec's
- * {@link Slo}, what it measures in a window, the confidence bounds of that measure and how
- * its values read; {@link Judgement} applies the bounds the same way to every kind.
+ * {@link Slo}, what it measures in a window, how far beyond each of its bounds a window puts
+ * the canary ({@link #effect}, with a standard error) and how those numbers read;
+ * {@link Judgement} and {@link Evidence} test the effects the same way for every kind.
  *
  * <p>Adding a kind: a record implementing this interface, and its arm in {@link #of},
  * {@link #parse} and {@link #problems}.
@@ -40,11 +41,54 @@ public sealed interface SloRule permits LatencySlo, ErrorRateSlo {
     /** The measure of one role in a window; NaN without requests. */
     double value(RoleStats stats);
 
-    /** A lower bound of the true measure at the given confidence. */
-    double lowerBound(RoleStats stats, double confidence);
+    /** What a bound of an SLO compares the canary with. */
+    enum Bound {
+        /** The SLO's threshold. */
+        THRESHOLD,
+        /** The baseline's measure in the same window, with the allowance ({@link SloRule#maxRelativeIncrease}). */
+        BASELINE
+    }
 
-    /** An upper bound of the true measure at the given confidence. */
-    double upperBound(RoleStats stats, double confidence);
+    /** The bounds this SLO has, each tested on its own: its threshold's, then its allowance's. */
+    default List<Bound> bounds() {
+        List<Bound> bounds = new ArrayList<>(2);
+        if (threshold().isPresent()) {
+            bounds.add(Bound.THRESHOLD);
+        }
+        if (maxRelativeIncrease().isPresent()) {
+            bounds.add(Bound.BASELINE);
+        }
+        return bounds;
+    }
+
+    /**
+     * How far beyond {@code bound} the canary is in a window, with the standard error of that
+     * estimate; the canary (and for {@link Bound#BASELINE} the baseline) has requests.
+     */
+    Effect effect(Bound bound, WindowStats window);
+
+    /**
+     * τ, the scale of the sequential test of {@code bound} ({@link Evidence}): the size of
+     * effect it is built to detect quickly, in the effect's unit. Chosen with the bound's
+     * first window.
+     */
+    double mixtureScale(Bound bound, WindowStats window);
+
+    /** The unit a bound's comparison reads in: ms, a ratio to the baseline, a percentage. */
+    SloNumbers.Unit unit(Bound bound);
+
+    /**
+     * The value, in {@link #unit}, that an effect of {@code bound} in {@code window} stands for:
+     * the observed value for the window's estimate, the limit for 0, a lower confidence bound
+     * for the estimate's lower bound.
+     */
+    double reading(Bound bound, WindowStats window, double effect);
+
+    /**
+     * What the canary shows against {@code bound} in a window, given its {@link #reading} as it
+     * reads: "canary p95 412 ms", "canary p95 302 ms = 1.32× baseline 228 ms".
+     */
+    String observed(Bound bound, WindowStats window, String reading);
 
     /** A value in the kind's unit, as reasons show it: "412 ms", "1.5 %". */
     String format(double value);
@@ -54,10 +98,19 @@ public sealed interface SloRule permits LatencySlo, ErrorRateSlo {
 
     /** The SLO in words, e.g. "p95 <= 320 ms", "error rate <= 1 % and <= baseline +50 %". */
     default String describe() {
-        List<String> bounds = new ArrayList<>();
-        threshold().ifPresent(threshold -> bounds.add("<= " + format(threshold)));
-        maxRelativeIncrease().ifPresent(allowed -> bounds.add("<= baseline +" + SloNumbers.percent(allowed)));
-        return name() + " " + String.join(" and ", bounds);
+        return name() + " " + bounds().stream().map(this::limit).collect(Collectors.joining(" and "));
+    }
+
+    /** One bound in words: "p95 <= 320 ms", "error rate <= baseline +50 %". */
+    default String describe(Bound bound) {
+        return name() + " " + limit(bound);
+    }
+
+    private String limit(Bound bound) {
+        return switch (bound) {
+            case THRESHOLD -> "<= " + format(threshold().getAsDouble());
+            case BASELINE -> "<= baseline +" + SloNumbers.percent(maxRelativeIncrease().getAsDouble());
+        };
     }
 
     /**

@@ -79,7 +79,8 @@ class ErrorRateSloTest {
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.PASS);
         assertThat(result.getSlo()).isEqualTo("error rate <= 1 %");
-        assertThat(result.getReason()).isEqualTo("canary error rate 0 % <= 1 % over 200 requests");
+        assertThat(result.getReason()).isEqualTo("canary error rate 0 % over 200 requests, within the limit 1 %; "
+                + "evidence over 1 window: likelihood ratio 0.28 (conclusive at 20)");
     }
 
     @Test
@@ -87,18 +88,28 @@ class ErrorRateSloTest {
         SloResult result = RolloutDriver.judge("errors<=1%", requests(200, 3), RoleStats.empty());
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.PASS);
-        assertThat(result.getReason()).startsWith(
-                "canary error rate 1.5 % above 1 %, but not conclusively over 200 requests (lower bound ");
+        assertThat(result.getReason()).startsWith("canary error rate 1.5 % over 200 requests, limit 1 %: "
+                + "above it, but not conclusively in this window (lower bound 0.34 %)");
     }
 
     @Test
-    void failsWhenTheCanarysWilsonLowerBoundExceedsTheThreshold() {
+    void failsWhenTheCanarysLowerBoundExceedsTheThreshold() {
         SloResult result = RolloutDriver.judge("errors<=1%", requests(200, 40), RoleStats.empty());
 
+        // 20 % − 1.645 × √(1 % × 99 % / 200) = 18.8 %: the standard error at the bound, 1 %.
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
-        assertThat(result.getReason()).isEqualTo(String.format(java.util.Locale.ROOT,
-                "canary error rate 20 %% > 1 %% over 200 requests (lower bound %s at 95 %% confidence)",
-                SloNumbers.percent(Confidence.wilsonLower(40, 200, 0.95))));
+        assertThat(result.getReason()).startsWith(
+                "canary error rate 20 % over 200 requests, limit 1 %: beyond it at 95 % confidence (lower bound 19 %); "
+                + "evidence over 1 window: likelihood ratio ");
+    }
+
+    @Test
+    void aLowerBoundJustOverTheThresholdShowsTheDigitsThatTellThemApart() {
+        // 144 errors of 10,000: 1.44 % − 1.645 × √(1.25 % × 98.75 % / 10,000) = 1.257 %, which at the
+        // error rate's usual one decimal would read "1.3 %" against a limit that reads "1.3 %" too.
+        SloResult result = RolloutDriver.judge("errors<=1.25%", requests(10_000, 144), RoleStats.empty());
+
+        assertThat(result.getReason()).contains("limit 1.25 %: ").contains("(lower bound 1.26 %)");
     }
 
     @Test
@@ -106,8 +117,8 @@ class ErrorRateSloTest {
         SloResult result = RolloutDriver.judge("errors<=+50%", requests(200, 40), requests(200, 2));
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
-        assertThat(result.getReason()).startsWith("canary error rate 20 % > baseline 1 % +50 % over 200 requests and "
-                + "200 requests (bounds ");
+        assertThat(result.getReason()).startsWith("canary error rate 20 % vs baseline 1 % +50 % over 200 and "
+                + "200 requests, limit 1.5 %: beyond it at 95 % confidence (lower bound ");
     }
 
     @Test

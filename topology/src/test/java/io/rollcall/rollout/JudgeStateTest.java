@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rollcall.schema.avro.Decision;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.TreeMap;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +33,45 @@ class JudgeStateTest {
         assertThat(back.open()).containsOnlyKeys(1);
         assertThat(back.window(1).canary().count()).isEqualTo(1);
         assertThat(back.window(1).canary().quantile(0.5)).isEqualTo(state.window(1).canary().quantile(0.5));
+    }
+
+    @Test
+    void roundTripsTheEvidenceOfEachCheck() {
+        List<Evidence> evidence = List.of(Evidence.NONE.plus(new Effect(0.12, 0.05), 0.15),
+                Evidence.NONE.plus(new Effect(-0.004, 0.002), 0.01).plus(new Effect(0.001, 0.003), 0.02));
+        JudgeState state = JudgeState.none().start("r1").closed(1, 0, null, evidence);
+
+        assertThat(JudgeState.fromBytes(state.toBytes()).evidence()).isEqualTo(evidence);
+    }
+
+    @Test
+    void readsVersionOneStateAsHavingNoEvidenceYet() throws IOException {
+        // The layout before the evidence: version 1, id, next window, passing, failing, terminal,
+        // no open window, the ended ids, verdicts, late samples.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(1);
+        out.writeBoolean(true);
+        out.writeUTF("r2");
+        out.writeInt(3);
+        out.writeInt(2);
+        out.writeInt(1);
+        out.writeByte(-1);
+        out.writeInt(0);
+        out.writeInt(1);
+        out.writeUTF("r1");
+        out.writeLong(4);
+        out.writeLong(7);
+
+        JudgeState state = JudgeState.fromBytes(bytes.toByteArray());
+
+        assertThat(state).isEqualTo(new JudgeState("r2", 3, 2, 1, null, new TreeMap<>(), List.of("r1"), 4, 7,
+                List.of()));
+    }
+
+    @Test
+    void writesVersionTwo() {
+        assertThat(JudgeState.none().toBytes()[0]).isEqualTo((byte) 2);
     }
 
     @Test

@@ -93,16 +93,17 @@ class LatencySloTest {
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.PASS);
         assertThat(result.getSlo()).isEqualTo("p95 <= 300 ms");
-        assertThat(result.getReason()).startsWith("canary p95 ").endsWith(" <= 300 ms over 200 requests");
+        assertThat(result.getReason()).startsWith("canary p95 ")
+                .contains(" over 200 requests, within the limit 300 ms; evidence over 1 window: likelihood ratio ");
     }
 
     @Test
-    void failsWhenTheCanarysLowerBoundExceedsTheThreshold() {
+    void failsWhenTheCanaryIsConclusivelyOverTheThreshold() {
         SloResult result = RolloutDriver.judge("p95<=300ms", requests(200, 500), RoleStats.empty());
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
-        assertThat(result.getReason()).startsWith("canary p95 ").contains(" > 300 ms over 200 requests (lower bound ")
-                .endsWith(" at 95 % confidence)");
+        assertThat(result.getReason()).matches("canary p95 \\d+ ms over 200 requests, limit 300 ms: beyond it at 95 % "
+                + "confidence \\(lower bound \\d+ ms\\); evidence over 1 window: likelihood ratio .+ \\(conclusive at 20\\)");
     }
 
     @Test
@@ -110,7 +111,8 @@ class LatencySloTest {
         SloResult result = RolloutDriver.judge("p95<=+10%", requests(200, 200), requests(200, 100));
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
-        assertThat(result.getReason()).contains(" > baseline ").contains(" +10 % over 200 requests and 200 requests");
+        assertThat(result.getReason()).matches("canary p95 \\d+ ms = [12]\\.\\d\\d× baseline \\d+ ms over 200 and 200 requests, "
+                + "limit 1.10×: beyond it at 95 % confidence \\(lower bound 1.\\d\\d×\\); evidence over 1 window: .+");
     }
 
     @Test

@@ -91,12 +91,13 @@ final class RolloutDriver implements AutoCloseable {
                 .setMaxRelativeIncrease(maxRelativeIncrease).build();
     }
 
-    /** A spec with the test defaults: 10 s windows from T0, 50 samples, 2 failures, 3 successes. */
-    /** One SLO, written as on the command line, judged over one window at 95 % confidence. */
+    /** One SLO, written as on the command line, judged over one window at 95 % confidence, as the first. */
     static io.rollcall.schema.avro.SloResult judge(String slo, RoleStats canary, RoleStats baseline) {
         Slo spec = SloRule.parse(slo).toAvro();
-        return Judgement.judge(spec("checkout", spec).build(), spec, new WindowStats(canary, baseline), 0.95);
+        return Judgement.judge(spec("checkout", spec).build(), new WindowStats(canary, baseline), List.of()).slos().get(0);
     }
+
+    /** A spec with the test defaults: 10 s windows from T0, 50 samples, 2 failures, 3 successes. */
 
     static RolloutSpec.Builder spec(String service, Slo... slos) {
         return RolloutSpec.newBuilder()

@@ -85,23 +85,34 @@ class RolloutScenarioTest {
         driver.put(spec("search", latency(0.95, 320.0, null)).setFailureLimit(2).build());
         driver.traffic("search", "v1", 0, 400, 100, 0, random);
         driver.traffic("search", "v2", 0, 400, 250, 0, random); // p95 ≈ 570 ms
-        driver.closeWindow(0);
-        List<RolloutVerdict> first = driver.verdicts();
-        assertThat(decisions(first)).containsExactly(Decision.CONTINUE);
-        assertThat(first.get(0).getFailingWindows()).isEqualTo(1);
-        assertThat(first.get(0).getResults().get(0).getOutcome()).isEqualTo(SloOutcome.FAIL);
-        assertThat(first.get(0).getResults().get(0).getReason())
-                .matches("canary p95 \\d{3} ms > 320 ms over 400 requests \\(lower bound \\d{3} ms at 95 % confidence\\)");
 
-        driver.traffic("search", "v1", 1, 400, 100, 0, random);
-        driver.traffic("search", "v2", 1, 400, 250, 0, random);
-        driver.closeWindow(1);
-        List<RolloutVerdict> second = driver.verdicts();
-        assertThat(decisions(second)).containsExactly(Decision.ROLLBACK);
-        assertThat(second.get(0).getFailingWindows()).isEqualTo(2);
+        List<RolloutVerdict> verdicts = driver.verdicts();
+        assertThat(decisions(verdicts)).containsExactly(Decision.ROLLBACK);
+        RolloutVerdict rollback = verdicts.get(0);
+        assertThat(rollback.getEarly()).isTrue();
+        assertThat(rollback.getResults().get(0).getOutcome()).isEqualTo(SloOutcome.FAIL);
+        assertThat(rollback.getReason()).matches("rollback before window 0 closed, on conclusive evidence: "
+                + "canary p95 \\d{3} ms over \\d+ requests, limit 320 ms: beyond it at 95 % confidence "
+                + "\\(lower bound \\d{3} ms\\); evidence over 1 window: likelihood ratio [0-9.,e+]+ \\(conclusive at 20\\)");
 
         driver.closeWindow(4);
         assertThat(driver.verdicts()).isEmpty();
+    }
+
+    @Test
+    void aWindowThatFailsAloneCountsTowardsTheFailureLimit() {
+        // p95 ≈ 237 ms against 200 ms over 60 requests (no look before the window closes: the
+        // first is at 64): beyond the threshold at 95 % confidence, but one window's evidence
+        // is not yet conclusive.
+        driver.put(spec("search", latency(0.95, 200.0, null)).setFailureLimit(2).build());
+        driver.traffic("search", "v2", 0, 60, 104, 0, random);
+        driver.closeWindow(0);
+
+        List<RolloutVerdict> first = driver.verdicts();
+        assertThat(decisions(first)).containsExactly(Decision.CONTINUE);
+        assertThat(first.get(0).getFailingWindows()).isEqualTo(1);
+        assertThat(first.get(0).getReason()).startsWith("continue: window 0 failed: canary p95 ")
+                .contains("beyond it at 95 % confidence").endsWith("(failing windows 1 of 2)");
     }
 
     @Test
@@ -122,7 +133,8 @@ class RolloutScenarioTest {
         assertThat(last).isLessThan(T0 + WINDOW / 2); // decided within the first half of the window
         assertThat(driver.now()).isLessThan(rollback.getWindowEnd().toEpochMilli()); // the wall clock never reached its end
         assertThat(rollback.getResults().get(0).getCanarySamples()).isBetween(50L, 200L);
-        assertThat(rollback.getReason()).startsWith("rollback before window 0 closed: canary error rate");
+        assertThat(rollback.getReason()).startsWith("rollback before window 0 closed, on conclusive evidence: "
+                + "canary error rate");
 
         driver.closeWindow(3);
         assertThat(driver.verdicts()).isEmpty();
@@ -142,7 +154,7 @@ class RolloutScenarioTest {
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
         assertThat(result.getCanaryValue()).isLessThan(1000.0);
         assertThat(result.getCanaryValue()).isGreaterThan(1.5 * result.getBaselineValue());
-        assertThat(result.getReason()).contains("> baseline").contains("+20 %");
+        assertThat(result.getReason()).contains("× baseline").contains("limit 1.20×: beyond it");
     }
 
     @Test
