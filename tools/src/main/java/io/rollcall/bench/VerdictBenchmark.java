@@ -44,9 +44,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Verdict latency: from the event that makes a rollback conclusive to the ROLLBACK verdict
  * being readable by a {@code read_committed} consumer. For each rollout, healthy canary
  * requests come first, then failing ones, one at a time; the benchmark applies the judge's
- * own mid-window rule ({@link Judgement} at {@link RolloutJudge#earlyConfidence}) to what it
- * has sent, so it knows which event tips the evidence, and stops the rollout's traffic
- * there. All of a canary's requests share one series id, so the judge sees them in the
+ * own mid-window rule ({@link Judgement#conclusive}, looked at every
+ * {@link RolloutJudge#EARLY_EVERY} canary requests) to what it has sent, so it knows which
+ * event tips the evidence, and stops the rollout's traffic there. All of a canary's requests share one series id, so the judge sees them in the
  * order they were sent.
  */
 public final class VerdictBenchmark {
@@ -185,11 +185,12 @@ public final class VerdictBenchmark {
                     .setLabels(Map.of("service", spec.getService(), "revision", "canary"))
                     .build();
             canary = canary.add(latency, error);
-            Judgement.Result result = Judgement.judge(spec, new WindowStats(canary, RoleStats.empty()),
-                    RolloutJudge.earlyConfidence(spec.getConfidence()));
+            // The judge looks at the open window every EARLY_EVERY canary requests, with no evidence before it.
+            boolean conclusive = canary.count() % RolloutJudge.EARLY_EVERY == 0
+                    && Judgement.conclusive(spec, new WindowStats(canary, RoleStats.empty()), List.of());
             long now = System.nanoTime();
             producer.send(new ProducerRecord<>(topic, SeriesId.of(seriesId).toBytes(), EVENTS.serialize(event)));
-            if (result.outcome() == Judgement.Outcome.FAIL) {
+            if (conclusive) {
                 conclusiveAtNanos = now;
             }
         }

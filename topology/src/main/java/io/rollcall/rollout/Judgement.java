@@ -110,17 +110,6 @@ public final class Judgement {
         return window.canary().count() >= min && (bound == Bound.THRESHOLD || window.baseline().count() >= min);
     }
 
-    /**
-     * The window alone, at the given confidence, without earlier evidence.
-     *
-     * @deprecated the judge decides on the evidence of all windows, mid-window too;
-     *     use {@link #judge(RolloutSpec, WindowStats, List)}
-     */
-    @Deprecated(forRemoval = true)
-    public static Result judge(RolloutSpec spec, WindowStats window, double confidence) {
-        return judge(RolloutSpec.newBuilder(spec).setConfidence(confidence).build(), window, List.of());
-    }
-
     /** The SLO in words, e.g. "p95 <= 320 ms", "error rate <= 1 % and <= baseline +50 %". */
     public static String describe(Slo slo) {
         return SloRule.of(slo).describe();

@@ -89,17 +89,6 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
      */
     public static final int EARLY_EVERY = 32;
 
-    /**
-     * A stricter confidence, once used for mid-window decisions.
-     *
-     * @deprecated mid-window rollbacks come from the sequential evidence, valid under continuous
-     *     monitoring at the spec's own confidence ({@link Evidence}); the judge no longer uses this
-     */
-    @Deprecated(forRemoval = true)
-    public static double earlyConfidence(double confidence) {
-        return 1 - (1 - confidence) / 100;
-    }
-
     /** The partition of the samples topic, and so the task, that judges {@code service}. */
     private static int partitionOf(String service, int partitions) {
         return KeyPartitioner.partition(service.getBytes(StandardCharsets.UTF_8), partitions);
