@@ -83,6 +83,10 @@ final class BenchCommand implements Callable<Integer> {
                     + Scenarios.HEALTHY_MULTIPLE + " times as many (default: ${DEFAULT-VALUE})."})
     int rollouts;
 
+    @Option(names = "--scenario", paramLabel = "NAME",
+            description = "verdicts: run only this scenario, named as in the table, e.g. --scenario healthy (repeatable; default: all).")
+    java.util.List<String> scenarios = new java.util.ArrayList<>();
+
     @Option(names = "--seed", defaultValue = "1", description = "verdicts: seed of the scenario corpus (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -110,7 +114,8 @@ final class BenchCommand implements Callable<Integer> {
                     Math.max(10, rollouts / 10), 10, overrides), System.out).run());
         }
         if (what.equals("verdicts")) {
-            new VerdictQualityBenchmark(new VerdictQualityBenchmark.Settings(seed, rollouts), System.out).run();
+            new VerdictQualityBenchmark(new VerdictQualityBenchmark.Settings(seed, rollouts), System.out)
+                    .run(Scenarios.select(rollouts, scenarios));
             return 0;
         }
         if (what.equals("query")) {

@@ -62,6 +62,17 @@ public final class Scenarios {
         return List.copyOf(all);
     }
 
+    /** The scenarios of {@link #corpus} with these names, in corpus order; all of them when {@code names} is empty. */
+    public static List<Scenario> select(int perScenario, List<String> names) {
+        List<Scenario> corpus = corpus(perScenario);
+        List<String> known = corpus.stream().map(Scenario::name).toList();
+        List<String> unknown = names.stream().filter(name -> !known.contains(name)).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown scenario " + unknown + "; the scenarios are " + known);
+        }
+        return names.isEmpty() ? corpus : corpus.stream().filter(s -> names.contains(s.name())).toList();
+    }
+
     private static Scenario healthy(String name, int rollouts, Traffic traffic, LatencyShape shape, List<Target> targets) {
         return new Scenario(name, rollouts, traffic, shape, 1, BASELINE_ERROR_RATE, targets);
     }

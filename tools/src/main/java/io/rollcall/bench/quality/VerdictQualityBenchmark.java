@@ -57,10 +57,6 @@ public final class VerdictQualityBenchmark {
         this.out = out;
     }
 
-    public List<Report.Row> run() throws InterruptedException {
-        return run(Scenarios.corpus(settings.perScenario()));
-    }
-
     /** Runs {@code scenarios}, prints each scenario's rows as it completes, then the tables, and returns them. */
     public List<Report.Row> run(List<Scenario> scenarios) throws InterruptedException {
         long started = System.nanoTime();
