@@ -24,7 +24,8 @@ public sealed interface Target {
 
         @Override
         public String measured(Tally tally) {
-            return String.format("%,d of %,d rolled back", tally.rolledBack(), tally.rollouts());
+            String measured = String.format("%,d of %,d rolled back", tally.rolledBack(), tally.rollouts());
+            return tally.rollouts() < atLeast ? measured + ", too few rollouts to tell" : measured;
         }
     }
 
