@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks that print figures: pipeline (default), all, codec, query, verdict, verdicts, restore,",
-                "failover.",
+        description = {"Benchmarks that print figures: pipeline (default), all, codec, query, verdict,",
+                "verdicts, restore, failover.",
                 "pipeline: pipeline throughput vs. a plain consumer and an in-memory peer on the",
                 "same preloaded topic; starts an embedded broker in this JVM unless --bootstrap-servers is given.",
                 "all: pipeline (with 1, 2 and 3 instances), query, verdict and restore in one run (about ten minutes),",
@@ -26,10 +26,12 @@ import picocli.CommandLine.Parameters;
                 "codec: cost per event of the aggregation step without Kafka.",
                 "query: HTTP query latency at a fixed rate, local and forwarded, alone and while ingesting.",
                 "verdict: time from the event that makes a rollback conclusive to the verdict being readable.",
-                "verdicts: verdict quality: a seeded corpus of rollouts (healthy, slower, failing, quiet, bursty,",
-                "diurnal, heavy-tailed, bimodal) through the real topology at simulation speed, no broker, and",
-                "through two reference judges (point estimates; Mann-Whitney U) on the same requests; prints how",
-                "each ended the rollouts and which targets each met (--seed, --rollouts; one pass, cold JVM).",
+                "verdicts: verdict quality: a seeded corpus of rollouts (healthy, slower,",
+                "failing, quiet, bursty, diurnal, heavy-tailed, bimodal) through the real",
+                "topology at simulation speed (no broker) and, on the same requests, two",
+                "reference judges (point estimates; Mann-Whitney U); prints how each ended",
+                "the rollouts and which targets each met (--seed, --rollouts, --scenario;",
+                "one pass, cold JVM).",
                 "restore: state restoration from the changelogs after the state directory is deleted (--series ids)."})
 final class BenchCommand implements Callable<Integer> {
 
