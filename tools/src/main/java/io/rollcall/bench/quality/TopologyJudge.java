@@ -118,7 +118,9 @@ public final class TopologyJudge implements AutoCloseable {
             }
             discardOtherOutput();
         }
-        advanceTo(start + cap * windowMs + grace + tick, byId);
+        if (rollouts.stream().anyMatch(Rollout::active)) {
+            advanceTo(start + cap * windowMs + grace + tick, byId);
+        }
         for (Rollout rollout : rollouts) {
             specs.pipeInput(rollout.spec.getService(), (byte[]) null, now);
         }
