@@ -116,8 +116,13 @@ final class BenchCommand implements Callable<Integer> {
                     Math.max(10, rollouts / 10), 10, overrides), System.out).run());
         }
         if (what.equals("verdicts")) {
-            new VerdictQualityBenchmark(new VerdictQualityBenchmark.Settings(seed, rollouts), System.out)
-                    .run(Scenarios.select(rollouts, scenarios));
+            java.util.List<io.rollcall.bench.quality.Scenario> selected;
+            try {
+                selected = Scenarios.select(rollouts, scenarios);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+            }
+            new VerdictQualityBenchmark(new VerdictQualityBenchmark.Settings(seed, rollouts), System.out).run(selected);
             return 0;
         }
         if (what.equals("query")) {

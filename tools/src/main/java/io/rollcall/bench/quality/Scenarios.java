@@ -12,6 +12,7 @@ import io.rollcall.bench.quality.Traffic.Diurnal;
 import io.rollcall.bench.quality.Traffic.Steady;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** The scenario corpus of {@code rollcall bench verdicts}. */
 public final class Scenarios {
@@ -68,9 +69,13 @@ public final class Scenarios {
         List<String> known = corpus.stream().map(Scenario::name).toList();
         List<String> unknown = names.stream().filter(name -> !known.contains(name)).toList();
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("unknown scenario " + unknown + "; the scenarios are " + known);
+            throw new IllegalArgumentException("unknown scenario " + quoted(unknown) + "; the scenarios are " + quoted(known));
         }
         return names.isEmpty() ? corpus : corpus.stream().filter(s -> names.contains(s.name())).toList();
+    }
+
+    private static String quoted(List<String> names) {
+        return names.stream().map(name -> '"' + name + '"').collect(Collectors.joining(", "));
     }
 
     private static Scenario healthy(String name, int rollouts, Traffic traffic, LatencyShape shape, List<Target> targets) {

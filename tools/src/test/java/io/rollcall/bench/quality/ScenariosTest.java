@@ -26,7 +26,7 @@ class ScenariosTest {
     void anUnknownScenarioIsRefusedWithTheKnownNames() {
         assertThatThrownBy(() -> Scenarios.select(1, List.of("heathly")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("[heathly]")
-                .hasMessageContaining("latency x1.25");
+                .hasMessageContaining("unknown scenario \"heathly\"")
+                .hasMessageContaining("\"latency x1.25, bimodal\"");
     }
 }
