@@ -6,6 +6,8 @@ import io.rollcall.bench.PipelineBenchmark;
 import io.rollcall.bench.QueryBenchmark;
 import io.rollcall.bench.RestoreBenchmark;
 import io.rollcall.bench.VerdictBenchmark;
+import io.rollcall.bench.quality.Scenarios;
+import io.rollcall.bench.quality.VerdictQualityBenchmark;
 import java.time.Duration;
 import java.util.Map;
 import io.rollcall.embedded.EmbeddedKafka;
@@ -15,7 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmarks that print figures: pipeline (default), all, codec, query, verdict, restore, failover.",
+        description = {"Benchmarks that print figures: pipeline (default), all, codec, query, verdict,",
+                "verdicts, restore, failover.",
                 "pipeline: pipeline throughput vs. a plain consumer and an in-memory peer on the",
                 "same preloaded topic; starts an embedded broker in this JVM unless --bootstrap-servers is given.",
                 "all: pipeline (with 1, 2 and 3 instances), query, verdict and restore in one run (about ten minutes),",
@@ -23,11 +26,17 @@ import picocli.CommandLine.Parameters;
                 "codec: cost per event of the aggregation step without Kafka.",
                 "query: HTTP query latency at a fixed rate, local and forwarded, alone and while ingesting.",
                 "verdict: time from the event that makes a rollback conclusive to the verdict being readable.",
+                "verdicts: verdict quality: a seeded corpus of rollouts (healthy, slower,",
+                "failing, quiet, bursty, diurnal, heavy-tailed, bimodal) through the real",
+                "topology at simulation speed (no broker) and, on the same requests, two",
+                "reference judges (point estimates; Mann-Whitney U); prints how each ended",
+                "the rollouts and which targets each met (--seed, --rollouts, --scenario;",
+                "one pass, cold JVM).",
                 "restore: state restoration from the changelogs after the state directory is deleted (--series ids)."})
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", defaultValue = "pipeline",
-            description = "pipeline, all, codec, query, verdict, restore or failover (default: ${DEFAULT-VALUE}).")
+            description = "pipeline, all, codec, query, verdict, verdicts, restore or failover (default: ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = {"-b", "--bootstrap-servers"}, description = "Use this cluster instead of an embedded broker.")
@@ -71,8 +80,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seconds", description = "query: measured seconds per scenario (default: 20; 10 for all).")
     Integer seconds;
 
-    @Option(names = "--rollouts", defaultValue = "200", description = "verdict: rollouts measured (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rollouts", defaultValue = "200",
+            description = {"verdict: rollouts measured; verdicts: rollouts per scenario, the healthy one "
+                    + Scenarios.HEALTHY_MULTIPLE + " times as many (default: ${DEFAULT-VALUE})."})
     int rollouts;
+
+    @Option(names = "--scenario", paramLabel = "NAME",
+            description = "verdicts: run only this scenario, named as in the table, e.g. --scenario healthy (repeatable; default: all).")
+    java.util.List<String> scenarios = new java.util.ArrayList<>();
+
+    @Option(names = "--seed", defaultValue = "1", description = "verdicts: seed of the scenario corpus (default: ${DEFAULT-VALUE}).")
+    long seed;
 
     @Override
     public Integer call() throws Exception {
@@ -97,6 +115,16 @@ final class BenchCommand implements Callable<Integer> {
             return withBroker(servers -> new VerdictBenchmark(new VerdictBenchmark.Settings(servers, rollouts,
                     Math.max(10, rollouts / 10), 10, overrides), System.out).run());
         }
+        if (what.equals("verdicts")) {
+            java.util.List<io.rollcall.bench.quality.Scenario> selected;
+            try {
+                selected = Scenarios.select(rollouts, scenarios);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+            }
+            new VerdictQualityBenchmark(new VerdictQualityBenchmark.Settings(seed, rollouts), System.out).run(selected);
+            return 0;
+        }
         if (what.equals("query")) {
             return withBroker(servers -> new QueryBenchmark(new QueryBenchmark.Settings(servers,
                     Math.min(series, 20_000), rate, Duration.ofSeconds(5), Duration.ofSeconds(seconds), ingestRate),
@@ -108,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (!what.equals("pipeline")) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "unknown benchmark '" + what + "'; choose pipeline, all, codec, query, verdict, restore or failover");
+                    "unknown benchmark '" + what + "'; choose pipeline, all, codec, query, verdict, verdicts, restore or failover");
         }
         System.out.printf("rollcall bench: %,d events, %,d series, %d partitions, broker %s%n", events, series,
                 partitions, bootstrapServers == null ? "embedded in this JVM" : bootstrapServers);
