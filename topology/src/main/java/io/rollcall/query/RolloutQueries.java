@@ -78,7 +78,7 @@ public final class RolloutQueries {
 
     /** The service's current spec, from the global store every instance has. */
     public Optional<RolloutSpec> spec(String service) {
-        return Optional.ofNullable(stores.specs().get(service));
+        return Optional.ofNullable(stores.spec(service));
     }
 
     /** The latest {@code limit} verdicts of a service, oldest first. */
@@ -104,7 +104,7 @@ public final class RolloutQueries {
     private Answer<RolloutStatusView> localStatus(String service, Optional<String> asked, int partition,
                                                   boolean standby) {
         try {
-            RolloutSpec spec = stores.specs().get(service);
+            RolloutSpec spec = stores.spec(service);
             Served served = router.served(StoreNames.ROLLOUT_JUDGES, partition, standby);
             if (asked.isPresent() && (spec == null || !spec.getRolloutId().equals(asked.get()))) {
                 return earlierRollout(service, asked.get(), spec != null, partition, standby, served);
@@ -175,7 +175,7 @@ public final class RolloutQueries {
         try {
             List<RolloutVerdict> newestFirst = stores.newestVerdicts(service, limit, partition, standby);
             Served served = router.served(StoreNames.ROLLOUT_JUDGES, partition, standby);
-            if (newestFirst.isEmpty() && !stores.specs().containsKey(service)) {
+            if (newestFirst.isEmpty() && stores.spec(service) == null) {
                 return new Answer.NotFound<>(served);
             }
             List<VerdictView> oldestFirst = new ArrayList<>();

@@ -26,6 +26,11 @@ interface RolloutStores {
     /** Every rollout spec, by service (a global store: every instance has them all). */
     Map<String, RolloutSpec> specs();
 
+    /** The spec of one service; null when it has none. */
+    default RolloutSpec spec(String service) {
+        return specs().get(service);
+    }
+
     /** The judge's state of a service in a local partition; null when it has none. */
     JudgeState judge(String service, int partition, boolean standby);
 
@@ -36,9 +41,7 @@ interface RolloutStores {
         return new RolloutStores() {
             @Override
             public Map<String, RolloutSpec> specs() {
-                ReadOnlyKeyValueStore<String, ValueAndTimestamp<RolloutSpec>> store = streams.store(
-                        StoreQueryParameters.fromNameAndType(StoreNames.ROLLOUT_SPECS,
-                                QueryableStoreTypes.<String, RolloutSpec>timestampedKeyValueStore()));
+                ReadOnlyKeyValueStore<String, ValueAndTimestamp<RolloutSpec>> store = specStore();
                 Map<String, RolloutSpec> specs = new TreeMap<>();
                 try (KeyValueIterator<String, ValueAndTimestamp<RolloutSpec>> all = store.all()) {
                     all.forEachRemaining(kv -> {
@@ -51,9 +54,20 @@ interface RolloutStores {
             }
 
             @Override
+            public RolloutSpec spec(String service) {
+                ValueAndTimestamp<RolloutSpec> spec = specStore().get(service);
+                return spec == null ? null : spec.value();
+            }
+
+            @Override
             public JudgeState judge(String service, int partition, boolean standby) {
                 return streams.store(MetricQueries.localPartition(StoreNames.ROLLOUT_JUDGES,
                         QueryableStoreTypes.<String, JudgeState>keyValueStore(), partition, standby)).get(service);
+            }
+
+            private ReadOnlyKeyValueStore<String, ValueAndTimestamp<RolloutSpec>> specStore() {
+                return streams.store(StoreQueryParameters.fromNameAndType(StoreNames.ROLLOUT_SPECS,
+                        QueryableStoreTypes.<String, RolloutSpec>timestampedKeyValueStore()));
             }
 
             @Override
