@@ -190,7 +190,7 @@ class CommandLineIT {
         void stopsCleanlyWithinAMinuteOfSigterm() throws Exception {
             serve.destroy();
             assertThat(serve.waitFor(60, TimeUnit.SECONDS)).as("serve exits within 60 s of SIGTERM").isTrue();
-            assertThat(read(log)).contains("state PENDING_SHUTDOWN -> NOT_RUNNING", "rollcall: stopped cleanly");
+            assertThat(read(log)).contains("Kafka Streams stopped: NOT_RUNNING", "rollcall: stopped cleanly");
         }
     }
 

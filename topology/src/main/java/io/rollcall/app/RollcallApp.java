@@ -43,6 +43,7 @@ public final class RollcallApp implements AutoCloseable {
     private final RestoreLog restores;
     private final boolean staticMember;
     private final CountDownLatch running = new CountDownLatch(1);
+    private volatile boolean stoppedCleanly;
 
     private RollcallApp(KafkaStreams streams, HttpApi http, Monitoring monitoring, HostInfo self,
                         Forwarder forwarder, MetricQueries queries, RolloutWriter writer, RestoreLog restores, boolean staticMember) {
@@ -161,9 +162,17 @@ public final class RollcallApp implements AutoCloseable {
         // Leave the group, so the survivors (or this instance, restarting) take the partitions
         // over at once instead of after session.timeout.ms (45 s). A static member (with
         // group.instance.id, e.g. a StatefulSet pod name) stays: it comes back under the same id.
-        if (!streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(!staticMember))) {
+        stoppedCleanly = streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(!staticMember));
+        if (stoppedCleanly) {
+            LOG.info("Kafka Streams stopped: {}", streams.state());
+        } else {
             LOG.warn("Kafka Streams did not close within {}", CLOSE_TIMEOUT);
         }
         monitoring.close();
+    }
+
+    /** After {@link #close()}: whether Kafka Streams reached NOT_RUNNING within the close timeout. */
+    public boolean stoppedCleanly() {
+        return stoppedCleanly;
     }
 }

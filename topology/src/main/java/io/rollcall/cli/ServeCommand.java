@@ -24,7 +24,8 @@ final class ServeCommand implements Callable<Integer> {
         settings.bootstrapServers();
         Shutdown shutdown = new Shutdown();
         try {
-            try (RollcallApp app = RollcallApp.start(settings)) {
+            RollcallApp app = RollcallApp.start(settings);
+            try (app) {
                 while (!shutdown.await(1_000)) {
                     if (app.streams().state() == KafkaStreams.State.ERROR) {
                         System.err.println("rollcall: Kafka Streams is in ERROR state; exiting");
@@ -32,6 +33,10 @@ final class ServeCommand implements Callable<Integer> {
                     }
                 }
                 System.out.println("rollcall: shutting down");
+            }
+            if (!app.stoppedCleanly()) {
+                System.err.println("rollcall: Kafka Streams did not stop in time; exiting anyway");
+                return 1;
             }
             System.out.println("rollcall: stopped cleanly");
             return 0;
