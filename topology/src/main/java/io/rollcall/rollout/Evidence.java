@@ -1,7 +1,5 @@
 package io.rollcall.rollout;
 
-import java.math.BigDecimal;
-
 /**
  * The evidence about one bound of an SLO (a "check", H0: the bound holds, effect θ <= 0),
  * accumulated over the windows judged so far: the inverse-variance pooled estimate
@@ -63,17 +61,8 @@ public record Evidence(int windows, double information, double weighted, double 
         return Math.exp(logLikelihoodRatio());
     }
 
-    /** Conclusively beyond the bound: Λ reached {@code threshold} (see {@link #threshold}) with D > 0. */
+    /** Conclusively beyond the bound: Λ reached {@code threshold} (see {@link FalseAlarms#conclusiveAt()}) with D > 0. */
     public boolean conclusive(double threshold) {
         return !isEmpty() && estimate() > 0 && logLikelihoodRatio() >= Math.log(threshold);
-    }
-
-    /**
-     * The likelihood ratio that is conclusive: k/α for k checks at confidence 1 − α, so that
-     * the chance of any false alarm among all of a rollout's checks is at most α (Bonferroni).
-     */
-    public static double threshold(int checks, double confidence) {
-        // In decimal: 1 − 0.95 is 0.05, so 1 check at 95 % is conclusive at 20, not 19.999999999999996.
-        return checks / BigDecimal.ONE.subtract(BigDecimal.valueOf(confidence)).doubleValue();
     }
 }

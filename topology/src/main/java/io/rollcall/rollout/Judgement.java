@@ -17,12 +17,12 @@ import java.util.Locale;
  *
  * <p>Each bound of each SLO is a check of "the bound holds" (see {@link Evidence}); its kind
  * of {@link SloRule} gives the window's effect d with standard error s. Two tests use it, at
- * the spec's confidence c:
+ * levels that together keep a false rollback within the spec's confidence ({@link FalseAlarms}):
  * <ul>
- *   <li>the window alone fails the check when d/s > z(c) — a regression that starts late
- *       shows here, where pooling with earlier healthy windows would dilute it;
+ *   <li>the window alone fails the check when d/s exceeds its window's z — a regression that
+ *       starts late shows here, where pooling with earlier healthy windows would dilute it;
  *   <li>the evidence of all windows so far is conclusive when its sequential likelihood
- *       ratio reaches k/(1 − c) for k checks, with the pooled effect beyond the bound.
+ *       ratio reaches {@link FalseAlarms#conclusiveAt()}, with the pooled effect beyond the bound.
  * </ul>
  * An SLO fails when either test fails one of its checks. With fewer than {@code minSamples}
  * canary requests (or baseline requests, for a relative bound) a check has no data: it
@@ -88,7 +88,7 @@ public final class Judgement {
      * enough to ask often within a window.
      */
     public static boolean conclusive(RolloutSpec spec, WindowStats window, List<Evidence> evidence) {
-        double conclusiveAt = Evidence.threshold(checks(spec), spec.getConfidence());
+        double conclusiveAt = FalseAlarms.of(spec).conclusiveAt();
         int check = 0;
         for (Slo definition : spec.getSlos()) {
             SloRule slo = SloRule.of(definition);
@@ -120,7 +120,7 @@ public final class Judgement {
         private final RolloutSpec spec;
         private final WindowStats window;
         private final List<Evidence> before;
-        private final double z;
+        private final FalseAlarms alarms;
         private final double conclusiveAt;
         private final List<Evidence> next = new ArrayList<>();
         private final List<String> beyond = new ArrayList<>();
@@ -130,8 +130,8 @@ public final class Judgement {
             this.spec = spec;
             this.window = window;
             this.before = before;
-            this.z = Confidence.z(spec.getConfidence());
-            this.conclusiveAt = Evidence.threshold(checks(spec), spec.getConfidence());
+            this.alarms = FalseAlarms.of(spec);
+            this.conclusiveAt = alarms.conclusiveAt();
         }
 
         SloResult slo(Slo definition) {
@@ -168,14 +168,14 @@ public final class Judgement {
                 Effect effect = slo.effect(bound, window);
                 evidence = evidence.plus(effect, slo.mixtureScale(bound, window));
                 next.add(evidence);
-                boolean windowFails = effect.z() > z;
+                boolean windowFails = effect.z() > alarms.windowZ(evidence.windows());
                 boolean evidenceConclusive = evidence.conclusive(conclusiveAt);
                 failed |= windowFails || evidenceConclusive;
                 conclusive |= evidenceConclusive;
                 if (evidence.estimate() > 0) {
                     beyond.add(slo.describe(bound) + " (" + likelihood(evidence) + ")");
                 }
-                reasons.add(reason(slo, bound, effect, windowFails) + "; " + likelihood(evidence));
+                reasons.add(reason(slo, bound, effect, evidence.windows(), windowFails) + "; " + likelihood(evidence));
             }
             return result.setOutcome(failed ? SloOutcome.FAIL : SloOutcome.PASS)
                     .setReason(String.join("; ", reasons)).build();
@@ -190,7 +190,7 @@ public final class Judgement {
          * "canary p95 412 ms over 400 requests, limit 320 ms: beyond it at 95 % confidence
          * (lower bound 355 ms)", "canary error rate 0.3 % over 150 requests, within the limit 1 %".
          */
-        private String reason(SloRule slo, Bound bound, Effect effect, boolean windowFails) {
+        private String reason(SloRule slo, Bound bound, Effect effect, int windowOfCheck, boolean windowFails) {
             SloNumbers.Unit unit = slo.unit(bound);
             double limit = slo.reading(bound, window, 0);
             Compared observed = SloNumbers.compared(unit, slo.reading(bound, window, effect.estimate()), limit);
@@ -201,10 +201,11 @@ public final class Judgement {
             if (effect.estimate() <= 0) {
                 return head + ", within the limit " + observed.reference();
             }
-            Compared lower = SloNumbers.compared(unit, slo.reading(bound, window, effect.lowerBound(z)), limit);
+            Compared lower = SloNumbers.compared(unit,
+                    slo.reading(bound, window, effect.lowerBound(alarms.windowZ(windowOfCheck))), limit);
             return head + ", limit " + lower.reference() + (windowFails
                     ? ": beyond it at %s confidence (lower bound %s)".formatted(
-                            SloNumbers.confidence(spec.getConfidence()), lower.value())
+                            alarms.windowConfidence(windowOfCheck), lower.value())
                     : ": above it, but not conclusively in this window (lower bound %s)".formatted(lower.value()));
         }
 

@@ -61,7 +61,7 @@ class ClosingTest {
     @Test
     void enoughPassingWindowsContinueWhileTheEvidencePointsBeyondABound() {
         Closing closing = Closing.of(SPEC, 2, 2, 0, SOME, result(Judgement.Outcome.PASS, false,
-                List.of("p95 <= baseline +10 % (evidence over 3 windows: likelihood ratio 3.1 (conclusive at 20))")));
+                List.of("p95 <= baseline +10 % (evidence over 3 windows: likelihood ratio 3.1 (conclusive at 25))")));
 
         assertThat(closing.decision()).isEqualTo(Decision.CONTINUE);
         assertThat(closing.passing()).isEqualTo(3);

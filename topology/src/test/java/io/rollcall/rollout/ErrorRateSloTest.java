@@ -80,7 +80,7 @@ class ErrorRateSloTest {
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.PASS);
         assertThat(result.getSlo()).isEqualTo("error rate <= 1 %");
         assertThat(result.getReason()).isEqualTo("canary error rate 0 % over 200 requests, within the limit 1 %; "
-                + "evidence over 1 window: likelihood ratio 0.28 (conclusive at 20)");
+                + "evidence over 1 window: likelihood ratio 0.28 (conclusive at 25)");
     }
 
     @Test
@@ -89,25 +89,26 @@ class ErrorRateSloTest {
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.PASS);
         assertThat(result.getReason()).startsWith("canary error rate 1.5 % over 200 requests, limit 1 %: "
-                + "above it, but not conclusively in this window (lower bound 0.34 %)");
+                + "above it, but not conclusively in this window (lower bound 0.54 %)");
     }
 
     @Test
     void failsWhenTheCanarysLowerBoundExceedsTheThreshold() {
         SloResult result = RolloutDriver.judge("errors<=1%", requests(200, 40), RoleStats.empty());
 
-        // 20 % − 1.645 × √(1 % × 99 % / 200) = 18.8 %: the standard error at the bound, 1 %.
+        // 20 % − 1.366 × √(1 % × 99 % / 200) = 19.0 %: the standard error at the bound, 1 %, and
+        // the first window of a single check failing at 91.4 % (FalseAlarms).
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
         assertThat(result.getReason()).startsWith(
-                "canary error rate 20 % over 200 requests, limit 1 %: beyond it at 95 % confidence (lower bound 19 %); "
+                "canary error rate 20 % over 200 requests, limit 1 %: beyond it at 91.4 % confidence (lower bound 19 %); "
                 + "evidence over 1 window: likelihood ratio ");
     }
 
     @Test
     void aLowerBoundJustOverTheThresholdShowsTheDigitsThatTellThemApart() {
-        // 144 errors of 10,000: 1.44 % − 1.645 × √(1.25 % × 98.75 % / 10,000) = 1.257 %, which at the
+        // 141 errors of 10,000: 1.41 % − 1.366 × √(1.25 % × 98.75 % / 10,000) = 1.258 %, which at the
         // error rate's usual one decimal would read "1.3 %" against a limit that reads "1.3 %" too.
-        SloResult result = RolloutDriver.judge("errors<=1.25%", requests(10_000, 144), RoleStats.empty());
+        SloResult result = RolloutDriver.judge("errors<=1.25%", requests(10_000, 141), RoleStats.empty());
 
         assertThat(result.getReason()).contains("limit 1.25 %: ").contains("(lower bound 1.26 %)");
     }
@@ -118,7 +119,7 @@ class ErrorRateSloTest {
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
         assertThat(result.getReason()).startsWith("canary error rate 20 % vs baseline 1 % +50 % over 200 and "
-                + "200 requests, limit 1.5 %: beyond it at 95 % confidence (lower bound ");
+                + "200 requests, limit 1.5 %: beyond it at 91.4 % confidence (lower bound ");
     }
 
     @Test

@@ -44,12 +44,6 @@ class EvidenceTest {
         assertThat(Evidence.NONE.plus(new Effect(0.5, 0.01), 0.15).conclusive(20)).isTrue();
     }
 
-    @Test
-    void theConclusiveRatioIsTheNumberOfChecksOverAlpha() {
-        assertThat(Evidence.threshold(1, 0.95)).isEqualTo(20.0);
-        assertThat(Evidence.threshold(3, 0.99)).isEqualTo(300.0);
-    }
-
     /**
      * At the bound (θ = 0), looked at {@value #LOOKS_PER_WINDOW} times a window over 20
      * windows of varying precision, the test raises a false alarm in at most α of rollouts —

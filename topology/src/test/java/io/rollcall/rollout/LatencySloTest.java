@@ -102,8 +102,8 @@ class LatencySloTest {
         SloResult result = RolloutDriver.judge("p95<=300ms", requests(200, 500), RoleStats.empty());
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
-        assertThat(result.getReason()).matches("canary p95 \\d+ ms over 200 requests, limit 300 ms: beyond it at 95 % "
-                + "confidence \\(lower bound \\d+ ms\\); evidence over 1 window: likelihood ratio .+ \\(conclusive at 20\\)");
+        assertThat(result.getReason()).matches("canary p95 \\d+ ms over 200 requests, limit 300 ms: beyond it at 91.4 % "
+                + "confidence \\(lower bound \\d+ ms\\); evidence over 1 window: likelihood ratio .+ \\(conclusive at 25\\)");
     }
 
     @Test
@@ -112,7 +112,7 @@ class LatencySloTest {
 
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.FAIL);
         assertThat(result.getReason()).matches("canary p95 \\d+ ms = [12]\\.\\d\\d× baseline \\d+ ms over 200 and 200 requests, "
-                + "limit 1.10×: beyond it at 95 % confidence \\(lower bound 1.\\d\\d×\\); evidence over 1 window: .+");
+                + "limit 1.10×: beyond it at 91.4 % confidence \\(lower bound 1.\\d\\d×\\); evidence over 1 window: .+");
     }
 
     @Test

@@ -92,8 +92,8 @@ class RolloutScenarioTest {
         assertThat(rollback.getEarly()).isTrue();
         assertThat(rollback.getResults().get(0).getOutcome()).isEqualTo(SloOutcome.FAIL);
         assertThat(rollback.getReason()).matches("rollback before window 0 closed, on conclusive evidence: "
-                + "canary p95 \\d{3} ms over \\d+ requests, limit 320 ms: beyond it at 95 % confidence "
-                + "\\(lower bound \\d{3} ms\\); evidence over 1 window: likelihood ratio [0-9.,e+]+ \\(conclusive at 20\\)");
+                + "canary p95 \\d{3} ms over \\d+ requests, limit 320 ms: beyond it at 91.4 % confidence "
+                + "\\(lower bound \\d{3} ms\\); evidence over 1 window: likelihood ratio [0-9.,e+]+ \\(conclusive at 25\\)");
 
         driver.closeWindow(4);
         assertThat(driver.verdicts()).isEmpty();
@@ -102,8 +102,8 @@ class RolloutScenarioTest {
     @Test
     void aWindowThatFailsAloneCountsTowardsTheFailureLimit() {
         // p95 ≈ 237 ms against 200 ms over 60 requests (no look before the window closes: the
-        // first is at 64): beyond the threshold at 95 % confidence, but one window's evidence
-        // is not yet conclusive.
+        // first is at 64): beyond the threshold at the first window's 91.4 % confidence, but
+        // one window's evidence is not yet conclusive.
         driver.put(spec("search", latency(0.95, 200.0, null)).setFailureLimit(2).build());
         driver.traffic("search", "v2", 0, 60, 104, 0, random);
         driver.closeWindow(0);
@@ -112,7 +112,7 @@ class RolloutScenarioTest {
         assertThat(decisions(first)).containsExactly(Decision.CONTINUE);
         assertThat(first.get(0).getFailingWindows()).isEqualTo(1);
         assertThat(first.get(0).getReason()).startsWith("continue: window 0 failed: canary p95 ")
-                .contains("beyond it at 95 % confidence").endsWith("(failing windows 1 of 2)");
+                .contains("beyond it at 91.4 % confidence").endsWith("(failing windows 1 of 2)");
     }
 
     @Test
