@@ -12,7 +12,7 @@ import java.util.List;
  * and the numbers the reference judges read from it, so all three judges apply one spec.
  */
 public record QualitySpec(double quantile, double maxLatencyIncrease, double maxErrorRate, long windowMs,
-                          int minSamples, int failureLimit, int successWindows) {
+                          int minSamples, int failureLimit, int successWindows, double confidence) {
 
     public static final String BASELINE = "v1";
     public static final String CANARY = "v2";
@@ -38,7 +38,8 @@ public record QualitySpec(double quantile, double maxLatencyIncrease, double max
         Slo latency = slo(spec, SloKind.LATENCY);
         Slo errors = slo(spec, SloKind.ERROR_RATE);
         return new QualitySpec(latency.getQuantile(), latency.getMaxRelativeIncrease(), errors.getThreshold(),
-                spec.getAnalysisWindow(), spec.getMinSamples(), spec.getFailureLimit(), spec.getSuccessWindows());
+                spec.getAnalysisWindow(), spec.getMinSamples(), spec.getFailureLimit(), spec.getSuccessWindows(),
+                spec.getConfidence());
     }
 
     public static QualitySpec standard() {

@@ -120,9 +120,28 @@ public final class VerdictQualityBenchmark {
         out.println();
         Report.targets(all, out);
         out.println();
+        ceilings(scenarios, generator);
         out.printf("seed %d: %,d rollouts in %.1f s, %.1f rollouts/s (all three judges); %,d requests through the "
                 + "topology, %,.0f/s%n", settings.seed(), rollouts, seconds, rollouts / seconds, requests, requests / seconds);
         return all;
+    }
+
+    /** What no judge could beat on the error-rate scenarios with a 3-window target ({@link ErrorRateCeiling}). */
+    private void ceilings(List<Scenario> scenarios, ScenarioGenerator generator) {
+        double alpha = 1 - spec.confidence();
+        for (Scenario scenario : scenarios) {
+            for (Target target : scenario.targets()) {
+                if (target instanceof Target.RolledBackWithin within) {
+                    ErrorRateCeiling.within(scenario, spec, generator, within.windows(), alpha).ifPresent(ceiling ->
+                            out.printf("%s: at most %.1f %% of these rollouts can be rolled back within %d windows by "
+                                            + "any judge that rolls back a canary at %.0f %% errors in at most %.0f %% of "
+                                            + "rollouts (the most powerful test: exact binomial, one look at the end of "
+                                            + "window %d, all of α on this SLO)%n",
+                                    scenario.name(), ceiling * 100, within.windows(),
+                                    spec.maxErrorRate() * 100, alpha * 100, within.windows()));
+                }
+            }
+        }
     }
 
     private Report.Row row(Scenario scenario, List<Ending>[] batches, ScenarioGenerator generator) {
