@@ -17,8 +17,9 @@ import java.util.stream.Collectors;
  *   <li>ROLLBACK when the evidence of all windows so far is conclusive, or when
  *       {@code failureLimit} windows have failed in total;
  *   <li>PROMOTE after {@code successWindows} consecutive passing windows, if the pooled
- *       evidence of every check points inside its bound — a canary that passes window by
- *       window while the evidence leans the other way is given more windows;
+ *       evidence of every check shows it inside its bound at the spec's confidence (its upper
+ *       bound D + z·√V at most 0) — a canary that passes window by window while the evidence
+ *       cannot tell it from a regression is given more windows;
  *   <li>HOLD without enough data; CONTINUE otherwise, saying why.
  * </ul>
  *
@@ -49,12 +50,12 @@ public record Closing(Decision decision, int passing, int failing, String reason
             case PASS -> {
                 int passed = passing + 1;
                 boolean enough = passed >= spec.getSuccessWindows();
-                Decision decision = enough && result.beyond().isEmpty() ? Decision.PROMOTE : Decision.CONTINUE;
+                Decision decision = enough && result.unproven().isEmpty() ? Decision.PROMOTE : Decision.CONTINUE;
                 yield new Closing(decision, passed, failing, String.format(Locale.ROOT,
                         "%s: window %d passed (%d of %d consecutive passing windows)%s: %s",
                         decision == Decision.PROMOTE ? "promote" : "continue", index, passed,
                         spec.getSuccessWindows(), enough && decision == Decision.CONTINUE
-                                ? ", but the evidence so far points beyond " + String.join(" and ", result.beyond())
+                                ? ", but the evidence so far does not show " + String.join(" and ", result.unproven())
                                 : "", reasons(result.slos())));
             }
             case NODATA -> new Closing(Decision.HOLD, passing, failing,

@@ -44,6 +44,11 @@ public record Evidence(int windows, double information, double weighted, double 
         return isEmpty() ? Double.NaN : weighted / information;
     }
 
+    /** D + z·√V: the pooled effect's upper confidence bound at z; NaN without evidence. */
+    public double upperBound(double z) {
+        return isEmpty() ? Double.NaN : estimate() + z / Math.sqrt(information);
+    }
+
     /** ln Λ; 0 without evidence. */
     public double logLikelihoodRatio() {
         if (isEmpty()) {

@@ -40,10 +40,11 @@ public final class Judgement {
      *
      * @param evidence   per check (the bounds of the SLOs, in order), this window included
      * @param conclusive some check's evidence is conclusive: roll back
-     * @param beyond     the checks whose evidence so far points beyond their bound, in words
+     * @param unproven   the checks whose evidence so far does not show them inside their bound
+     *                   at the spec's confidence, in words: PROMOTE waits for none
      */
     public record Result(List<SloResult> slos, Outcome outcome, List<Evidence> evidence, boolean conclusive,
-                         List<String> beyond) {
+                         List<String> unproven) {
 
         public List<SloResult> failed() {
             return slos.stream().filter(r -> r.getOutcome() == SloOutcome.FAIL).toList();
@@ -79,7 +80,7 @@ public final class Judgement {
             }
         }
         return new Result(List.copyOf(results), outcome, List.copyOf(judge.next), judge.conclusive,
-                List.copyOf(judge.beyond));
+                List.copyOf(judge.unproven));
     }
 
     /**
@@ -123,7 +124,7 @@ public final class Judgement {
         private final FalseAlarms alarms;
         private final double conclusiveAt;
         private final List<Evidence> next = new ArrayList<>();
-        private final List<String> beyond = new ArrayList<>();
+        private final List<String> unproven = new ArrayList<>();
         private boolean conclusive;
 
         Judge(RolloutSpec spec, WindowStats window, List<Evidence> before) {
@@ -172,8 +173,9 @@ public final class Judgement {
                 boolean evidenceConclusive = evidence.conclusive(conclusiveAt);
                 failed |= windowFails || evidenceConclusive;
                 conclusive |= evidenceConclusive;
-                if (evidence.estimate() > 0) {
-                    beyond.add(slo.describe(bound) + " (" + likelihood(evidence) + ")");
+                double insideZ = Confidence.z(spec.getConfidence());
+                if (!slo.promotable(bound, evidence, insideZ)) {
+                    unproven.add(pooled(slo, bound, evidence, insideZ));
                 }
                 reasons.add(reason(slo, bound, effect, evidence.windows(), windowFails) + "; " + likelihood(evidence));
             }
@@ -209,7 +211,16 @@ public final class Judgement {
                     : ": above it, but not conclusively in this window (lower bound %s)".formatted(lower.value()));
         }
 
-        /** "evidence over 3 windows: likelihood ratio 48 (conclusive at 40)". */
+        /** "p95 <= baseline +10 % (pooled 1.12×, upper bound 1.19× at 95 % confidence, over 6 windows)". */
+        private String pooled(SloRule slo, Bound bound, Evidence evidence, double z) {
+            double limit = slo.reading(bound, window, 0);
+            return "%s (pooled %s, upper bound %s at %s confidence, over %d window%s)".formatted(slo.describe(bound),
+                    SloNumbers.compared(slo.unit(bound), slo.reading(bound, window, evidence.estimate()), limit).value(),
+                    SloNumbers.compared(slo.unit(bound), slo.reading(bound, window, evidence.upperBound(z)), limit).value(),
+                    SloNumbers.confidence(spec.getConfidence()), evidence.windows(), evidence.windows() == 1 ? "" : "s");
+        }
+
+        /** "evidence over 3 windows: likelihood ratio 48 (conclusive at 50)". */
         private String likelihood(Evidence evidence) {
             double shown = Math.exp(Math.min(evidence.logLikelihoodRatio(), Math.log(LARGEST_RATIO_SHOWN)));
             Compared ratio = SloNumbers.compared(SloNumbers.Unit.NUMBER, shown, conclusiveAt);

@@ -107,6 +107,12 @@ final class SloNumbers {
         return BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_UP);
     }
 
+    /** 0.95 → "95 %", 0.9995 → "99.95 %": every digit, since 99.95 % is not 100 %. */
+    static String confidence(double confidence) {
+        return new BigDecimal(Double.toString(confidence * 100)).setScale(4, RoundingMode.HALF_UP)
+                .stripTrailingZeros().toPlainString() + " %";
+    }
+
     /** 1 → "1 request", 1840 → "1,840 requests". */
     static String requests(long n) {
         return String.format(Locale.ROOT, "%,d request%s", n, n == 1 ? "" : "s");

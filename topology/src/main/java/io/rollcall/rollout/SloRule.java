@@ -74,6 +74,16 @@ public sealed interface SloRule permits LatencySlo, ErrorRateSlo {
      */
     double mixtureScale(Bound bound, WindowStats window);
 
+    /**
+     * Whether the evidence of {@code bound} lets the rollout be promoted: by default when it
+     * shows the bound holds at the spec's confidence (upper bound D + z·√V at most 0, or no
+     * evidence at all), so that a noisy regression — a p95 of skewed latencies — is not
+     * promoted because its pooled estimate happened to dip inside.
+     */
+    default boolean promotable(Bound bound, Evidence evidence, double z) {
+        return !(evidence.upperBound(z) > 0);
+    }
+
     /** The unit a bound's comparison reads in: ms, a ratio to the baseline, a percentage. */
     SloNumbers.Unit unit(Bound bound);
 

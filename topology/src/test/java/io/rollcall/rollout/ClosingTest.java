@@ -51,7 +51,7 @@ class ClosingTest {
     }
 
     @Test
-    void enoughPassingWindowsPromoteWhenTheEvidencePointsInside() {
+    void enoughPassingWindowsPromoteWhenTheEvidenceShowsEveryBoundHolds() {
         Closing closing = Closing.of(SPEC, 2, 2, 0, SOME, result(Judgement.Outcome.PASS, false, List.of()));
 
         assertThat(closing.decision()).isEqualTo(Decision.PROMOTE);
@@ -59,14 +59,14 @@ class ClosingTest {
     }
 
     @Test
-    void enoughPassingWindowsContinueWhileTheEvidencePointsBeyondABound() {
+    void enoughPassingWindowsContinueWhileTheEvidenceDoesNotShowEveryBoundHolds() {
         Closing closing = Closing.of(SPEC, 2, 2, 0, SOME, result(Judgement.Outcome.PASS, false,
-                List.of("p95 <= baseline +10 % (evidence over 3 windows: likelihood ratio 3.1 (conclusive at 25))")));
+                List.of("p95 <= baseline +10 % (pooled 1.08×, upper bound 1.13× at 95 % confidence, over 3 windows)")));
 
         assertThat(closing.decision()).isEqualTo(Decision.CONTINUE);
         assertThat(closing.passing()).isEqualTo(3);
         assertThat(closing.reason()).startsWith("continue: window 2 passed (3 of 3 consecutive passing windows), but the "
-                + "evidence so far points beyond p95 <= baseline +10 % (evidence over 3 windows: likelihood ratio 3.1");
+                + "evidence so far does not show p95 <= baseline +10 % (pooled 1.08×, upper bound 1.13× at 95 % confidence, over 3 windows)");
     }
 
     @Test

@@ -60,9 +60,17 @@ class JudgementTest {
     }
 
     @Test
-    void evidencePointingBeyondABoundIsNamed() {
+    void aBoundTheEvidenceDoesNotYetShowHoldingIsNamedWithItsUpperBound() {
         Judgement.Result slower = Judgement.judge(SPEC, window(500, 118, 0, 3), List.of());
 
-        assertThat(slower.beyond()).singleElement().asString().startsWith("p95 <= baseline +10 % (evidence over 1 window");
+        assertThat(slower.unproven()).anySatisfy(check -> assertThat(check)
+                .matches("p95 <= baseline \\+10 % \\(pooled 1\\.\\d+×, upper bound 1\\.\\d+× at 95 % confidence, over 1 window\\)"));
+    }
+
+    @Test
+    void aRelativeErrorBoundWithNoErrorsOnEitherSideDoesNotHoldPromotionBack() {
+        Judgement.Result clean = Judgement.judge(SPEC, window(500, 100, 0, 4), List.of());
+
+        assertThat(clean.unproven()).noneMatch(check -> check.startsWith("error rate"));
     }
 }

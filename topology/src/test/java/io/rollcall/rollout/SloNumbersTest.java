@@ -14,6 +14,12 @@ import org.junit.jupiter.api.Test;
 class SloNumbersTest {
 
     @Test
+    void confidenceKeepsEveryDigitSince9995IsNot100() {
+        assertThat(SloNumbers.confidence(0.9995)).isEqualTo("99.95 %");
+        assertThat(SloNumbers.confidence(0.95)).isEqualTo("95 %");
+    }
+
+    @Test
     void requestsAreCountedWithThousandsSeparatorsAndTheRightNumber() {
         assertThat(SloNumbers.requests(1)).isEqualTo("1 request");
         assertThat(SloNumbers.requests(1840)).isEqualTo("1,840 requests");
