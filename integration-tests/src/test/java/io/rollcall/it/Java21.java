@@ -34,7 +34,15 @@ final class Java21 {
 
     /** The {@code java} executable of the first runtime found, or why none was. */
     static Path executable() {
-        String named = System.getenv(HOME_VARIABLE);
+        return find(System.getenv(HOME_VARIABLE), System.getenv("JAVA_HOME"),
+                Path.of(System.getProperty("java.home")), JVMS);
+    }
+
+    /**
+     * The first of: {@code named} (an error if it is not Java {@value #MINIMUM}+), {@code javaHome},
+     * {@code running}, the newest home under {@code jvms}; null or blank strings are unset.
+     */
+    static Path find(String named, String javaHome, Path running, Path jvms) {
         if (named != null && !named.isBlank()) {
             // Named on purpose: a wrong one is an error, not a reason to look elsewhere.
             Path home = Path.of(named);
@@ -45,14 +53,13 @@ final class Java21 {
             return java(home);
         }
         List<Path> candidates = new ArrayList<>();
-        Optional.ofNullable(System.getenv("JAVA_HOME")).filter(h -> !h.isBlank()).map(Path::of)
-                .ifPresent(candidates::add);
-        candidates.add(Path.of(System.getProperty("java.home")));
-        candidates.addAll(newestFirstUnder(JVMS));
+        Optional.ofNullable(javaHome).filter(h -> !h.isBlank()).map(Path::of).ifPresent(candidates::add);
+        candidates.add(running);
+        candidates.addAll(newestFirstUnder(jvms));
         return candidates.stream().filter(Java21::isAtLeastMinimum).findFirst().map(Java21::java)
                 .orElseThrow(() -> new IllegalStateException("No Java " + MINIMUM + "+ runtime found: set "
                         + HOME_VARIABLE + " to one; looked at " + HOME_VARIABLE + " (unset), JAVA_HOME, java.home"
-                        + " and " + JVMS + "/* by JAVA_VERSION in their release files: " + candidates));
+                        + " and " + jvms + "/* by JAVA_VERSION in their release files: " + candidates));
     }
 
     private static List<Path> newestFirstUnder(Path dir) {

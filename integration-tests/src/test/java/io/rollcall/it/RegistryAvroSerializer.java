@@ -7,8 +7,8 @@ import io.apicurio.registry.serde.config.IdOption;
 import io.apicurio.registry.serde.config.SerdeConfig;
 import io.apicurio.registry.serde.kafka.config.KafkaSerdeConfig;
 import io.apicurio.registry.serde.strategy.TopicIdStrategy;
+import io.rollcall.schema.avro.MetricEvent;
 import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.util.ClassSecurityValidator;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -26,28 +26,29 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>By default Apicurio registers each named type a record uses (an enum, a nested record) as an
  * artifact of its own and the record's schema with references to them; dereferenced, the subject
  * holds one self-contained schema, as Confluent's serializer registers it.
+ *
+ * <p>The serializer caches by schema content: one instance registers a schema under the subject
+ * of the first topic it writes it to, and for later topics writes the same id without
+ * registering their subjects.
  */
 final class RegistryAvroSerializer {
+
+    static {
+        // Avro 1.12 builds only the classes it trusts (CVE-2024-47561); a producer writing generated
+        // records trusts them and their enums, as one outside rollcall would have to as well.
+        String generated = MetricEvent.class.getPackageName();
+        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
+                cls -> cls.getPackageName().equals(generated)));
+    }
 
     private RegistryAvroSerializer() {
     }
 
-    /** A serializer of {@code type} values for {@code registry}, configured. */
-    static <T extends SpecificRecord> Serializer<T> forValues(SchemaRegistry registry, Class<T> type) {
-        trustPackageOf(type);
+    /** A value serializer for {@code registry}, configured, for rollcall's records and generic ones. */
+    static <T> Serializer<T> forValues(SchemaRegistry registry) {
         AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
         serializer.configure(config(registry), false);
         return serializer;
-    }
-
-    /**
-     * Avro 1.12 builds only the classes it trusts (CVE-2024-47561), and a writer of generated
-     * records builds them and their enums, as a producer outside rollcall would have to allow too.
-     */
-    private static void trustPackageOf(Class<?> type) {
-        String trusted = type.getPackageName();
-        ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(ClassSecurityValidator.getGlobal(),
-                cls -> cls.getPackageName().equals(trusted)));
     }
 
     /** The serializer's settings, also usable as a producer's {@code value.serializer} configuration. */

@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericRecordBuilder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.common.serialization.Serializer;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.TestInstance;
  * The schema registry fixture ({@link SchemaRegistry}) and the registry-aware serializer
  * ({@link RegistryAvroSerializer}) that the Confluent-wire-format tests build on: the registry
  * answers the Confluent-compatible API, the serializer writes magic byte, registered id and
- * Avro body, and a restart keeps the ids. One registry serves every method; each method uses
+ * Avro body, and a restart keeps the ids and the URL. One registry serves every method; each method uses
  * subjects of its own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -61,7 +63,7 @@ class SchemaRegistryIT {
         int id = register(subject, MetricEvent.getClassSchema());
 
         assertThat(id).isPositive();
-        assertThat(get("/subjects/" + subject + "/versions/latest").get("id").asInt()).isEqualTo(id);
+        assertThat(latestId(subject)).isEqualTo(id);
     }
 
     @Test
@@ -87,9 +89,8 @@ class SchemaRegistryIT {
 
         ByteBuffer bytes = ByteBuffer.wrap(serialize(topic, event()));
 
-        int registered = get("/subjects/" + topic + "-value/versions/latest").get("id").asInt();
         assertThat(bytes.get()).isZero();
-        assertThat(bytes.getInt()).isEqualTo(registered);
+        assertThat(bytes.getInt()).isEqualTo(latestId(topic + "-value"));
     }
 
     @Test
@@ -105,14 +106,30 @@ class SchemaRegistryIT {
     }
 
     @Test
-    void restartOnTheSamePortKeepsRegisteredIds() throws Exception {
-        String url = registry.url();
+    void restartKeepsRegisteredIds() throws Exception {
         int id = register(uniqueTopic() + "-value", MetricEvent.getClassSchema());
 
         registry.restart();
 
-        assertThat(registry.url()).isEqualTo(url);
         assertThat(schemaById(id)).isEqualTo(MetricEvent.getClassSchema());
+    }
+
+    @Test
+    void serializerMadeBeforeARestartRegistersThroughTheSameUrlAfterIt() throws Exception {
+        try (Serializer<Object> serializer = RegistryAvroSerializer.forValues(registry)) {
+            serializer.serialize(uniqueTopic(), event());
+
+            registry.restart();
+            // A schema the serializer has not seen, so that it must ask the registry (it caches by content).
+            String topic = uniqueTopic();
+            Schema fresh = SchemaBuilder.record("Probe" + SUBJECTS.incrementAndGet()).fields()
+                    .requiredInt("n").endRecord();
+            ByteBuffer bytes = ByteBuffer.wrap(
+                    serializer.serialize(topic, new GenericRecordBuilder(fresh).set("n", 1).build()));
+
+            bytes.get();
+            assertThat(bytes.getInt()).isEqualTo(latestId(topic + "-value"));
+        }
     }
 
     private static String uniqueTopic() {
@@ -120,13 +137,13 @@ class SchemaRegistryIT {
     }
 
     private static MetricEvent event() {
-        return MetricEvent.newBuilder().setId(42L).setName("db.query").setTimestamp(Instant.ofEpochMilli(1_700_000_000_000L))
-                .setType(MetricType.TIMER).setValue(12.5).setStatus(200).setLabels(Map.of("service", "orders"))
+        return MetricEvent.newBuilder().setId(42L).setName("db.query")
+                .setTimestamp(Instant.ofEpochMilli(1_700_000_000_000L)).setType(MetricType.TIMER).setValue(12.5).setStatus(200).setLabels(Map.of("service", "orders"))
                 .build();
     }
 
     private byte[] serialize(String topic, MetricEvent event) {
-        try (Serializer<MetricEvent> serializer = RegistryAvroSerializer.forValues(registry, MetricEvent.class)) {
+        try (Serializer<MetricEvent> serializer = RegistryAvroSerializer.forValues(registry)) {
             return serializer.serialize(topic, event);
         }
     }
@@ -139,6 +156,10 @@ class SchemaRegistryIT {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return JSON.readTree(response.body()).get("id").asInt();
+    }
+
+    private int latestId(String subject) throws IOException, InterruptedException {
+        return get("/subjects/" + subject + "/versions/latest").get("id").asInt();
     }
 
     private Schema schemaById(int id) throws IOException, InterruptedException {
