@@ -2,6 +2,7 @@ package io.rollcall.it;
 
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
 
 /**
  * A real schema registry: Apicurio Registry (unpacked from Maven Central by the build into
@@ -73,6 +75,22 @@ final class SchemaRegistry implements AutoCloseable {
     /** Apicurio's own API (v3), which Apicurio's serializers talk to. */
     String apicurioUrl() {
         return "http://" + HOST + ":" + port + "/apis/registry/v3";
+    }
+
+    /** Registers {@code schema} under {@code subject} through the Confluent-compatible API; returns its id. */
+    int register(String subject, Schema schema) throws IOException, InterruptedException {
+        String body = new ObjectMapper()
+                .writeValueAsString(Map.of("schema", schema.toString()));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(url() + "/subjects/" + subject + "/versions"))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("registering under " + subject + ": HTTP " + response.statusCode() + " "
+                    + response.body());
+        }
+        return new ObjectMapper().readTree(response.body()).get("id").asInt();
     }
 
     Path log() {

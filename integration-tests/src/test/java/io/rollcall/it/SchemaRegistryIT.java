@@ -149,13 +149,7 @@ class SchemaRegistryIT {
     }
 
     private int register(String subject, Schema schema) throws IOException, InterruptedException {
-        String body = JSON.writeValueAsString(Map.of("schema", schema.toString()));
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
-                        URI.create(registry.url() + "/subjects/" + subject + "/versions"))
-                .header("Content-Type", SCHEMA_REGISTRY_JSON)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return JSON.readTree(response.body()).get("id").asInt();
+        return registry.register(subject, schema);
     }
 
     private int latestId(String subject) throws IOException, InterruptedException {
