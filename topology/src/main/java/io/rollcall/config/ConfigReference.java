@@ -47,7 +47,10 @@ public final class ConfigReference {
                 other programs. An invalid value stops start-up with a one-line error naming the setting.
 
                 Every key that does not start with `rollcall.` is a Kafka client or Kafka Streams setting and
-                passes through unchanged, security settings (`security.protocol`, `sasl.*`, `ssl.*`) included.
+                passes through unchanged, security settings (`security.protocol`, `sasl.*`, `ssl.*`) included —
+                except the [schema registry](#schema-registry) settings, which keep the names Confluent's and
+                Apicurio's clients give them (`schema.registry.url`, `basic.auth.user.info`, …) and are set from
+                the environment by those names in upper case (`SCHEMA_REGISTRY_URL`).
                 `bootstrap.servers` has no default; `rollcall serve` needs it.
 
                 Durations are written `500ms`, `30s`, `1m`, `2h`, `7d` or in ISO-8601 (`PT1M`). Passwords are
