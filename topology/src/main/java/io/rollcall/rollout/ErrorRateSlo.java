@@ -102,11 +102,6 @@ public record ErrorRateSlo(OptionalDouble threshold, OptionalDouble maxRelativeI
     }
 
     /**
-     * τ is the effect of a canary failing twice as often as its bound allows: the threshold
-     * itself, or (1 + r) times the (pooled) baseline rate — at least {@link #MIN_MIXTURE_SCALE}.
-     * Error rates span orders of magnitude, so no one τ fits all SLOs as for latencies.
-     */
-    /**
      * Against the baseline, the estimate leaning inside is enough: with few errors on either
      * side the bound (1 + r)·p̂b is itself about 0, so no amount of evidence could show the
      * canary below it, and a healthy canary would never be promoted.
@@ -116,6 +111,11 @@ public record ErrorRateSlo(OptionalDouble threshold, OptionalDouble maxRelativeI
         return bound == Bound.BASELINE ? !(evidence.estimate() > 0) : SloRule.super.promotable(bound, evidence, z);
     }
 
+    /**
+     * τ is the effect of a canary failing twice as often as its bound allows: the threshold
+     * itself, or (1 + r) times the (pooled) baseline rate — at least {@link #MIN_MIXTURE_SCALE}.
+     * Error rates span orders of magnitude, so no one τ fits all SLOs as for latencies.
+     */
     @Override
     public double mixtureScale(Bound bound, WindowStats window) {
         double scale = switch (bound) {
