@@ -106,6 +106,29 @@ public record ErrorRateSlo(OptionalDouble threshold, OptionalDouble maxRelativeI
      * side the bound (1 + r)·p̂b is itself about 0, so no amount of evidence could show the
      * canary below it, and a healthy canary would never be promoted.
      */
+    /**
+     * Against a threshold strictly between 0 and 1 the evidence is exact ({@link BinomialEvidence}
+     * on the canary's counts): with a few expected errors per window the normal approximation
+     * overstates it. Against the baseline, the normal one.
+     */
+    @Override
+    public boolean failsAlone(Bound bound, WindowStats window, Effect effect, double level) {
+        double t = bound == Bound.THRESHOLD ? threshold.getAsDouble() : Double.NaN;
+        if (!(t > 0 && t < 1)) {
+            return SloRule.super.failsAlone(bound, window, effect, level);
+        }
+        // Exact: the chance of this many errors or more if the rate were at the threshold.
+        RoleStats canary = window.canary();
+        return canary.errorRate() > t && BinomialEvidence.upperTail(canary.errors(), canary.count(), t) <= level;
+    }
+
+    @Override
+    public double logLikelihoodRatio(Bound bound, Evidence evidence) {
+        double t = bound == Bound.THRESHOLD ? threshold.getAsDouble() : Double.NaN;
+        return t > 0 && t < 1 ? BinomialEvidence.logLikelihoodRatio(evidence.errors(), evidence.requests(), t)
+                : evidence.logLikelihoodRatio();
+    }
+
     @Override
     public boolean promotable(Bound bound, Evidence evidence, double z) {
         return bound == Bound.BASELINE ? !(evidence.estimate() > 0) : SloRule.super.promotable(bound, evidence, z);

@@ -96,8 +96,9 @@ public final class Judgement {
             for (Bound bound : slo.bounds()) {
                 Evidence before = check < evidence.size() ? evidence.get(check) : Evidence.NONE;
                 check++;
-                if (hasData(spec, slo, bound, window)
-                        && before.plus(slo.effect(bound, window), slo.mixtureScale(bound, window)).conclusive(conclusiveAt)) {
+                if (hasData(spec, slo, bound, window) && slo.conclusive(bound,
+                        before.plus(slo.effect(bound, window), slo.mixtureScale(bound, window), window.canary()),
+                        conclusiveAt)) {
                     return true;
                 }
             }
@@ -167,17 +168,18 @@ public final class Judgement {
                     continue;
                 }
                 Effect effect = slo.effect(bound, window);
-                evidence = evidence.plus(effect, slo.mixtureScale(bound, window));
+                evidence = evidence.plus(effect, slo.mixtureScale(bound, window), window.canary());
                 next.add(evidence);
-                boolean windowFails = effect.z() > alarms.windowZ(evidence.windows());
-                boolean evidenceConclusive = evidence.conclusive(conclusiveAt);
+                boolean windowFails = slo.failsAlone(bound, window, effect, alarms.windowLevel(evidence.windows()));
+                boolean evidenceConclusive = slo.conclusive(bound, evidence, conclusiveAt);
                 failed |= windowFails || evidenceConclusive;
                 conclusive |= evidenceConclusive;
                 double insideZ = Confidence.z(spec.getConfidence());
                 if (!slo.promotable(bound, evidence, insideZ)) {
                     unproven.add(pooled(slo, bound, evidence, insideZ));
                 }
-                reasons.add(reason(slo, bound, effect, evidence.windows(), windowFails) + "; " + likelihood(evidence));
+                reasons.add(reason(slo, bound, effect, evidence.windows(), windowFails) + "; "
+                        + likelihood(evidence, slo.logLikelihoodRatio(bound, evidence)));
             }
             return result.setOutcome(failed ? SloOutcome.FAIL : SloOutcome.PASS)
                     .setReason(String.join("; ", reasons)).build();
@@ -221,8 +223,8 @@ public final class Judgement {
         }
 
         /** "evidence over 3 windows: likelihood ratio 48 (conclusive at 50)". */
-        private String likelihood(Evidence evidence) {
-            double shown = Math.exp(Math.min(evidence.logLikelihoodRatio(), Math.log(LARGEST_RATIO_SHOWN)));
+        private String likelihood(Evidence evidence, double logLikelihoodRatio) {
+            double shown = Math.exp(Math.min(logLikelihoodRatio, Math.log(LARGEST_RATIO_SHOWN)));
             Compared ratio = SloNumbers.compared(SloNumbers.Unit.NUMBER, shown, conclusiveAt);
             return String.format(Locale.ROOT, "evidence over %d window%s: likelihood ratio %s%s (conclusive at %s)",
                     evidence.windows(), evidence.windows() == 1 ? "" : "s",

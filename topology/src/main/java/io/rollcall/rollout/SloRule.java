@@ -74,6 +74,22 @@ public sealed interface SloRule permits LatencySlo, ErrorRateSlo {
      */
     double mixtureScale(Bound bound, WindowStats window);
 
+    /** Whether one window alone is beyond {@code bound} at {@code level}: by default its effect's z-test. */
+    default boolean failsAlone(Bound bound, WindowStats window, Effect effect, double level) {
+        return effect.z() > Confidence.z(1 - level);
+    }
+
+    /** ln Λ of the evidence of {@code bound} ({@link Evidence}); a kind may test its counts exactly instead. */
+    default double logLikelihoodRatio(Bound bound, Evidence evidence) {
+        return evidence.logLikelihoodRatio();
+    }
+
+    /** The evidence of {@code bound} is conclusively beyond it: Λ reached {@code threshold} with D > 0. */
+    default boolean conclusive(Bound bound, Evidence evidence, double threshold) {
+        return !evidence.isEmpty() && evidence.estimate() > 0
+                && logLikelihoodRatio(bound, evidence) >= Math.log(threshold);
+    }
+
     /**
      * Whether the evidence of {@code bound} lets the rollout be promoted: by default when it
      * shows the bound holds at the spec's confidence (upper bound D + z·√V at most 0, or no

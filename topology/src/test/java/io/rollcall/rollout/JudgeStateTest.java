@@ -37,8 +37,9 @@ class JudgeStateTest {
 
     @Test
     void roundTripsTheEvidenceOfEachCheck() {
-        List<Evidence> evidence = List.of(Evidence.NONE.plus(new Effect(0.12, 0.05), 0.15),
-                Evidence.NONE.plus(new Effect(-0.004, 0.002), 0.01).plus(new Effect(0.001, 0.003), 0.02));
+        RoleStats canary = RoleStats.empty().add(120.5, true).add(80.0, false);
+        List<Evidence> evidence = List.of(Evidence.NONE.plus(new Effect(0.12, 0.05), 0.15, canary),
+                Evidence.NONE.plus(new Effect(-0.004, 0.002), 0.01).plus(new Effect(0.001, 0.003), 0.02, canary));
         JudgeState state = JudgeState.none().start("r1").closed(1, 0, null, evidence);
 
         assertThat(JudgeState.fromBytes(state.toBytes()).evidence()).isEqualTo(evidence);
@@ -70,8 +71,35 @@ class JudgeStateTest {
     }
 
     @Test
-    void writesVersionTwo() {
-        assertThat(JudgeState.none().toBytes()[0]).isEqualTo((byte) 2);
+    void writesVersionThree() {
+        assertThat(JudgeState.none().toBytes()[0]).isEqualTo((byte) 3);
+    }
+
+    @Test
+    void readsVersionTwoEvidenceWithoutTheCanarysCounts() throws IOException {
+        // Version 2: as version 1, then per check its windows, information, weighted sum and τ.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(2);
+        out.writeBoolean(true);
+        out.writeUTF("r2");
+        out.writeInt(3);
+        out.writeInt(2);
+        out.writeInt(1);
+        out.writeByte(-1);
+        out.writeInt(0);
+        out.writeInt(0);
+        out.writeLong(4);
+        out.writeLong(7);
+        out.writeInt(1);
+        out.writeInt(2);
+        out.writeDouble(400.0);
+        out.writeDouble(20.0);
+        out.writeDouble(0.15);
+
+        JudgeState state = JudgeState.fromBytes(bytes.toByteArray());
+
+        assertThat(state.evidence()).containsExactly(new Evidence(2, 400.0, 20.0, 0.15, 0, 0));
     }
 
     @Test

@@ -74,8 +74,29 @@ class VerdictStatisticsTest {
         RolloutSpec spec = spec("payments", errorRate(0.01, null)).build();
         List<Ending> endings = runs(spec, Traffic.errors(500, 0.002, 0.02), 6, 100);
 
-        // Measured: 48, 79, 86, 98, 99, 99 of 100 within 1 to 6 windows.
-        assertThat(count(endings, e -> e.rolledBackWithin(3))).as(byWindow(endings)).isGreaterThanOrEqualTo(83);
-        assertThat(count(endings, e -> e.rolledBackWithin(6))).as(byWindow(endings)).isGreaterThanOrEqualTo(97);
+        // Measured: 33, 57, 76, 86, 98, 98 of 100 within 1 to 6 windows.
+        assertThat(count(endings, e -> e.rolledBackWithin(3))).as(byWindow(endings)).isGreaterThanOrEqualTo(72);
+        assertThat(count(endings, e -> e.rolledBackWithin(6))).as(byWindow(endings)).isGreaterThanOrEqualTo(96);
+    }
+
+    @Test
+    void anErrorRateExactlyAtItsThresholdIsRarelyRolledBackThoughFewErrorsComePerWindow() {
+        // 500 requests per window at errors <= 1 %: five expected errors per window, where a
+        // normal approximation overstates the evidence. The whole rule over 20 windows.
+        RolloutSpec spec = spec("payments", errorRate(0.01, null)).setFailureLimit(2).setSuccessWindows(1000).build();
+        List<Ending> endings = runs(spec, Traffic.errors(500, 0.01, 0.01), 20, 2000);
+
+        // Measured: 44 of 2,000 (2.2 %); at most α = 5 % may be.
+        assertThat(count(endings, e -> e.decision() == Decision.ROLLBACK)).as(byWindow(endings)).isLessThanOrEqualTo(100);
+    }
+
+    @Test
+    void aRareErrorRateExactlyAtItsThresholdIsRarelyRolledBack() {
+        // errors <= 0.1 % over 500 requests per window: half an expected error per window.
+        RolloutSpec spec = spec("payments", errorRate(0.001, null)).setFailureLimit(2).setSuccessWindows(1000).build();
+        List<Ending> endings = runs(spec, Traffic.errors(500, 0.001, 0.001), 20, 2000);
+
+        // Measured: 38 of 2,000 (1.9 %); at most α = 5 % may be.
+        assertThat(count(endings, e -> e.decision() == Decision.ROLLBACK)).as(byWindow(endings)).isLessThanOrEqualTo(100);
     }
 }
