@@ -17,6 +17,8 @@ import java.util.regex.Pattern;
  * variance if the SLO just holds); p̂c − (1 + r)·p̂b against the baseline with allowance r,
  * with a two-sample variance p̄(1−p̄)(1/nc + (1+r)²/nb) around a pooled rate
  * p̄ = (xc + xb + 1)/(nc + nb + 2), smoothed so that windows without errors still have one.
+ * Against a threshold strictly between 0 and 1, the evidence and a window failing alone are
+ * decided exactly on the canary's counts ({@link BinomialEvidence}) rather than on the effect.
  */
 public record ErrorRateSlo(OptionalDouble threshold, OptionalDouble maxRelativeIncrease) implements SloRule {
 
