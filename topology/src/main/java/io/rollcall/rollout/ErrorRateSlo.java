@@ -115,20 +115,28 @@ public record ErrorRateSlo(OptionalDouble threshold, OptionalDouble maxRelativeI
      */
     @Override
     public boolean failsAlone(Bound bound, WindowStats window, Effect effect, double level) {
-        double t = bound == Bound.THRESHOLD ? threshold.getAsDouble() : Double.NaN;
-        if (!(t > 0 && t < 1)) {
+        OptionalDouble exact = exactThreshold(bound);
+        if (exact.isEmpty()) {
             return SloRule.super.failsAlone(bound, window, effect, level);
         }
         // Exact: the chance of this many errors or more if the rate were at the threshold.
+        double t = exact.getAsDouble();
         RoleStats canary = window.canary();
         return canary.errorRate() > t && BinomialEvidence.upperTail(canary.errors(), canary.count(), t) <= level;
     }
 
     @Override
     public double logLikelihoodRatio(Bound bound, Evidence evidence) {
-        double t = bound == Bound.THRESHOLD ? threshold.getAsDouble() : Double.NaN;
-        return t > 0 && t < 1 ? BinomialEvidence.logLikelihoodRatio(evidence.errors(), evidence.requests(), t)
+        OptionalDouble exact = exactThreshold(bound);
+        return exact.isPresent()
+                ? BinomialEvidence.logLikelihoodRatio(evidence.errors(), evidence.requests(), exact.getAsDouble())
                 : evidence.logLikelihoodRatio();
+    }
+
+    /** The threshold, when {@code bound} is one strictly between 0 and 1: tested exactly on counts. */
+    private OptionalDouble exactThreshold(Bound bound) {
+        return bound == Bound.THRESHOLD && threshold.getAsDouble() > 0 && threshold.getAsDouble() < 1
+                ? threshold : OptionalDouble.empty();
     }
 
     @Override

@@ -124,6 +124,8 @@ public final class Judgement {
         private final List<Evidence> before;
         private final FalseAlarms alarms;
         private final double conclusiveAt;
+        /** z of the spec's confidence: how sure PROMOTE must be that a bound holds. */
+        private final double insideZ;
         private final List<Evidence> next = new ArrayList<>();
         private final List<String> unproven = new ArrayList<>();
         private boolean conclusive;
@@ -134,6 +136,7 @@ public final class Judgement {
             this.before = before;
             this.alarms = FalseAlarms.of(spec);
             this.conclusiveAt = alarms.conclusiveAt();
+            this.insideZ = Confidence.z(spec.getConfidence());
         }
 
         SloResult slo(Slo definition) {
@@ -174,7 +177,6 @@ public final class Judgement {
                 boolean evidenceConclusive = slo.conclusive(bound, evidence, conclusiveAt);
                 failed |= windowFails || evidenceConclusive;
                 conclusive |= evidenceConclusive;
-                double insideZ = Confidence.z(spec.getConfidence());
                 if (!slo.promotable(bound, evidence, insideZ)) {
                     unproven.add(pooled(slo, bound, evidence, insideZ));
                 }

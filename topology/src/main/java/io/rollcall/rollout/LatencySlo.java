@@ -26,12 +26,12 @@ public record LatencySlo(double quantile, OptionalDouble threshold, OptionalDoub
     /**
      * τ of the sequential test, as a log-ratio: 0.15, a quantile about 16 % beyond its bound.
      * A ×1.25 regression against a +10 % allowance is an effect of ln(1.25/1.1) = 0.13; τ
-     * near the effects worth catching within a few windows detects them soonest. Simulated
-     * (log-normal σ 0.5, 500 requests per role and 10 s window, p95 <= baseline +10 % and
-     * errors <= 1 %, 200 rollouts, 5 % of α for windows failing alone rather than the judge's
-     * 20 %), that regression is
-     * rolled back within 3 windows in 76 % of rollouts with τ 0.15 and 74–75 % with 0.1, 0.2
-     * or 0.25 — the choice is not delicate.
+     * near the effects worth catching within a few windows detects them soonest. Simulated in a
+     * one-off run with {@code JudgeSimulation}'s rules (log-normal σ 0.5, 500 requests per role
+     * and 10 s window, p95 <= baseline +10 % and errors <= 1 %, 200 rollouts, 5 % of α for
+     * windows failing alone rather than the judge's 20 %), that regression is rolled back within
+     * 3 windows in 76 % of rollouts with τ 0.15 and 74–75 % with 0.1, 0.2 or 0.25 — the choice
+     * is not delicate.
      */
     static final double MIXTURE_SCALE = 0.15;
 

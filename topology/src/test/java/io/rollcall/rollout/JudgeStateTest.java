@@ -45,13 +45,14 @@ class JudgeStateTest {
         assertThat(JudgeState.fromBytes(state.toBytes()).evidence()).isEqualTo(evidence);
     }
 
-    @Test
-    void readsVersionOneStateAsHavingNoEvidenceYet() throws IOException {
-        // The layout before the evidence: version 1, id, next window, passing, failing, terminal,
-        // no open window, the ended ids, verdicts, late samples.
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(1);
+    /**
+     * The fields every version so far starts with: the version, id "r2", next window 3,
+     * passing 2, failing 1, no terminal decision, no open window, the ended ids, 4 verdicts,
+     * 7 late samples.
+     */
+    private static void writeVersionOneFields(DataOutputStream out, int version, List<String> ended)
+            throws IOException {
+        out.writeByte(version);
         out.writeBoolean(true);
         out.writeUTF("r2");
         out.writeInt(3);
@@ -59,10 +60,21 @@ class JudgeStateTest {
         out.writeInt(1);
         out.writeByte(-1);
         out.writeInt(0);
-        out.writeInt(1);
-        out.writeUTF("r1");
+        out.writeInt(ended.size());
+        for (String id : ended) {
+            out.writeUTF(id);
+        }
         out.writeLong(4);
         out.writeLong(7);
+    }
+
+    @Test
+    void readsVersionOneStateAsHavingNoEvidenceYet() throws IOException {
+        // The layout before the evidence: version 1, id, next window, passing, failing, terminal,
+        // no open window, the ended ids, verdicts, late samples.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        writeVersionOneFields(out, 1, List.of("r1"));
 
         JudgeState state = JudgeState.fromBytes(bytes.toByteArray());
 
@@ -80,17 +92,7 @@ class JudgeStateTest {
         // Version 2: as version 1, then per check its windows, information, weighted sum and τ.
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(2);
-        out.writeBoolean(true);
-        out.writeUTF("r2");
-        out.writeInt(3);
-        out.writeInt(2);
-        out.writeInt(1);
-        out.writeByte(-1);
-        out.writeInt(0);
-        out.writeInt(0);
-        out.writeLong(4);
-        out.writeLong(7);
+        writeVersionOneFields(out, 2, List.of());
         out.writeInt(1);
         out.writeInt(2);
         out.writeDouble(400.0);
