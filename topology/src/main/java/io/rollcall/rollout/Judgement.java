@@ -25,8 +25,8 @@ import java.util.Locale;
  *       ratio reaches {@link FalseAlarms#conclusiveAt()}, with the pooled effect beyond the bound.
  * </ul>
  * An SLO fails when either test fails one of its checks. With fewer than {@code minSamples}
- * canary requests (or baseline requests, for a relative bound) a check has no data: it
- * neither fails nor adds evidence.
+ * canary requests (or baseline requests, for a relative bound), or fewer than its measure
+ * needs ({@link SloRule#samplesNeeded}), a check has no data: it neither fails nor adds evidence.
  */
 public final class Judgement {
 
@@ -106,9 +106,14 @@ public final class Judgement {
         return false;
     }
 
-    /** A check has data when the canary, and for a relative bound the baseline, has {@code minSamples} requests. */
+    /** The fewest requests per role an SLO is judged on: the spec's {@code minSamples}, or more if its measure needs them. */
+    private static int minSamples(RolloutSpec spec, SloRule slo) {
+        return Math.max(spec.getMinSamples(), slo.samplesNeeded());
+    }
+
+    /** A check has data when the canary, and for a relative bound the baseline, has {@link #minSamples} requests. */
     private static boolean hasData(RolloutSpec spec, SloRule slo, Bound bound, WindowStats window) {
-        int min = spec.getMinSamples();
+        int min = minSamples(spec, slo);
         return window.canary().count() >= min && (bound == Bound.THRESHOLD || window.baseline().count() >= min);
     }
 
@@ -153,10 +158,12 @@ public final class Judgement {
                     .setBaselineValue(valueOf(slo, baseline))
                     .setCanarySamples(canary.count())
                     .setBaselineSamples(baseline.count());
-            int min = spec.getMinSamples();
-            String noData = canary.count() < min ? "canary has %s, fewer than %,d".formatted(requests(canary), min)
+            int min = minSamples(spec, slo);
+            String fewest = min > spec.getMinSamples() ? "the %,d a %s is judged on".formatted(min, slo.name())
+                    : "%,d".formatted(min);
+            String noData = canary.count() < min ? "canary has %s, fewer than %s".formatted(requests(canary), fewest)
                     : slo.threshold().isEmpty() && baseline.count() < min
-                    ? "baseline has %s, fewer than %,d".formatted(requests(baseline), min) : null;
+                    ? "baseline has %s, fewer than %s".formatted(requests(baseline), fewest) : null;
             if (noData != null) {
                 slo.bounds().forEach(bound -> next.add(previous()));
                 return result.setOutcome(SloOutcome.NODATA).setReason(noData).build();

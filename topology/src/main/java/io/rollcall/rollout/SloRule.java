@@ -41,6 +41,14 @@ public sealed interface SloRule permits LatencySlo, ErrorRateSlo {
     /** The measure of one role in a window; NaN without requests. */
     double value(RoleStats stats);
 
+    /**
+     * The fewest requests a role needs in a window for this SLO's measure to be judged at
+     * all, whatever the spec's {@code minSamples}: 0 unless the measure needs more.
+     */
+    default int samplesNeeded() {
+        return 0;
+    }
+
     /** What a bound of an SLO compares the canary with. */
     enum Bound {
         /** The SLO's threshold. */
