@@ -15,8 +15,13 @@ import java.util.regex.Pattern;
  * at most a fraction above the baseline's, or both. Effects are differences of rates:
  * p̂c − T against a threshold T, with the binomial variance at the bound, T(1−T)/nc (the
  * variance if the SLO just holds); p̂c − (1 + r)·p̂b against the baseline with allowance r,
- * with a two-sample variance p̄(1−p̄)(1/nc + (1+r)²/nb) around a pooled rate
- * p̄ = (xc + xb + 1)/(nc + nb + 2), smoothed so that windows without errors still have one.
+ * with the two-sample variance at the bound as well: the rates estimated as if the canary
+ * failed exactly (1 + r) times as often as the baseline, p̃b = (xc + xb + 1)/((1 + r)·nc + nb + 2)
+ * (smoothed so that windows without errors still have one) and p̃c = (1 + r)·p̃b, give
+ * p̃c(1−p̃c)/nc + (1+r)²·p̃b(1−p̃b)/nb. A rate pooled as if both failed equally often would
+ * understate the canary's variance whenever it has far fewer requests than the baseline.
+ * Against a threshold strictly between 0 and 1, the evidence and a window failing alone are
+ * decided exactly on the canary's counts ({@link BinomialEvidence}) rather than on the effect.
  */
 public record ErrorRateSlo(OptionalDouble threshold, OptionalDouble maxRelativeIncrease) implements SloRule {
 
@@ -89,23 +94,57 @@ public record ErrorRateSlo(OptionalDouble threshold, OptionalDouble maxRelativeI
             case BASELINE -> {
                 RoleStats baseline = window.baseline();
                 double allowed = 1 + maxRelativeIncrease.getAsDouble();
-                double pooled = pooledRate(window);
+                double pb = baselineRateAtBound(window);
+                double pc = allowed * pb;
                 yield new Effect(canary.errorRate() - allowed * baseline.errorRate(),
-                        Math.sqrt(pooled * (1 - pooled) * (1.0 / nc + allowed * allowed / baseline.count())));
+                        Math.sqrt(pc * (1 - pc) / nc + allowed * allowed * pb * (1 - pb) / baseline.count()));
             }
         };
     }
 
-    private static double pooledRate(WindowStats window) {
-        return (window.canary().errors() + window.baseline().errors() + 1.0)
-                / (window.canary().count() + window.baseline().count() + 2.0);
+    /**
+     * The baseline's rate estimated from both roles' counts as if the canary's were exactly
+     * (1 + r) times it (smoothed), at most what keeps the canary's rate at 1 − 1/(2·nc).
+     */
+    private double baselineRateAtBound(WindowStats window) {
+        double allowed = 1 + maxRelativeIncrease.getAsDouble();
+        RoleStats canary = window.canary();
+        RoleStats baseline = window.baseline();
+        double rate = (canary.errors() + baseline.errors() + 1.0) / (allowed * canary.count() + baseline.count() + 2.0);
+        return Math.min(rate, (1 - 0.5 / canary.count()) / allowed);
     }
 
     /**
-     * τ is the effect of a canary failing twice as often as its bound allows: the threshold
-     * itself, or (1 + r) times the (pooled) baseline rate — at least {@link #MIN_MIXTURE_SCALE}.
-     * Error rates span orders of magnitude, so no one τ fits all SLOs as for latencies.
+     * Against a threshold strictly between 0 and 1 the evidence is exact ({@link BinomialEvidence}
+     * on the canary's counts): with a few expected errors per window the normal approximation
+     * overstates it. Against the baseline, the normal one.
      */
+    @Override
+    public boolean failsAlone(Bound bound, WindowStats window, Effect effect, double level) {
+        OptionalDouble exact = exactThreshold(bound);
+        if (exact.isEmpty()) {
+            return SloRule.super.failsAlone(bound, window, effect, level);
+        }
+        // Exact: the chance of this many errors or more if the rate were at the threshold.
+        double t = exact.getAsDouble();
+        RoleStats canary = window.canary();
+        return canary.errorRate() > t && BinomialEvidence.upperTail(canary.errors(), canary.count(), t) <= level;
+    }
+
+    @Override
+    public double logLikelihoodRatio(Bound bound, Evidence evidence) {
+        OptionalDouble exact = exactThreshold(bound);
+        return exact.isPresent()
+                ? BinomialEvidence.logLikelihoodRatio(evidence.errors(), evidence.requests(), exact.getAsDouble())
+                : evidence.logLikelihoodRatio();
+    }
+
+    /** The threshold, when {@code bound} is one strictly between 0 and 1: tested exactly on counts. */
+    private OptionalDouble exactThreshold(Bound bound) {
+        return bound == Bound.THRESHOLD && threshold.getAsDouble() > 0 && threshold.getAsDouble() < 1
+                ? threshold : OptionalDouble.empty();
+    }
+
     /**
      * Against the baseline, the estimate leaning inside is enough: with few errors on either
      * side the bound (1 + r)·p̂b is itself about 0, so no amount of evidence could show the
@@ -116,11 +155,16 @@ public record ErrorRateSlo(OptionalDouble threshold, OptionalDouble maxRelativeI
         return bound == Bound.BASELINE ? !(evidence.estimate() > 0) : SloRule.super.promotable(bound, evidence, z);
     }
 
+    /**
+     * τ is the effect of a canary failing twice as often as its bound allows: the threshold
+     * itself, or (1 + r) times the baseline's rate at the bound — at least {@link #MIN_MIXTURE_SCALE}.
+     * Error rates span orders of magnitude, so no one τ fits all SLOs as for latencies.
+     */
     @Override
     public double mixtureScale(Bound bound, WindowStats window) {
         double scale = switch (bound) {
             case THRESHOLD -> threshold.getAsDouble();
-            case BASELINE -> (1 + maxRelativeIncrease.getAsDouble()) * pooledRate(window);
+            case BASELINE -> (1 + maxRelativeIncrease.getAsDouble()) * baselineRateAtBound(window);
         };
         return Math.max(scale, MIN_MIXTURE_SCALE);
     }

@@ -22,17 +22,24 @@ package io.rollcall.rollout;
  * @param information Σ 1/s²
  * @param weighted    Σ d/s²
  * @param scale       τ; NaN before the first window
+ * @param requests    the canary's requests in the windows pooled, for exact tests on counts
+ * @param errors      the canary's failed requests among them
  */
-public record Evidence(int windows, double information, double weighted, double scale) {
+public record Evidence(int windows, double information, double weighted, double scale, long requests, long errors) {
 
     /** No window yet. */
-    public static final Evidence NONE = new Evidence(0, 0, 0, Double.NaN);
+    public static final Evidence NONE = new Evidence(0, 0, 0, Double.NaN, 0, 0);
 
     /** This evidence and one more window's effect; {@code scale} applies only if this is the first. */
     public Evidence plus(Effect effect, double scale) {
+        return plus(effect, scale, RoleStats.empty());
+    }
+
+    /** This evidence and one more window's effect, with the canary's counts of that window. */
+    public Evidence plus(Effect effect, double scale, RoleStats canary) {
         double weight = 1 / (effect.standardError() * effect.standardError());
         return new Evidence(windows + 1, information + weight, weighted + weight * effect.estimate(),
-                windows == 0 ? scale : this.scale);
+                windows == 0 ? scale : this.scale, requests + canary.count(), errors + canary.errors());
     }
 
     public boolean isEmpty() {

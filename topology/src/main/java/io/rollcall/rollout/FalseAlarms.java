@@ -29,7 +29,8 @@ public record FalseAlarms(double alpha, int checks, int failureLimit) {
 
     /**
      * The share of α given to windows failing on their own; the evidence gets the rest. The
-     * sequential evidence does most of the catching: simulated (p95 <= baseline +10 % and
+     * sequential evidence does most of the catching: simulated with {@code JudgeSimulation}'s
+     * rules in a one-off run (p95 <= baseline +10 % and
      * errors <= 1 %, 500 requests per role and window), a ×1.25 p95 was rolled back within 3
      * windows in 75 % of 200 rollouts at share 0.1, 74.5 % at 0.2, 72.5 % at 0.3, 70.5 % at 0.5. At 0.2
      * the evidence of one check at 95 % is conclusive at a round 25.

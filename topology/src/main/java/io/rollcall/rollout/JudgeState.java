@@ -41,8 +41,12 @@ public record JudgeState(String rolloutId, int nextWindow, int passing, int fail
     /** Rollout ids of a service remembered after they ended. */
     static final int FINISHED_KEPT = 64;
 
-    /** Version 2 adds the evidence; version 1 (without it) is still read, as no evidence yet. */
-    private static final byte VERSION = 2;
+    /**
+     * Version 3 adds the canary's counts to the evidence; version 2 (evidence without counts)
+     * is read with counts of 0, version 1 (without evidence) as no evidence yet.
+     */
+    private static final byte VERSION = 3;
+    private static final byte WITHOUT_COUNTS = 2;
     private static final byte WITHOUT_EVIDENCE = 1;
 
     public JudgeState {
@@ -147,6 +151,8 @@ public record JudgeState(String rolloutId, int nextWindow, int passing, int fail
                 out.writeDouble(check.information());
                 out.writeDouble(check.weighted());
                 out.writeDouble(check.scale());
+                out.writeLong(check.requests());
+                out.writeLong(check.errors());
             }
             out.flush();
             return bytes.toByteArray();
@@ -167,7 +173,7 @@ public record JudgeState(String rolloutId, int nextWindow, int passing, int fail
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             byte version = in.readByte();
-            if (version != VERSION && version != WITHOUT_EVIDENCE) {
+            if (version != VERSION && version != WITHOUT_COUNTS && version != WITHOUT_EVIDENCE) {
                 throw new SerializationException("judge state of an unknown version");
             }
             String id = in.readBoolean() ? in.readUTF() : null;
@@ -192,7 +198,8 @@ public record JudgeState(String rolloutId, int nextWindow, int passing, int fail
             if (version != WITHOUT_EVIDENCE) {
                 int checks = in.readInt();
                 for (int i = 0; i < checks; i++) {
-                    evidence.add(new Evidence(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble()));
+                    evidence.add(new Evidence(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(),
+                            version == VERSION ? in.readLong() : 0, version == VERSION ? in.readLong() : 0));
                 }
             }
             if (in.available() > 0) {

@@ -25,8 +25,8 @@ import java.util.Locale;
  *       ratio reaches {@link FalseAlarms#conclusiveAt()}, with the pooled effect beyond the bound.
  * </ul>
  * An SLO fails when either test fails one of its checks. With fewer than {@code minSamples}
- * canary requests (or baseline requests, for a relative bound) a check has no data: it
- * neither fails nor adds evidence.
+ * canary requests (or baseline requests, for a relative bound), or fewer than its measure
+ * needs ({@link SloRule#samplesNeeded}), a check has no data: it neither fails nor adds evidence.
  */
 public final class Judgement {
 
@@ -96,8 +96,9 @@ public final class Judgement {
             for (Bound bound : slo.bounds()) {
                 Evidence before = check < evidence.size() ? evidence.get(check) : Evidence.NONE;
                 check++;
-                if (hasData(spec, slo, bound, window)
-                        && before.plus(slo.effect(bound, window), slo.mixtureScale(bound, window)).conclusive(conclusiveAt)) {
+                if (hasData(spec, slo, bound, window) && slo.conclusive(bound,
+                        before.plus(slo.effect(bound, window), slo.mixtureScale(bound, window), window.canary()),
+                        conclusiveAt)) {
                     return true;
                 }
             }
@@ -105,9 +106,14 @@ public final class Judgement {
         return false;
     }
 
-    /** A check has data when the canary, and for a relative bound the baseline, has {@code minSamples} requests. */
+    /** The fewest requests per role an SLO is judged on: the spec's {@code minSamples}, or more if its measure needs them. */
+    private static int minSamples(RolloutSpec spec, SloRule slo) {
+        return Math.max(spec.getMinSamples(), slo.samplesNeeded());
+    }
+
+    /** A check has data when the canary, and for a relative bound the baseline, has {@link #minSamples} requests. */
     private static boolean hasData(RolloutSpec spec, SloRule slo, Bound bound, WindowStats window) {
-        int min = spec.getMinSamples();
+        int min = minSamples(spec, slo);
         return window.canary().count() >= min && (bound == Bound.THRESHOLD || window.baseline().count() >= min);
     }
 
@@ -123,6 +129,8 @@ public final class Judgement {
         private final List<Evidence> before;
         private final FalseAlarms alarms;
         private final double conclusiveAt;
+        /** z of the spec's confidence: how sure PROMOTE must be that a bound holds. */
+        private final double insideZ;
         private final List<Evidence> next = new ArrayList<>();
         private final List<String> unproven = new ArrayList<>();
         private boolean conclusive;
@@ -133,6 +141,7 @@ public final class Judgement {
             this.before = before;
             this.alarms = FalseAlarms.of(spec);
             this.conclusiveAt = alarms.conclusiveAt();
+            this.insideZ = Confidence.z(spec.getConfidence());
         }
 
         SloResult slo(Slo definition) {
@@ -149,10 +158,12 @@ public final class Judgement {
                     .setBaselineValue(valueOf(slo, baseline))
                     .setCanarySamples(canary.count())
                     .setBaselineSamples(baseline.count());
-            int min = spec.getMinSamples();
-            String noData = canary.count() < min ? "canary has %s, fewer than %,d".formatted(requests(canary), min)
+            int min = minSamples(spec, slo);
+            String fewest = min > spec.getMinSamples() ? "the %,d a %s is judged on".formatted(min, slo.name())
+                    : "%,d".formatted(min);
+            String noData = canary.count() < min ? "canary has %s, fewer than %s".formatted(requests(canary), fewest)
                     : slo.threshold().isEmpty() && baseline.count() < min
-                    ? "baseline has %s, fewer than %,d".formatted(requests(baseline), min) : null;
+                    ? "baseline has %s, fewer than %s".formatted(requests(baseline), fewest) : null;
             if (noData != null) {
                 slo.bounds().forEach(bound -> next.add(previous()));
                 return result.setOutcome(SloOutcome.NODATA).setReason(noData).build();
@@ -167,17 +178,17 @@ public final class Judgement {
                     continue;
                 }
                 Effect effect = slo.effect(bound, window);
-                evidence = evidence.plus(effect, slo.mixtureScale(bound, window));
+                evidence = evidence.plus(effect, slo.mixtureScale(bound, window), window.canary());
                 next.add(evidence);
-                boolean windowFails = effect.z() > alarms.windowZ(evidence.windows());
-                boolean evidenceConclusive = evidence.conclusive(conclusiveAt);
+                boolean windowFails = slo.failsAlone(bound, window, effect, alarms.windowLevel(evidence.windows()));
+                boolean evidenceConclusive = slo.conclusive(bound, evidence, conclusiveAt);
                 failed |= windowFails || evidenceConclusive;
                 conclusive |= evidenceConclusive;
-                double insideZ = Confidence.z(spec.getConfidence());
                 if (!slo.promotable(bound, evidence, insideZ)) {
                     unproven.add(pooled(slo, bound, evidence, insideZ));
                 }
-                reasons.add(reason(slo, bound, effect, evidence.windows(), windowFails) + "; " + likelihood(evidence));
+                reasons.add(reason(slo, bound, effect, evidence.windows(), windowFails) + "; "
+                        + likelihood(evidence, slo.logLikelihoodRatio(bound, evidence)));
             }
             return result.setOutcome(failed ? SloOutcome.FAIL : SloOutcome.PASS)
                     .setReason(String.join("; ", reasons)).build();
@@ -221,8 +232,8 @@ public final class Judgement {
         }
 
         /** "evidence over 3 windows: likelihood ratio 48 (conclusive at 50)". */
-        private String likelihood(Evidence evidence) {
-            double shown = Math.exp(Math.min(evidence.logLikelihoodRatio(), Math.log(LARGEST_RATIO_SHOWN)));
+        private String likelihood(Evidence evidence, double logLikelihoodRatio) {
+            double shown = Math.exp(Math.min(logLikelihoodRatio, Math.log(LARGEST_RATIO_SHOWN)));
             Compared ratio = SloNumbers.compared(SloNumbers.Unit.NUMBER, shown, conclusiveAt);
             return String.format(Locale.ROOT, "evidence over %d window%s: likelihood ratio %s%s (conclusive at %s)",
                     evidence.windows(), evidence.windows() == 1 ? "" : "s",

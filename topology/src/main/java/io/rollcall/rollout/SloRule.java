@@ -41,6 +41,14 @@ public sealed interface SloRule permits LatencySlo, ErrorRateSlo {
     /** The measure of one role in a window; NaN without requests. */
     double value(RoleStats stats);
 
+    /**
+     * The fewest requests a role needs in a window for this SLO's measure to be judged at
+     * all, whatever the spec's {@code minSamples}: 0 unless the measure needs more.
+     */
+    default int samplesNeeded() {
+        return 0;
+    }
+
     /** What a bound of an SLO compares the canary with. */
     enum Bound {
         /** The SLO's threshold. */
@@ -73,6 +81,22 @@ public sealed interface SloRule permits LatencySlo, ErrorRateSlo {
      * first window.
      */
     double mixtureScale(Bound bound, WindowStats window);
+
+    /** Whether one window alone is beyond {@code bound} at {@code level}: by default its effect's z-test. */
+    default boolean failsAlone(Bound bound, WindowStats window, Effect effect, double level) {
+        return effect.z() > Confidence.z(1 - level);
+    }
+
+    /** ln Λ of the evidence of {@code bound} ({@link Evidence}); a kind may test its counts exactly instead. */
+    default double logLikelihoodRatio(Bound bound, Evidence evidence) {
+        return evidence.logLikelihoodRatio();
+    }
+
+    /** The evidence of {@code bound} is conclusively beyond it: Λ reached {@code threshold} with D > 0. */
+    default boolean conclusive(Bound bound, Evidence evidence, double threshold) {
+        return !evidence.isEmpty() && evidence.estimate() > 0
+                && logLikelihoodRatio(bound, evidence) >= Math.log(threshold);
+    }
 
     /**
      * Whether the evidence of {@code bound} lets the rollout be promoted: by default when it

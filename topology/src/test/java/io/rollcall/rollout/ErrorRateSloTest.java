@@ -80,7 +80,7 @@ class ErrorRateSloTest {
         assertThat(result.getOutcome()).isEqualTo(SloOutcome.PASS);
         assertThat(result.getSlo()).isEqualTo("error rate <= 1 %");
         assertThat(result.getReason()).isEqualTo("canary error rate 0 % over 200 requests, within the limit 1 %; "
-                + "evidence over 1 window: likelihood ratio 0.28 (conclusive at 25)");
+                + "evidence over 1 window: likelihood ratio 0.19 (conclusive at 25)");
     }
 
     @Test

@@ -14,18 +14,32 @@ import java.util.Random;
 final class JudgeSimulation {
 
     /**
-     * Requests of one window: {@code perRole} per role, log-normal latencies with σ = 0.5
-     * around the medians, failing with the given probabilities; baseline and canary interleaved.
+     * Requests of one window: {@code baseline} and {@code canary} of them, evenly interleaved,
+     * log-normal latencies with σ = 0.5 around the medians, failing with the given probabilities.
      */
-    record Traffic(int perRole, double baselineMedianMs, double canaryMedianMs, double baselineErrors,
+    record Traffic(int baseline, int canary, double baselineMedianMs, double canaryMedianMs, double baselineErrors,
                    double canaryErrors) {
 
         static Traffic latency(int perRole, double baselineMedianMs, double canaryMedianMs) {
-            return new Traffic(perRole, baselineMedianMs, canaryMedianMs, 0, 0);
+            return new Traffic(perRole, perRole, baselineMedianMs, canaryMedianMs, 0, 0);
         }
 
         static Traffic errors(int perRole, double baselineErrors, double canaryErrors) {
-            return new Traffic(perRole, 100, 100, baselineErrors, canaryErrors);
+            return errors(perRole, perRole, baselineErrors, canaryErrors);
+        }
+
+        static Traffic errors(int baseline, int canary, double baselineErrors, double canaryErrors) {
+            return new Traffic(baseline, canary, 100, 100, baselineErrors, canaryErrors);
+        }
+
+        Traffic withErrors(double baselineErrors, double canaryErrors) {
+            return new Traffic(baseline, canary, baselineMedianMs, canaryMedianMs, baselineErrors, canaryErrors);
+        }
+
+        /** Whether the {@code i}-th request of a window is the canary's: canary requests spread evenly. */
+        boolean canaryAt(int i) {
+            long total = baseline + canary;
+            return (i + 1L) * canary / total > (long) i * canary / total;
         }
     }
 
@@ -48,8 +62,11 @@ final class JudgeSimulation {
         List<Evidence> evidence = List.of();
         for (int window = 0; window < windows; window++) {
             WindowStats stats = WindowStats.empty();
-            for (int i = 0; i < traffic.perRole(); i++) {
-                stats = stats.add(sample(Role.BASELINE, traffic.baselineMedianMs(), traffic.baselineErrors(), random));
+            for (int i = 0; i < traffic.baseline() + traffic.canary(); i++) {
+                if (!traffic.canaryAt(i)) {
+                    stats = stats.add(sample(Role.BASELINE, traffic.baselineMedianMs(), traffic.baselineErrors(), random));
+                    continue;
+                }
                 stats = stats.add(sample(Role.CANARY, traffic.canaryMedianMs(), traffic.canaryErrors(), random));
                 if (stats.canary().count() % RolloutJudge.EARLY_EVERY == 0 && Judgement.conclusive(spec, stats, evidence)) {
                     Optional<Closing> early = Closing.early(spec, window, failing,

@@ -37,11 +37,35 @@ class JudgeStateTest {
 
     @Test
     void roundTripsTheEvidenceOfEachCheck() {
-        List<Evidence> evidence = List.of(Evidence.NONE.plus(new Effect(0.12, 0.05), 0.15),
-                Evidence.NONE.plus(new Effect(-0.004, 0.002), 0.01).plus(new Effect(0.001, 0.003), 0.02));
+        RoleStats canary = RoleStats.empty().add(120.5, true).add(80.0, false);
+        List<Evidence> evidence = List.of(Evidence.NONE.plus(new Effect(0.12, 0.05), 0.15, canary),
+                Evidence.NONE.plus(new Effect(-0.004, 0.002), 0.01).plus(new Effect(0.001, 0.003), 0.02, canary));
         JudgeState state = JudgeState.none().start("r1").closed(1, 0, null, evidence);
 
         assertThat(JudgeState.fromBytes(state.toBytes()).evidence()).isEqualTo(evidence);
+    }
+
+    /**
+     * The fields every version so far starts with: the version, id "r2", next window 3,
+     * passing 2, failing 1, no terminal decision, no open window, the ended ids, 4 verdicts,
+     * 7 late samples.
+     */
+    private static void writeVersionOneFields(DataOutputStream out, int version, List<String> ended)
+            throws IOException {
+        out.writeByte(version);
+        out.writeBoolean(true);
+        out.writeUTF("r2");
+        out.writeInt(3);
+        out.writeInt(2);
+        out.writeInt(1);
+        out.writeByte(-1);
+        out.writeInt(0);
+        out.writeInt(ended.size());
+        for (String id : ended) {
+            out.writeUTF(id);
+        }
+        out.writeLong(4);
+        out.writeLong(7);
     }
 
     @Test
@@ -50,18 +74,7 @@ class JudgeStateTest {
         // no open window, the ended ids, verdicts, late samples.
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(1);
-        out.writeBoolean(true);
-        out.writeUTF("r2");
-        out.writeInt(3);
-        out.writeInt(2);
-        out.writeInt(1);
-        out.writeByte(-1);
-        out.writeInt(0);
-        out.writeInt(1);
-        out.writeUTF("r1");
-        out.writeLong(4);
-        out.writeLong(7);
+        writeVersionOneFields(out, 1, List.of("r1"));
 
         JudgeState state = JudgeState.fromBytes(bytes.toByteArray());
 
@@ -70,8 +83,25 @@ class JudgeStateTest {
     }
 
     @Test
-    void writesVersionTwo() {
-        assertThat(JudgeState.none().toBytes()[0]).isEqualTo((byte) 2);
+    void writesVersionThree() {
+        assertThat(JudgeState.none().toBytes()[0]).isEqualTo((byte) 3);
+    }
+
+    @Test
+    void readsVersionTwoEvidenceWithoutTheCanarysCounts() throws IOException {
+        // Version 2: as version 1, then per check its windows, information, weighted sum and τ.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        writeVersionOneFields(out, 2, List.of());
+        out.writeInt(1);
+        out.writeInt(2);
+        out.writeDouble(400.0);
+        out.writeDouble(20.0);
+        out.writeDouble(0.15);
+
+        JudgeState state = JudgeState.fromBytes(bytes.toByteArray());
+
+        assertThat(state.evidence()).containsExactly(new Evidence(2, 400.0, 20.0, 0.15, 0, 0));
     }
 
     @Test

@@ -73,4 +73,14 @@ class JudgementTest {
 
         assertThat(clean.unproven()).noneMatch(check -> check.startsWith("error rate"));
     }
+
+    @Test
+    void aP99WithFewerRequestsThanItIsJudgedOnHasNoDataAndSaysWhy() {
+        RolloutSpec spec = spec("search", latency(0.99, null, 0.1)).build();
+
+        Judgement.Result result = Judgement.judge(spec, window(300, 100, 0, 5), List.of());
+
+        assertThat(result.outcome()).isEqualTo(Judgement.Outcome.NODATA);
+        assertThat(result.slos().get(0).getReason()).isEqualTo("canary has 300 requests, fewer than the 500 a p99 is judged on");
+    }
 }

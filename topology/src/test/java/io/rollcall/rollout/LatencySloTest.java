@@ -7,6 +7,7 @@ import io.rollcall.schema.avro.Slo;
 import io.rollcall.schema.avro.SloKind;
 import io.rollcall.schema.avro.SloOutcome;
 import io.rollcall.schema.avro.SloResult;
+import java.util.List;
 import java.util.OptionalDouble;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,13 @@ class LatencySloTest {
         Slo spec = Slo.newBuilder().setKind(SloKind.LATENCY).setQuantile(0.95).setMaxRelativeIncrease(0.2).build();
 
         assertThat(SloRule.of(spec).toAvro()).isEqualTo(spec);
+    }
+
+    @Test
+    void aQuantileIsJudgedOnlyWithFiveRequestsBeyondIt() {
+        assertThat(List.of(0.5, 0.9, 0.95, 0.99, 0.999)).extracting(
+                q -> new LatencySlo(q, OptionalDouble.of(300), NONE).samplesNeeded())
+                .containsExactly(10, 50, 100, 500, 5000);
     }
 
     @Test

@@ -101,11 +101,12 @@ class RolloutScenarioTest {
 
     @Test
     void aWindowThatFailsAloneCountsTowardsTheFailureLimit() {
-        // p95 ≈ 237 ms against 200 ms over 60 requests (no look before the window closes: the
-        // first is at 64): beyond the threshold at the first window's 91.4 % confidence, but
-        // one window's evidence is not yet conclusive.
+        // p95 ≈ 237 ms against 200 ms over 100 requests (no look before the window closes: a
+        // p95 is judged on 100 requests or more, the looks come at 32, 64 and 96): beyond the
+        // threshold at the first window's 91.4 % confidence, but one window's evidence is not
+        // yet conclusive.
         driver.put(spec("search", latency(0.95, 200.0, null)).setFailureLimit(2).build());
-        driver.traffic("search", "v2", 0, 60, 104, 0, random);
+        driver.traffic("search", "v2", 0, 100, 104, 0, random);
         driver.closeWindow(0);
 
         List<RolloutVerdict> first = driver.verdicts();
