@@ -87,7 +87,7 @@ class RegistryClientIT {
         }
 
         RegistryDecoder<MetricEvent> decoder = new RegistryDecoder<>(MetricEvent.class, MetricEvent.getClassSchema(),
-                client(registry.url()));
+                client(registry.url()), 1000, java.time.Duration.ofMinutes(1));
 
         assertThat(decoder.decode(value)).isEqualTo(event);
     }

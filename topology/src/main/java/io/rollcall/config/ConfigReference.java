@@ -79,9 +79,11 @@ public final class ConfigReference {
                   and validates them itself;
                 - exception handlers: `deserialization.exception.handler` logs and continues (bad input
                   never reaches a deserializer: the validator dead-letters it first),
-                  `processing.exception.handler` fails the task (an exception in rollcall's code is a bug
-                  and must not silently drop aggregates; `processing.exception.handler.global.enabled` =
-                  `true`), `production.exception.handler` is Kafka's default (fail);
+                  `processing.exception.handler` fails the stream thread, which is replaced and resumes
+                  from its last commit (an exception in rollcall's code is a bug, or a schema registry that
+                  cannot be asked, and must not silently drop aggregates; a registry outage writes no
+                  dead letter; `processing.exception.handler.global.enabled` = `true`),
+                  `production.exception.handler` is Kafka's default (fail);
                 - `errors.dead.letter.queue.topic.name` = `rollcall.topic.dead-letter`;
                 - `producer.max.request.size` = 64 MiB, so dead letters as large as the events topic
                   accepts can be written;

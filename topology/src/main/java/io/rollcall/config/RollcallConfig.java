@@ -84,9 +84,12 @@ public record RollcallConfig(
      * @param truststore PKCS12 trust store for {@code https://}; null: the JVM's
      * @param timeout    bound on one request to one URL
      * @param unknownTtl how long an id the registry does not have is remembered as unknown
+     * @param maxSchemas writer schemas (and unknown ids) kept
+     * @param retryMax   longest wait between attempts while the registry cannot be asked
      */
     public record Registry(List<java.net.URI> urls, java.util.Optional<String> userInfo, Path truststore,
-                           String truststorePassword, Duration timeout, Duration unknownTtl) {
+                           String truststorePassword, Duration timeout, Duration unknownTtl, int maxSchemas,
+                           Duration retryMax) {
         public Registry {
             urls = List.copyOf(urls);
         }
@@ -343,7 +346,8 @@ public record RollcallConfig(
         }
         return new Registry(parsed, credentials, values.optionalPath(REGISTRY_TRUSTSTORE),
                 values.string(REGISTRY_TRUSTSTORE_PASSWORD), values.duration(REGISTRY_TIMEOUT),
-                values.duration(REGISTRY_UNKNOWN_TTL));
+                values.duration(REGISTRY_UNKNOWN_TTL), values.integer(REGISTRY_MAX_SCHEMAS),
+                values.duration(REGISTRY_RETRY_MAX));
     }
 
     private static RocksDb rocksDb(RollcallSettings.Values values) {

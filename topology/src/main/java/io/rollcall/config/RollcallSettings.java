@@ -68,6 +68,8 @@ public final class RollcallSettings {
     public static final String REGISTRY_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
     public static final String REGISTRY_TIMEOUT = "rollcall.registry.timeout";
     public static final String REGISTRY_UNKNOWN_TTL = "rollcall.registry.unknown-ttl";
+    public static final String REGISTRY_MAX_SCHEMAS = "rollcall.registry.max-schemas";
+    public static final String REGISTRY_RETRY_MAX = "rollcall.registry.retry-max";
     /** The settings named as schema-registry clients name them rather than {@code rollcall.*}, so users' values carry over. */
     static final java.util.Set<String> CLIENT_NAMED = java.util.Set.of(REGISTRY_URL, REGISTRY_CREDENTIALS_SOURCE,
             REGISTRY_USER_INFO, REGISTRY_TRUSTSTORE, REGISTRY_TRUSTSTORE_PASSWORD);
@@ -174,7 +176,14 @@ public final class RollcallSettings {
                     "Bound on one request to one registry URL.")
             .define(REGISTRY_UNKNOWN_TTL, STRING, "1m", notNegativeDuration(), LOW,
                     "How long an id the registry said it does not have is remembered as unknown before it is "
-                            + "asked again (ids it has are remembered for good: a registry never changes them).")
+                            + "asked again (ids it has are kept: a registry never changes them).")
+            .define(REGISTRY_MAX_SCHEMAS, INT, 1000, positiveInt(), LOW,
+                    "Writer schemas (and unknown ids) kept per instance; beyond that the least recently used "
+                            + "are dropped and asked for again when a record needs them.")
+            .define(REGISTRY_RETRY_MAX, STRING, "30s", positiveDuration(), LOW,
+                    "Longest wait between attempts while the registry cannot be asked: a stream thread that needed "
+                            + "it stops, waits 1 s, 2 s, 4 s … up to this, and resumes from its last commit; no "
+                            + "record is dead-lettered for it.")
 
             .group("State stores")
             .define(STORE_CACHED_AGGREGATES, INT, 10000, positiveInt(), LOW,

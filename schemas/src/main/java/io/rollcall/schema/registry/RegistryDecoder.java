@@ -2,10 +2,12 @@ package io.rollcall.schema.registry;
 
 import io.rollcall.schema.BadRecordException;
 import io.rollcall.schema.BadRecordException.Reason;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.time.Duration;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
@@ -22,7 +24,10 @@ import org.apache.avro.specific.SpecificRecord;
  * writer schema comes from the registry by the id the value carries, and Avro schema
  * resolution reads it into the current schema — a writer with extra fields, or without fields
  * the reader has defaults for, is read. What a registry says about an id never changes, so
- * each id's reader is built once.
+ * each id's reader is built once and kept (up to {@code maxSchemas} ids, the least recently
+ * used dropped first). An id the registry does not have is remembered as unknown for
+ * {@code unknownTtl} — it may be registered later, but a producer writing it must not cost
+ * a registry request per record.
  *
  * <p>Bad data fails with a {@link BadRecordException}: {@code unknown-schema} when the registry
  * has no such id, {@code incompatible-schema} when the writer schema cannot be read as the
@@ -45,12 +50,23 @@ public final class RegistryDecoder<T extends SpecificRecord> {
     private final WriterSchemas schemas;
     private final Schema current;
     private final SpecificData model;
-    private final ConcurrentMap<Integer, Resolved<T>> byId = new ConcurrentHashMap<>();
+    private final Cache<Integer, Resolved<T>> byId;
+    private final Cache<Integer, String> unknown;
 
-    public RegistryDecoder(Class<T> type, Schema current, WriterSchemas schemas) {
+    public RegistryDecoder(Class<T> type, Schema current, WriterSchemas schemas, int maxSchemas, Duration unknownTtl) {
+        this(type, current, schemas, maxSchemas, unknownTtl, Ticker.systemTicker());
+    }
+
+    /** @param ticker the clock unknown ids expire by */
+    RegistryDecoder(Class<T> type, Schema current, WriterSchemas schemas, int maxSchemas, Duration unknownTtl,
+                    Ticker ticker) {
         this.schemas = schemas;
         this.current = current;
         this.model = SpecificData.getForClass(type);
+        // Evictions run on the calling thread: a stream thread, rather than a pool's.
+        this.byId = Caffeine.newBuilder().maximumSize(maxSchemas).executor(Runnable::run).build();
+        this.unknown = Caffeine.newBuilder().maximumSize(maxSchemas).expireAfterWrite(unknownTtl).ticker(ticker)
+                .executor(Runnable::run).build();
     }
 
     /**
@@ -59,10 +75,10 @@ public final class RegistryDecoder<T extends SpecificRecord> {
      */
     public T decode(byte[] value) {
         ConfluentFramed framed = ConfluentFramed.parse(value);
-        Resolved<T> resolved = byId.get(framed.schemaId());
+        Resolved<T> resolved = byId.getIfPresent(framed.schemaId());
         if (resolved == null) {
             resolved = resolve(framed.schemaId());
-            byId.putIfAbsent(framed.schemaId(), resolved);
+            byId.put(framed.schemaId(), resolved);
         }
         if (resolved instanceof Incompatible<T> incompatible) {
             throw new BadRecordException(Reason.INCOMPATIBLE_SCHEMA, "writer schema " + framed.schemaId()
@@ -72,10 +88,15 @@ public final class RegistryDecoder<T extends SpecificRecord> {
     }
 
     private Resolved<T> resolve(int id) {
+        String known = unknown.getIfPresent(id);
+        if (known != null) {
+            throw new BadRecordException(Reason.UNKNOWN_SCHEMA, known);
+        }
         Schema writer;
         try {
             writer = schemas.byId(id);
         } catch (UnknownSchemaIdException e) {
+            unknown.put(id, e.getMessage());
             throw new BadRecordException(Reason.UNKNOWN_SCHEMA, e.getMessage(), e);
         }
         SchemaCompatibility.SchemaPairCompatibility compatibility =

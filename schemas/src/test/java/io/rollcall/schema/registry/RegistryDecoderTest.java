@@ -12,10 +12,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -35,14 +37,17 @@ class RegistryDecoderTest {
 
     private final Map<Integer, Schema> registered = new HashMap<>();
     private final AtomicInteger lookups = new AtomicInteger();
-    private final RegistryDecoder<MetricEvent> decoder = new RegistryDecoder<>(MetricEvent.class, CURRENT, id -> {
+    private final AtomicLong nanos = new AtomicLong();
+    private final WriterSchemas registry = id -> {
         lookups.incrementAndGet();
         Schema schema = registered.get(id);
         if (schema == null) {
             throw new UnknownSchemaIdException(id, "Schema not found");
         }
         return schema;
-    });
+    };
+    private final RegistryDecoder<MetricEvent> decoder = new RegistryDecoder<>(MetricEvent.class, CURRENT, registry,
+            1000, Duration.ofMinutes(1), nanos::get);
 
     private static GenericRecord event(Schema schema) {
         GenericRecord record = new GenericData.Record(schema);
@@ -135,7 +140,7 @@ class RegistryDecoderTest {
     void aRegistryThatCannotBeAskedIsNotBadData() throws IOException {
         RegistryDecoder<MetricEvent> offline = new RegistryDecoder<>(MetricEvent.class, CURRENT, id -> {
             throw new RegistryUnavailableException("connection refused", new ConnectException());
-        });
+        }, 1000, Duration.ofMinutes(1));
         byte[] value = framed(7, CURRENT, event(CURRENT));
 
         assertThatThrownBy(() -> offline.decode(value)).isExactlyInstanceOf(RegistryUnavailableException.class);
@@ -150,6 +155,44 @@ class RegistryDecoderTest {
         decoder.decode(value);
 
         assertThat(lookups).hasValue(1);
+    }
+
+    @Test
+    void anUnknownIdIsNotAskedForAgainWithinItsTtl() throws IOException {
+        byte[] value = framed(10, CURRENT, event(CURRENT));
+        assertThatThrownBy(() -> decoder.decode(value)).isInstanceOf(BadRecordException.class);
+        nanos.addAndGet(Duration.ofSeconds(59).toNanos());
+
+        assertThatThrownBy(() -> decoder.decode(value))
+                .isInstanceOfSatisfying(BadRecordException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNKNOWN_SCHEMA));
+        assertThat(lookups).hasValue(1);
+    }
+
+    @Test
+    void anIdRegisteredAfterItWasUnknownIsReadOnceItsTtlHasPassed() throws IOException {
+        byte[] value = framed(10, CURRENT, event(CURRENT));
+        assertThatThrownBy(() -> decoder.decode(value)).isInstanceOf(BadRecordException.class);
+        registered.put(10, CURRENT);
+        nanos.addAndGet(Duration.ofSeconds(61).toNanos());
+
+        assertThat(decoder.decode(value).getName()).isEqualTo("http.server.requests");
+    }
+
+    @Test
+    void keepsAtMostMaxSchemasReaders() throws IOException {
+        RegistryDecoder<MetricEvent> small = new RegistryDecoder<>(MetricEvent.class, CURRENT, registry, 2,
+                Duration.ofMinutes(1), nanos::get);
+        for (int id = 1; id <= 50; id++) {
+            registered.put(id, CURRENT);
+            small.decode(framed(id, CURRENT, event(CURRENT)));
+        }
+        lookups.set(0);
+
+        for (int id = 1; id <= 50; id++) {
+            small.decode(framed(id, CURRENT, event(CURRENT)));
+        }
+
+        assertThat(lookups.get()).isGreaterThan(40);
     }
 
     @Test
