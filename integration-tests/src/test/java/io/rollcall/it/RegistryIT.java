@@ -62,7 +62,7 @@ class RegistryIT {
     @BeforeAll
     void mixedProducersThroughARegistryOutage() throws Exception {
         registry = SchemaRegistry.start();
-        config = Fixtures.rolloutConfig("registry", "token").with(Map.of(
+        config = Fixtures.rolloutConfig("registry", "registry-it-token-0123456789").with(Map.of(
                 "schema.registry.url", registry.url(),
                 "rollcall.registry.retry-max", "2s"));
         app = RollcallApp.start(config);
@@ -185,6 +185,8 @@ class RegistryIT {
             Object value = event.get(field.pos());
             if (value instanceof Enum<?> symbol) {
                 value = new GenericData.EnumSymbol(newer.getField(field.name()).schema(), symbol.name());
+            } else if (value instanceof Instant time) {
+                value = time.toEpochMilli();
             }
             record.put(field.name(), value);
         }
