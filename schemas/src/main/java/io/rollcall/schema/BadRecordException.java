@@ -18,9 +18,12 @@ public final class BadRecordException extends SerializationException {
         NULL_VALUE("null-value"),
         /** Value larger than the configured limit. */
         TOO_LARGE("too-large"),
-        /** Not Avro single-object framing (wrong marker bytes, or shorter than the header). */
+        /** Neither single-object nor Confluent framing (wrong marker bytes, or shorter than the header). */
         BAD_FRAMING("bad-framing"),
-        /** Framing is right but the writer schema fingerprint is not a released schema. */
+        /**
+         * Framing is right but the writer schema is unknown: a fingerprint that is not a
+         * released schema, an id the registry does not have, or an id with no registry configured.
+         */
         UNKNOWN_SCHEMA("unknown-schema"),
         /** Known writer schema but the body does not decode (truncated, garbage, too many items). */
         MALFORMED("malformed"),

@@ -1,5 +1,7 @@
 package io.rollcall.app;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -9,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rollcall.registry.RegistryClient;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
@@ -43,6 +46,22 @@ public final class Monitoring implements AutoCloseable {
         KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(registry);
         closeables.add(metrics);
+    }
+
+    /**
+     * {@code rollcall_schema_registry_requests_total{outcome}} (found, unknown, unavailable) and
+     * {@code rollcall_schema_registry_available} (0 from a failed request until the next answer).
+     */
+    public void bind(RegistryClient client) {
+        for (RegistryClient.Outcome outcome : RegistryClient.Outcome.values()) {
+            FunctionCounter.builder("rollcall.schema.registry.requests", client, c -> c.requests(outcome))
+                    .description("Requests to the schema registry for writer schemas, by outcome")
+                    .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(registry);
+        }
+        Gauge.builder("rollcall.schema.registry.available", client, c -> c.problem().isEmpty() ? 1 : 0)
+                .description("1 while the schema registry answers, 0 from a failed request until the next answer")
+                .register(registry);
     }
 
     @Override

@@ -11,10 +11,13 @@ import io.rollcall.aggregate.Aggregate;
 import io.rollcall.query.Answer;
 import io.rollcall.query.MetricQueries;
 import io.rollcall.query.RolloutQueries;
+import io.rollcall.registry.RegistryClient;
+import io.rollcall.schema.registry.WriterSchemas;
 import java.time.Clock;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.topology.RollcallTopology;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +25,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,11 +44,14 @@ public final class RollcallApp implements AutoCloseable {
     private final RolloutWriter writer;
     private final RestoreLog restores;
     private final boolean staticMember;
+    private final ThreadRestarts restarts;
     private final CountDownLatch running = new CountDownLatch(1);
     private volatile boolean stoppedCleanly;
 
     private RollcallApp(KafkaStreams streams, HttpApi http, Monitoring monitoring, HostInfo self,
-                        Forwarder forwarder, MetricQueries queries, RolloutWriter writer, RestoreLog restores, boolean staticMember) {
+                        Forwarder forwarder, MetricQueries queries, RolloutWriter writer, RestoreLog restores,
+                        boolean staticMember, ThreadRestarts restarts) {
+        this.restarts = restarts;
         this.writer = writer;
         this.restores = restores;
         this.staticMember = staticMember;
@@ -89,7 +94,9 @@ public final class RollcallApp implements AutoCloseable {
     private static RollcallApp start(RollcallConfig config, int partitions, Monitoring monitoring, ObjectMapper json,
                                      HttpApi http) {
         HostInfo self = new HostInfo(config.advertisedHost(), http.port());
-        Topology topology = RollcallTopology.build(config, partitions);
+        Optional<RegistryClient> registry = Optional.ofNullable(config.registry()).map(RegistryClient::of);
+        registry.ifPresent(client -> monitoring.bind(client));
+        Topology topology = RollcallTopology.build(config, partitions, registry.map(WriterSchemas.class::cast));
         Properties props = StreamsSettings.of(config);
         // Instances find each other's HTTP endpoints through this; it must be the bound port.
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, MetricQueries.name(self));
@@ -101,23 +108,23 @@ public final class RollcallApp implements AutoCloseable {
         MetricQueries queries = new MetricQueries(streams, self, forwarder, config.windowSize());
         RolloutWriter writer = new RolloutWriter(config);
         boolean staticMember = config.kafka().keySet().stream().anyMatch(key -> key.endsWith("group.instance.id"));
+        ThreadRestarts restarts = new ThreadRestarts(config.registry() == null ? ThreadRestarts.FIRST_WAIT
+                : config.registry().retryMax());
         RollcallApp app = new RollcallApp(streams, http, monitoring, self, forwarder, queries, writer, restores,
-                staticMember);
+                staticMember, restarts);
         http.attach(new HttpApi.Services(streams, queries,
                 new ClusterScan(queries, config.eventsTopic(), partitions, json),
-                new RolloutQueries(queries, Clock.systemUTC(), json), writer, () -> app.running.getCount() == 0));
+                new RolloutQueries(queries, Clock.systemUTC(), json), writer, () -> app.running.getCount() == 0,
+                () -> registry.flatMap(RegistryClient::problem)
+                        .map(p -> "schema registry unavailable since " + p.since() + ": " + p.cause())
+                        .stream().toList()));
         streams.setStateListener((now, before) -> {
             LOG.info("state {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING) {
                 app.running.countDown();
             }
         });
-        // A stream thread that dies of an unexpected error is replaced; with exactly-once
-        // its open transaction is aborted, so nothing is lost or counted twice.
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; replacing it", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(restarts);
         LOG.info("starting {} on {} partitions of {}", config.applicationId(), partitions, config.eventsTopic());
         streams.start();
         return app;
@@ -156,6 +163,7 @@ public final class RollcallApp implements AutoCloseable {
     /** Stops the HTTP server first (in-flight requests finish), then Kafka Streams. */
     @Override
     public void close() {
+        restarts.close();
         http.close();
         forwarder.close();
         writer.close();

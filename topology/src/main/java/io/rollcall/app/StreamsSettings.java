@@ -8,7 +8,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
 
 /** Kafka Streams properties: rollcall's defaults, overridden by any Kafka setting the user gave. */
 public final class StreamsSettings {
@@ -33,10 +32,10 @@ public final class StreamsSettings {
         // skip the record rather than stop every series.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class.getName());
-        // An exception inside our processors is a bug, not bad data: fail loudly rather
-        // than silently drop aggregates. Production errors (e.g. an ACL) fail too.
-        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndFailProcessingExceptionHandler.class.getName());
+        // An exception inside our processors is a bug or a dependency that is away, not bad
+        // data: fail the thread rather than silently drop aggregates. Production errors (e.g.
+        // an ACL) fail too.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrors.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DefaultProductionExceptionHandler.class.getName());

@@ -47,7 +47,10 @@ public final class ConfigReference {
                 other programs. An invalid value stops start-up with a one-line error naming the setting.
 
                 Every key that does not start with `rollcall.` is a Kafka client or Kafka Streams setting and
-                passes through unchanged, security settings (`security.protocol`, `sasl.*`, `ssl.*`) included.
+                passes through unchanged, security settings (`security.protocol`, `sasl.*`, `ssl.*`) included —
+                except the [schema registry](#schema-registry) settings, which keep the names Confluent's and
+                Apicurio's clients give them (`schema.registry.url`, `basic.auth.user.info`, …) and are set from
+                the environment by those names in upper case (`SCHEMA_REGISTRY_URL`).
                 `bootstrap.servers` has no default; `rollcall serve` needs it.
 
                 Durations are written `500ms`, `30s`, `1m`, `2h`, `7d` or in ISO-8601 (`PT1M`). Passwords are
@@ -76,9 +79,11 @@ public final class ConfigReference {
                   and validates them itself;
                 - exception handlers: `deserialization.exception.handler` logs and continues (bad input
                   never reaches a deserializer: the validator dead-letters it first),
-                  `processing.exception.handler` fails the task (an exception in rollcall's code is a bug
-                  and must not silently drop aggregates; `processing.exception.handler.global.enabled` =
-                  `true`), `production.exception.handler` is Kafka's default (fail);
+                  `processing.exception.handler` fails the stream thread, which is replaced and resumes
+                  from its last commit (an exception in rollcall's code is a bug, or a schema registry that
+                  cannot be asked, and must not silently drop aggregates; a registry outage writes no
+                  dead letter; `processing.exception.handler.global.enabled` = `true`),
+                  `production.exception.handler` is Kafka's default (fail);
                 - `errors.dead.letter.queue.topic.name` = `rollcall.topic.dead-letter`;
                 - `producer.max.request.size` = 64 MiB, so dead letters as large as the events topic
                   accepts can be written;

@@ -56,6 +56,7 @@ public record RollcallConfig(
         Rollouts rollouts,
         String apiToken,
         Tls tls,
+        Registry registry,
         Storage storage,
         Map<String, String> settings,
         Map<String, String> kafka) {
@@ -71,6 +72,31 @@ public record RollcallConfig(
         @Override
         public String toString() {
             return "Tls[keystore=" + keystore + ", truststore=" + truststore + "]";
+        }
+    }
+
+    /**
+     * The schema registry that writer schemas of Confluent-framed values come from; null when
+     * none is configured.
+     *
+     * @param urls       base URLs of its Confluent-compatible API, tried in turn
+     * @param userInfo   {@code user:password} for basic auth
+     * @param truststore PKCS12 trust store for {@code https://}; null: the JVM's
+     * @param timeout    bound on one request to one URL
+     * @param unknownTtl how long an id the registry does not have is remembered as unknown
+     * @param maxSchemas writer schemas (and unknown ids) kept
+     * @param retryMax   longest wait between attempts while the registry cannot be asked
+     */
+    public record Registry(List<java.net.URI> urls, java.util.Optional<String> userInfo, Path truststore,
+                           String truststorePassword, Duration timeout, Duration unknownTtl, int maxSchemas,
+                           Duration retryMax) {
+        public Registry {
+            urls = List.copyOf(urls);
+        }
+
+        @Override
+        public String toString() {
+            return "Registry[urls=" + urls + ", basic auth=" + userInfo.isPresent() + ", truststore=" + truststore + "]";
         }
     }
 
@@ -160,7 +186,7 @@ public record RollcallConfig(
             if (NOT_SETTINGS.contains(name)) {
                 return;
             }
-            if (name.startsWith("ROLLCALL_")) {
+            if (name.startsWith("ROLLCALL_") || RollcallSettings.declaresVariable(name)) {
                 out.put(RollcallSettings.keyOf(name), value);
             } else if (name.startsWith("KAFKA_")) {
                 out.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
@@ -186,7 +212,9 @@ public record RollcallConfig(
         Map<String, String> kafka = new TreeMap<>();
         all.forEach((key, value) -> {
             if (!key.startsWith(PREFIX)) {
-                kafka.put(key, value);
+                if (!DEFAULTS.containsKey(key)) {
+                    kafka.put(key, value);
+                }
             } else if (!DEFAULTS.containsKey(key)) {
                 unknown.add(key);
             }
@@ -225,6 +253,7 @@ public record RollcallConfig(
                         values.integer(ROLLOUT_HISTORY)),
                 values.optional(API_TOKEN),
                 tls(values),
+                registry(values),
                 new Storage(values.integer(STORE_CACHED_AGGREGATES), rocksDb(values)),
                 values.texts(),
                 kafka);
@@ -286,6 +315,39 @@ public record RollcallConfig(
         }
         return new Tls(keystore, values.string(TLS_KEYSTORE_PASSWORD), truststore,
                 values.string(TLS_TRUSTSTORE_PASSWORD));
+    }
+
+    private static Registry registry(RollcallSettings.Values values) {
+        String urls = values.string(REGISTRY_URL).strip();
+        String userInfo = values.string(REGISTRY_USER_INFO);
+        if (urls.isEmpty()) {
+            if (!userInfo.isEmpty()) {
+                throw new ConfigException(REGISTRY_USER_INFO + ": set, but " + REGISTRY_URL + " is not");
+            }
+            return null;
+        }
+        List<java.net.URI> parsed = new java.util.ArrayList<>();
+        java.util.Optional<String> credentials = userInfo.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(userInfo);
+        boolean fromUrl = values.string(REGISTRY_CREDENTIALS_SOURCE).equalsIgnoreCase("URL");
+        for (String url : urls.split(",")) {
+            java.net.URI uri = java.net.URI.create(url.strip());
+            if (fromUrl && uri.getRawUserInfo() != null) {
+                credentials = java.util.Optional.of(java.net.URLDecoder.decode(uri.getRawUserInfo(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+            // The credentials never stay in a URL that may be logged.
+            parsed.add(java.net.URI.create(uri.getScheme() + "://" + uri.getRawAuthority().replaceFirst("^.*@", "")
+                    + (uri.getRawPath() == null ? "" : uri.getRawPath())));
+        }
+        if (fromUrl && credentials.isEmpty()) {
+            throw new ConfigException(REGISTRY_CREDENTIALS_SOURCE + ": URL, but no URL in " + REGISTRY_URL
+                    + " has a user:password@ part");
+        }
+        return new Registry(parsed, credentials, values.optionalPath(REGISTRY_TRUSTSTORE),
+                values.string(REGISTRY_TRUSTSTORE_PASSWORD), values.duration(REGISTRY_TIMEOUT),
+                values.duration(REGISTRY_UNKNOWN_TTL), values.integer(REGISTRY_MAX_SCHEMAS),
+                values.duration(REGISTRY_RETRY_MAX));
     }
 
     private static RocksDb rocksDb(RollcallSettings.Values values) {

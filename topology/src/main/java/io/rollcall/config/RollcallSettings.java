@@ -8,6 +8,7 @@ import static io.rollcall.config.Validators.positiveDuration;
 import static io.rollcall.config.Validators.positiveInt;
 import static io.rollcall.config.Validators.readableFileOrEmpty;
 import static io.rollcall.config.Validators.secretOrEmpty;
+import static io.rollcall.config.Validators.urlsOrEmpty;
 import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
 import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
 import static org.apache.kafka.common.config.ConfigDef.Importance.MEDIUM;
@@ -60,6 +61,19 @@ public final class RollcallSettings {
     public static final String TLS_KEYSTORE_PASSWORD = "rollcall.http.tls.keystore-password";
     public static final String TLS_TRUSTSTORE = "rollcall.http.tls.truststore";
     public static final String TLS_TRUSTSTORE_PASSWORD = "rollcall.http.tls.truststore-password";
+    public static final String REGISTRY_URL = "schema.registry.url";
+    public static final String REGISTRY_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
+    public static final String REGISTRY_USER_INFO = "basic.auth.user.info";
+    public static final String REGISTRY_TRUSTSTORE = "schema.registry.ssl.truststore.location";
+    public static final String REGISTRY_TRUSTSTORE_PASSWORD = "schema.registry.ssl.truststore.password";
+    public static final String REGISTRY_TIMEOUT = "rollcall.registry.timeout";
+    public static final String REGISTRY_UNKNOWN_TTL = "rollcall.registry.unknown-ttl";
+    public static final String REGISTRY_MAX_SCHEMAS = "rollcall.registry.max-schemas";
+    public static final String REGISTRY_RETRY_MAX = "rollcall.registry.retry-max";
+    /** The settings named as schema-registry clients name them rather than {@code rollcall.*}, so users' values carry over. */
+    static final java.util.Set<String> CLIENT_NAMED = java.util.Set.of(REGISTRY_URL, REGISTRY_CREDENTIALS_SOURCE,
+            REGISTRY_USER_INFO, REGISTRY_TRUSTSTORE, REGISTRY_TRUSTSTORE_PASSWORD);
+
     public static final String STORE_CACHED_AGGREGATES = "rollcall.store.cached-aggregates";
     public static final String ROCKSDB_TUNING = "rollcall.rocksdb.tuning";
     public static final String ROCKSDB_MEMORY_MB = "rollcall.rocksdb.memory-mb";
@@ -143,6 +157,34 @@ public final class RollcallSettings {
                     "none: the JVM's trust store")
             .define(TLS_TRUSTSTORE_PASSWORD, PASSWORD, "", null, MEDIUM, "Password of the trust store.", "none")
 
+            .group("Schema registry")
+            .define(REGISTRY_URL, STRING, "", urlsOrEmpty(), HIGH,
+                    "Base URLs of a schema registry's Confluent-compatible API, tried in turn (Confluent Schema "
+                            + "Registry, Apicurio Registry's `/apis/ccompat/v7`, Karapace, Redpanda). Needed to read "
+                            + "values in the Confluent wire format; without it they are dead-lettered as "
+                            + "`unknown-schema`.",
+                    "none")
+            .define(REGISTRY_CREDENTIALS_SOURCE, STRING, "USER_INFO", oneOf("USER_INFO", "URL"), MEDIUM,
+                    "Where basic-auth credentials for the registry come from: `USER_INFO` (`"
+                            + "basic.auth.user.info`) or `URL` (the `user:password@` part of the URLs).")
+            .define(REGISTRY_USER_INFO, PASSWORD, "", null, MEDIUM,
+                    "`user:password` for the registry's basic auth; never logged or exposed in `/metrics`.", "none")
+            .define(REGISTRY_TRUSTSTORE, STRING, "", readableFileOrEmpty(), MEDIUM,
+                    "PKCS12 trust store for an `https://` registry.", "none: the JVM's trust store")
+            .define(REGISTRY_TRUSTSTORE_PASSWORD, PASSWORD, "", null, MEDIUM, "Password of that trust store.", "none")
+            .define(REGISTRY_TIMEOUT, STRING, "5s", positiveDuration(), LOW,
+                    "Bound on one request to one registry URL.")
+            .define(REGISTRY_UNKNOWN_TTL, STRING, "1m", notNegativeDuration(), LOW,
+                    "How long an id the registry said it does not have is remembered as unknown before it is "
+                            + "asked again (ids it has are kept: a registry never changes them).")
+            .define(REGISTRY_MAX_SCHEMAS, INT, 1000, positiveInt(), LOW,
+                    "Writer schemas (and unknown ids) kept per instance; beyond that the least recently used "
+                            + "are dropped and asked for again when a record needs them.")
+            .define(REGISTRY_RETRY_MAX, STRING, "30s", positiveDuration(), LOW,
+                    "Longest wait between attempts while the registry cannot be asked: a stream thread that needed "
+                            + "it stops, waits 1 s, 2 s, 4 s … up to this, and resumes from its last commit; no "
+                            + "record is dead-lettered for it.")
+
             .group("State stores")
             .define(STORE_CACHED_AGGREGATES, INT, 10000, positiveInt(), LOW,
                     "Aggregates kept as objects per store and task until the commit flushes them "
@@ -192,6 +234,11 @@ public final class RollcallSettings {
     static String keyOf(String variable) {
         String key = KEY_BY_VARIABLE.get(variable.toUpperCase(Locale.ROOT));
         return key != null ? key : variable.toLowerCase(Locale.ROOT).replace('_', '.');
+    }
+
+    /** Whether {@code variable} is the environment variable of a declared setting ({@code SCHEMA_REGISTRY_URL}). */
+    static boolean declaresVariable(String variable) {
+        return KEY_BY_VARIABLE.containsKey(variable);
     }
 
     /** Whether {@code key} is a declared setting whose value is never shown. */

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
@@ -91,7 +90,7 @@ final class Validators {
         List<String> valid = List.of(choices);
         String listed = String.join(", ", valid.subList(0, valid.size() - 1)) + " or " + valid.get(valid.size() - 1);
         return new Described(String.join(", ", valid.stream().map(c -> "`" + c + "`").toList()), (name, value) -> {
-            if (!valid.contains(((String) value).toLowerCase(Locale.ROOT))) {
+            if (valid.stream().noneMatch(choice -> choice.equalsIgnoreCase((String) value))) {
                 throw fail(name, "must be " + listed + ", got '" + value + "'");
             }
         });
@@ -103,6 +102,27 @@ final class Validators {
             String path = (String) value;
             if (!path.isEmpty() && !Files.isReadable(Path.of(path))) {
                 throw fail(name, "cannot read " + Path.of(path).toAbsolutePath());
+            }
+        });
+    }
+
+    /** Empty, or comma-separated http(s) URLs with a host, e.g. {@code http://registry-1:8081,http://registry-2:8081}. */
+    static ConfigDef.Validator urlsOrEmpty() {
+        return new Described("empty, or comma-separated http(s) URLs", (name, value) -> {
+            String text = ((String) value).strip();
+            if (text.isEmpty()) {
+                return;
+            }
+            for (String url : text.split(",")) {
+                try {
+                    java.net.URI uri = new java.net.URI(url.strip());
+                    if (!("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                            || uri.getHost() == null) {
+                        throw fail(name, "'" + url.strip() + "' is not an http(s) URL with a host");
+                    }
+                } catch (java.net.URISyntaxException e) {
+                    throw fail(name, "'" + url.strip() + "' is not a URL: " + e.getReason());
+                }
             }
         });
     }

@@ -1,15 +1,24 @@
 package io.rollcall.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /** The probes: liveness and readiness, as Kubernetes asks them. */
 final class HealthRoutes implements Routes {
 
-    /** @param state this instance's Kafka Streams state (CREATED until it exists) */
-    record Health(String status, String state) {
+    /**
+     * @param state    this instance's Kafka Streams state (CREATED until it exists)
+     * @param problems what keeps it from processing while it serves reads, e.g. a schema registry
+     *                 that cannot be asked; left out when there is none
+     */
+    record Health(String status, String state, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> problems) {
+        Health(String status, String state) {
+            this(status, state, List.of());
+        }
     }
 
     /** Null until Kafka Streams exists. */
@@ -36,7 +45,9 @@ final class HealthRoutes implements Routes {
     /**
      * Ready once the first restoration is done and while running or rebalancing: a rebalance
      * moves some partitions, but reads are still routed or served from standbys, and taking
-     * every pod out of the load balancer at each rebalance would be worse.
+     * every pod out of the load balancer at each rebalance would be worse. A dependency that is
+     * away (the schema registry) is reported in {@code problems} but leaves the pod ready: every
+     * pod depends on it alike, and the reads they serve are still right, only not advancing.
      */
     private void ready(Context ctx) {
         HttpApi.Services s = services.get();
@@ -46,7 +57,8 @@ final class HealthRoutes implements Routes {
         if (!ready) {
             ctx.header("Retry-After", Replies.RETRY_AFTER_SECONDS);
         }
-        ctx.status(ready ? 200 : 503).json(new Health(ready ? "READY" : "NOT_READY", state.name()));
+        ctx.status(ready ? 200 : 503).json(new Health(ready ? "READY" : "NOT_READY", state.name(),
+                s == null ? List.of() : s.problems().get()));
     }
 
     private static KafkaStreams.State state(HttpApi.Services s) {

@@ -62,7 +62,8 @@ public final class HttpApi implements AutoCloseable {
      * @param restored whether the application has been RUNNING at least once (first restoration done)
      */
     public record Services(KafkaStreams streams, MetricQueries metrics, ClusterScan scan, RolloutQueries rollouts,
-                           RolloutWriter writer, BooleanSupplier restored) {
+                           RolloutWriter writer, BooleanSupplier restored,
+                           java.util.function.Supplier<java.util.List<String>> problems) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);

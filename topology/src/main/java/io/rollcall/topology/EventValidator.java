@@ -2,12 +2,12 @@ package io.rollcall.topology;
 
 import org.apache.kafka.common.metrics.Sensor;
 import io.rollcall.schema.KeyPartitioner;
-import io.rollcall.schema.AvroSerde;
 import io.rollcall.schema.BadRecordException;
 import io.rollcall.schema.BadRecordException.Reason;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.schema.avro.MetricType;
+import io.rollcall.schema.registry.ValueDecoder;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -19,7 +19,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * Decodes and checks each raw record of the events topic. Good events continue, stamped
  * with their event time (windows are in event time) and marked with whether they sit on
  * their single-writer partition; bad records continue as {@link Validated.Invalid} with
- * dead-letter headers naming the reason and where they came from.
+ * dead-letter headers naming the reason and where they came from. A schema registry that
+ * cannot be asked is not bad data: its {@code RegistryUnavailableException} passes through and
+ * stops the stream thread, which is replaced and resumes from its last commit.
  */
 final class EventValidator implements FixedKeyProcessor<byte[], byte[], Validated> {
 
@@ -27,17 +29,17 @@ final class EventValidator implements FixedKeyProcessor<byte[], byte[], Validate
     private final int maxEventBytes;
     private final int maxLabels;
     private final long maxFutureMs;
-    private final AvroSerde<MetricEvent> serde;
+    private final ValueDecoder<MetricEvent> decoder;
     private final java.util.EnumMap<Reason, Sensor> deadLettered = new java.util.EnumMap<>(Reason.class);
     private FixedKeyProcessorContext<byte[], Validated> context;
 
     EventValidator(int partitions, int maxEventBytes, int maxLabels, java.time.Duration maxFuture,
-                   AvroSerde<MetricEvent> serde) {
+                   ValueDecoder<MetricEvent> decoder) {
         this.partitions = partitions;
         this.maxEventBytes = maxEventBytes;
         this.maxLabels = maxLabels;
         this.maxFutureMs = maxFuture.toMillis();
-        this.serde = serde;
+        this.decoder = decoder;
     }
 
     /** Scope of the validator's metrics: kafka_stream_rollcall_validator_dead_letter_&lt;reason&gt;_total. */
@@ -88,7 +90,7 @@ final class EventValidator implements FixedKeyProcessor<byte[], byte[], Validate
             throw invalid(Reason.TOO_LARGE, "value of " + value.length + " bytes exceeds rollcall.event.max-bytes="
                     + maxEventBytes);
         }
-        MetricEvent event = serde.deserialize(value);
+        MetricEvent event = decoder.decode(value);
         SeriesId keyId = SeriesId.fromBytes(key);
         if (event.getId() != keyId.bits()) {
             throw invalid(Reason.INVALID_EVENT, "event id " + Long.toUnsignedString(event.getId())

@@ -13,7 +13,12 @@ import io.rollcall.rollout.Sampled;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.schema.avro.RolloutSpec;
 import io.rollcall.schema.avro.RolloutVerdict;
+import io.rollcall.config.RollcallSettings;
+import io.rollcall.schema.registry.RegistryDecoder;
+import io.rollcall.schema.registry.ValueDecoder;
+import io.rollcall.schema.registry.WriterSchemas;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -29,7 +34,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The aggregation topology, a pure function of its configuration: no clients, no clock,
- * no I/O, so the same code runs in production and in {@code TopologyTestDriver}.
+ * no I/O (the schema registry, when there is one, is handed in), so the same code runs in
+ * production and in {@code TopologyTestDriver}.
  *
  * <pre>
  * metric-events ─▶ validate ─┬─ invalid ───────────────────────────▶ metric-events-dlq
@@ -51,10 +57,26 @@ public final class RollcallTopology {
      *                        start-up; the single-writer check depends on it
      */
     public static Topology build(RollcallConfig config, int eventPartitions) {
+        return build(config, eventPartitions, Optional.empty());
+    }
+
+    /**
+     * @param registry where writer schemas of Confluent-framed events come from; empty
+     *                 without a registry (such events are then dead-lettered)
+     */
+    public static Topology build(RollcallConfig config, int eventPartitions, Optional<WriterSchemas> registry) {
         if (eventPartitions <= 0) {
             throw new IllegalArgumentException("eventPartitions must be positive, got " + eventPartitions);
         }
+        if (registry.isPresent() && config.registry() == null) {
+            throw new IllegalArgumentException("a registry was handed in, but " + RollcallSettings.REGISTRY_URL
+                    + " is not set");
+        }
         AvroSerde<MetricEvent> eventSerde = AvroSerde.metricEvent();
+        ValueDecoder<MetricEvent> eventDecoder = new ValueDecoder<>(eventSerde,
+                registry.map(schemas -> new RegistryDecoder<>(MetricEvent.class, MetricEvent.getClassSchema(), schemas,
+                        config.registry().maxSchemas(), config.registry().unknownTtl())),
+                RollcallSettings.REGISTRY_URL);
         Serde<Aggregate> storeSerde = AggregateCodec.storeSerde();
         Serde<byte[]> keySerde = Serdes.ByteArray();
         StreamsBuilder builder = new StreamsBuilder();
@@ -62,7 +84,7 @@ public final class RollcallTopology {
         KStream<byte[], Validated> checked = builder
                 .stream(config.eventsTopic(), Consumed.with(keySerde, Serdes.ByteArray()).withName("events"))
                 .processValues(() -> new EventValidator(eventPartitions, config.maxEventBytes(),
-                        config.maxLabels(), config.maxFuture(), eventSerde), Named.as("validate"));
+                        config.maxLabels(), config.maxFuture(), eventDecoder), Named.as("validate"));
 
         Map<String, KStream<byte[], Validated>> routes = checked.split(Named.as("route-"))
                 .branch((key, value) -> value instanceof Validated.Invalid, Branched.as("invalid"))

@@ -36,8 +36,74 @@ class RollcallConfigTest {
     @Test
     void defaultsListEverySettingAndAreAValidConfiguration() {
         assertThat(RollcallConfig.DEFAULTS).containsKeys(RollcallSettings.WINDOW_SIZE, RollcallSettings.API_TOKEN)
-                .allSatisfy((key, value) -> assertThat(key).startsWith(RollcallConfig.PREFIX));
+                .allSatisfy((key, value) -> assertThat(key.startsWith(RollcallConfig.PREFIX)
+                        || RollcallSettings.CLIENT_NAMED.contains(key)).as(key).isTrue());
         assertThat(RollcallConfig.of(RollcallConfig.DEFAULTS)).isEqualTo(RollcallConfig.of(Map.of()));
+    }
+
+    @Test
+    void withoutARegistryUrlThereIsNoRegistry() {
+        assertThat(RollcallConfig.of(Map.of()).registry()).isNull();
+    }
+
+    @Test
+    void registryUrlsAndBasicAuthAreReadUnderTheNamesConfluentClientsUse() {
+        RollcallConfig.Registry registry = RollcallConfig.of(Map.of(
+                "schema.registry.url", "http://registry-1:8081, http://registry-2:8081/apis/ccompat/v7",
+                "basic.auth.user.info", "rollcall:pa55")).registry();
+
+        assertThat(registry.urls()).extracting(Object::toString)
+                .containsExactly("http://registry-1:8081", "http://registry-2:8081/apis/ccompat/v7");
+        assertThat(registry.userInfo()).contains("rollcall:pa55");
+    }
+
+    @Test
+    void registrySettingsComeFromTheirEnvironmentVariables() {
+        RollcallConfig config = RollcallConfig.load(null, Map.of(
+                "SCHEMA_REGISTRY_URL", "http://registry:8081", "BASIC_AUTH_USER_INFO", "rollcall:pa55"));
+
+        assertThat(config.registry().urls()).extracting(Object::toString).containsExactly("http://registry:8081");
+        assertThat(config.registry().userInfo()).contains("rollcall:pa55");
+    }
+
+    @Test
+    void credentialsInTheUrlAreTakenOutOfItWhenTheSourceIsUrl() {
+        RollcallConfig.Registry registry = RollcallConfig.of(Map.of(
+                "schema.registry.url", "https://rollcall:pa%2455@registry:8081",
+                "basic.auth.credentials.source", "URL")).registry();
+
+        assertThat(registry.urls()).extracting(Object::toString).containsExactly("https://registry:8081");
+        assertThat(registry.userInfo()).contains("rollcall:pa$55");
+    }
+
+    @Test
+    void registrySettingsAreNotPassedToKafkaClients() {
+        RollcallConfig config = RollcallConfig.of(Map.of("schema.registry.url", "http://registry:8081"));
+
+        assertThat(config.kafka()).doesNotContainKey("schema.registry.url");
+    }
+
+    @Test
+    void theRegistryPasswordIsNeverPrinted() {
+        RollcallConfig config = RollcallConfig.of(Map.of(
+                "schema.registry.url", "http://registry:8081", "basic.auth.user.info", "rollcall:pa55"));
+
+        assertThat(config.toString()).doesNotContain("pa55");
+        assertThat(config.registry().toString()).doesNotContain("pa55");
+    }
+
+    @Test
+    void userInfoWithoutARegistryIsAnError() {
+        assertThatThrownBy(() -> RollcallConfig.of(Map.of("basic.auth.user.info", "rollcall:pa55")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("basic.auth.user.info: set, but schema.registry.url is not");
+    }
+
+    @Test
+    void aRegistryUrlThatIsNotHttpIsAnError() {
+        assertThatThrownBy(() -> RollcallConfig.of(Map.of("schema.registry.url", "registry:8081")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("schema.registry.url: 'registry:8081' is not an http(s) URL with a host");
     }
 
     @Test

@@ -18,8 +18,9 @@ class RollcallSettingsTest {
     }
 
     @Test
-    void everySettingIsARollcallSetting() {
-        assertThat(RollcallSettings.configDef().names()).allSatisfy(name -> assertThat(name).startsWith("rollcall."));
+    void everySettingIsARollcallSettingOrNamedAsRegistryClientsNameIt() {
+        assertThat(RollcallSettings.configDef().names()).filteredOn(name -> !name.startsWith("rollcall."))
+                .containsExactlyInAnyOrderElementsOf(RollcallSettings.CLIENT_NAMED);
     }
 
     @Test

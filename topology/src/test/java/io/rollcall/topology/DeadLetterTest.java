@@ -77,6 +77,7 @@ class DeadLetterTest {
                 Arguments.of("garbage bytes", key, "not avro at all".getBytes(StandardCharsets.UTF_8), "bad-framing"),
                 Arguments.of("truncated avro", key, Arrays.copyOf(good, good.length - 3), "malformed"),
                 Arguments.of("unknown schema fingerprint", key, withFingerprintByte(good), "unknown-schema"),
+                Arguments.of("Confluent framing, no registry configured", key, confluentFramed(good), "unknown-schema"),
                 Arguments.of("null value", key, null, "null-value"),
                 Arguments.of("null key", null, good, "bad-key"),
                 Arguments.of("key of 7 bytes", new byte[7], good, "bad-key"),
@@ -118,6 +119,27 @@ class DeadLetterTest {
                 .get(key(ID));
         assertThat(agg.value().count()).as("good events before and after are both counted").isEqualTo(2);
         assertThat(agg.value().sum()).isEqualTo(3.0);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aConfluentFramedValueWithoutARegistryNamesTheSettingItNeeds() {
+        events.pipeInput(key(ID), confluentFramed(bytes(gauge(ID, T0, 1))), T0);
+
+        assertThat(header(deadLetters.readRecord(), DeadLetterHeaders.MESSAGE)).isEqualTo(
+                "Confluent wire format with schema id 7, but no schema registry is configured: set schema.registry.url");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aValueInNeitherEncodingSaysWhichItExpected() {
+        events.pipeInput(key(ID), "not avro at all".getBytes(StandardCharsets.UTF_8), T0);
+
+        assertThat(header(deadLetters.readRecord(), DeadLetterHeaders.MESSAGE))
+                .startsWith("neither Avro single-object encoding (C3 01) nor the Confluent wire format (00): ");
+    }
+
+    /** Magic byte 0 and schema id 7 in front of the single-object bytes: only the framing matters here. */
+    private static byte[] confluentFramed(byte[] body) {
+        return java.nio.ByteBuffer.allocate(5 + body.length).put((byte) 0).putInt(7).put(body).array();
     }
 
     private static byte[] key(long id) {
