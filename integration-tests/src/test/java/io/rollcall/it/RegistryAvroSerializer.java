@@ -1,6 +1,7 @@
 package io.rollcall.it;
 
 import io.apicurio.registry.serde.Default4ByteIdHandler;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.serde.avro.AvroSerdeConfig;
 import io.apicurio.registry.serde.config.IdOption;
@@ -10,6 +11,7 @@ import io.apicurio.registry.serde.strategy.TopicIdStrategy;
 import io.rollcall.schema.avro.MetricEvent;
 import java.util.Map;
 import org.apache.avro.util.ClassSecurityValidator;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -49,6 +51,16 @@ final class RegistryAvroSerializer {
         AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
         serializer.configure(config(registry), false);
         return serializer;
+    }
+
+    /**
+     * A value deserializer for {@code registry} with the same settings: reads the Confluent wire
+     * format into generic records, as a consumer or a registry-aware converter would.
+     */
+    static Deserializer<Object> deserializerForValues(SchemaRegistry registry) {
+        AvroKafkaDeserializer<Object> deserializer = new AvroKafkaDeserializer<>();
+        deserializer.configure(config(registry), false);
+        return deserializer;
     }
 
     /** The serializer's settings, also usable as a producer's {@code value.serializer} configuration. */

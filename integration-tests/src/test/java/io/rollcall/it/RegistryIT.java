@@ -31,6 +31,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,7 +41,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Producers of both encodings on one topic, with a real schema registry (Apicurio Registry,
  * its Confluent-compatible API) that is stopped mid-stream and started again: every event is
- * counted once, and only the bad records are dead-lettered.
+ * counted once, and only the bad records are dead-lettered. The aggregates are published in
+ * the Confluent wire format, for registry-aware consumers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RegistryIT {
@@ -64,7 +66,8 @@ class RegistryIT {
         registry = SchemaRegistry.start();
         config = Fixtures.rolloutConfig("registry", "registry-it-token-0123456789").with(Map.of(
                 "schema.registry.url", registry.url(),
-                "rollcall.registry.retry-max", "2s"));
+                "rollcall.registry.retry-max", "2s",
+                "rollcall.registry.publish", "aggregates"));
         app = RollcallApp.start(config);
         assertThat(app.awaitRunning(Duration.ofSeconds(60))).isTrue();
         Schema newer = newerProducerSchema();
@@ -122,6 +125,23 @@ class RegistryIT {
             assertThat(aggregate.count()).as("count of %s", Long.toUnsignedString(id)).isEqualTo((long) truth.get(id)[0]);
             assertThat(aggregate.sum()).as("sum of %s", Long.toUnsignedString(id)).isEqualTo(truth.get(id)[1]);
         }
+    }
+
+    @Test
+    void aRegistryAwareDeserializerReadsThePublishedAggregates() {
+        Map<Long, Long> counts = new HashMap<>();
+        try (Deserializer<Object> deserializer = RegistryAvroSerializer.deserializerForValues(registry)) {
+            for (ConsumerRecord<byte[], byte[]> record : Fixtures.readAll(config, config.aggregatesTopic())) {
+                GenericRecord aggregate = (GenericRecord) deserializer.deserialize(config.aggregatesTopic(), record.value());
+                if (aggregate.get("windowStart") == null) {
+                    counts.put((Long) aggregate.get("id"), (Long) aggregate.get("count"));
+                }
+            }
+        }
+
+        Map<Long, Long> expected = new HashMap<>();
+        truth.forEach((id, series) -> expected.put(id, (long) series[0]));
+        assertThat(counts).isEqualTo(expected);
     }
 
     @Test

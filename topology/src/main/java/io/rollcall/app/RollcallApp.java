@@ -12,15 +12,19 @@ import io.rollcall.query.Answer;
 import io.rollcall.query.MetricQueries;
 import io.rollcall.query.RolloutQueries;
 import io.rollcall.registry.RegistryClient;
-import io.rollcall.schema.registry.WriterSchemas;
+import io.rollcall.schema.avro.MetricAggregate;
+import io.rollcall.schema.avro.RolloutVerdict;
+import io.rollcall.schema.registry.RegistryUnavailableException;
 import java.time.Clock;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.topology.RollcallTopology;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -96,7 +100,12 @@ public final class RollcallApp implements AutoCloseable {
         HostInfo self = new HostInfo(config.advertisedHost(), http.port());
         Optional<RegistryClient> registry = Optional.ofNullable(config.registry()).map(RegistryClient::of);
         registry.ifPresent(client -> monitoring.bind(client));
-        Topology topology = RollcallTopology.build(config, partitions, registry.map(WriterSchemas.class::cast));
+        Topology topology = RollcallTopology.build(config, partitions,
+                registry.map(client -> new RollcallTopology.Registry(client,
+                        published(client, config, config.registry().publishesAggregates(), config.aggregatesTopic(),
+                                MetricAggregate.getClassSchema()),
+                        published(client, config, config.registry().publishesVerdicts(),
+                                config.rollouts().verdictsTopic(), RolloutVerdict.getClassSchema()))));
         Properties props = StreamsSettings.of(config);
         // Instances find each other's HTTP endpoints through this; it must be the bound port.
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, MetricQueries.name(self));
@@ -128,6 +137,38 @@ public final class RollcallApp implements AutoCloseable {
         LOG.info("starting {} on {} partitions of {}", config.applicationId(), partitions, config.eventsTopic());
         streams.start();
         return app;
+    }
+
+    /**
+     * The id of {@code schema} under {@code <topic>-value} when the topic is published in the
+     * Confluent wire format: registered now, asked again with backoff while the registry cannot
+     * be reached (start-up waits for it), failing start-up when the registry refuses it.
+     */
+    private static OptionalInt published(RegistryClient client, RollcallConfig config, boolean publish, String topic,
+                                         Schema schema) {
+        if (!publish) {
+            return OptionalInt.empty();
+        }
+        String subject = topic + "-value";
+        Duration wait = ThreadRestarts.FIRST_WAIT;
+        while (true) {
+            try {
+                int id = client.register(subject, schema);
+                LOG.info("{} is written in the Confluent wire format: {} is schema {} under {}", topic,
+                        schema.getFullName(), id, subject);
+                return OptionalInt.of(id);
+            } catch (RegistryUnavailableException e) {
+                LOG.warn("{}; trying again in {} s", e.getMessage(), wait.toSeconds());
+                try {
+                    Thread.sleep(wait.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                Duration doubled = wait.multipliedBy(2);
+                wait = doubled.compareTo(config.registry().retryMax()) > 0 ? config.registry().retryMax() : doubled;
+            }
+        }
     }
 
     /** Blocks until the first RUNNING state or the timeout; returns whether it got there. */

@@ -86,12 +86,22 @@ public record RollcallConfig(
      * @param unknownTtl how long an id the registry does not have is remembered as unknown
      * @param maxSchemas writer schemas (and unknown ids) kept
      * @param retryMax   longest wait between attempts while the registry cannot be asked
+     * @param publish    output topics written in the Confluent wire format: {@code aggregates}, {@code verdicts}
      */
     public record Registry(List<java.net.URI> urls, java.util.Optional<String> userInfo, Path truststore,
                            String truststorePassword, Duration timeout, Duration unknownTtl, int maxSchemas,
-                           Duration retryMax) {
+                           Duration retryMax, java.util.Set<String> publish) {
         public Registry {
             urls = List.copyOf(urls);
+            publish = java.util.Set.copyOf(publish);
+        }
+
+        public boolean publishesAggregates() {
+            return publish.contains(PUBLISH_AGGREGATES);
+        }
+
+        public boolean publishesVerdicts() {
+            return publish.contains(PUBLISH_VERDICTS);
         }
 
         @Override
@@ -320,9 +330,14 @@ public record RollcallConfig(
     private static Registry registry(RollcallSettings.Values values) {
         String urls = values.string(REGISTRY_URL).strip();
         String userInfo = values.string(REGISTRY_USER_INFO);
+        List<String> publish = Validators.names(values.string(REGISTRY_PUBLISH));
         if (urls.isEmpty()) {
             if (!userInfo.isEmpty()) {
                 throw new ConfigException(REGISTRY_USER_INFO + ": set, but " + REGISTRY_URL + " is not");
+            }
+            if (!publish.isEmpty()) {
+                throw new ConfigException(REGISTRY_PUBLISH + "=" + String.join(",", publish) + " needs a schema registry: set "
+                        + REGISTRY_URL);
             }
             return null;
         }
@@ -347,7 +362,7 @@ public record RollcallConfig(
         return new Registry(parsed, credentials, values.optionalPath(REGISTRY_TRUSTSTORE),
                 values.string(REGISTRY_TRUSTSTORE_PASSWORD), values.duration(REGISTRY_TIMEOUT),
                 values.duration(REGISTRY_UNKNOWN_TTL), values.integer(REGISTRY_MAX_SCHEMAS),
-                values.duration(REGISTRY_RETRY_MAX));
+                values.duration(REGISTRY_RETRY_MAX), java.util.Set.copyOf(publish));
     }
 
     private static RocksDb rocksDb(RollcallSettings.Values values) {

@@ -8,6 +8,7 @@ import static io.rollcall.config.Validators.positiveDuration;
 import static io.rollcall.config.Validators.positiveInt;
 import static io.rollcall.config.Validators.readableFileOrEmpty;
 import static io.rollcall.config.Validators.secretOrEmpty;
+import static io.rollcall.config.Validators.subsetOf;
 import static io.rollcall.config.Validators.urlsOrEmpty;
 import static org.apache.kafka.common.config.ConfigDef.Importance.HIGH;
 import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
@@ -70,6 +71,10 @@ public final class RollcallSettings {
     public static final String REGISTRY_UNKNOWN_TTL = "rollcall.registry.unknown-ttl";
     public static final String REGISTRY_MAX_SCHEMAS = "rollcall.registry.max-schemas";
     public static final String REGISTRY_RETRY_MAX = "rollcall.registry.retry-max";
+    public static final String REGISTRY_PUBLISH = "rollcall.registry.publish";
+    /** The topics {@link #REGISTRY_PUBLISH} can name. */
+    public static final String PUBLISH_AGGREGATES = "aggregates";
+    public static final String PUBLISH_VERDICTS = "verdicts";
     /** The settings named as schema-registry clients name them rather than {@code rollcall.*}, so users' values carry over. */
     static final java.util.Set<String> CLIENT_NAMED = java.util.Set.of(REGISTRY_URL, REGISTRY_CREDENTIALS_SOURCE,
             REGISTRY_USER_INFO, REGISTRY_TRUSTSTORE, REGISTRY_TRUSTSTORE_PASSWORD);
@@ -180,6 +185,11 @@ public final class RollcallSettings {
             .define(REGISTRY_MAX_SCHEMAS, INT, 1000, positiveInt(), LOW,
                     "Writer schemas (and unknown ids) kept per instance; beyond that the least recently used "
                             + "are dropped and asked for again when a record needs them.")
+            .define(REGISTRY_PUBLISH, STRING, "", subsetOf(PUBLISH_AGGREGATES, PUBLISH_VERDICTS), MEDIUM,
+                    "Output topics written in the Confluent wire format rather than single-object encoding: "
+                            + "`aggregates` (`rollcall.topic.aggregates`), `verdicts` (`rollcall.topic.verdicts`), "
+                            + "both, or none. Their schemas are registered under `<topic>-value` at start-up, so "
+                            + "registry-aware Avro converters and deserializers read them.")
             .define(REGISTRY_RETRY_MAX, STRING, "30s", positiveDuration(), LOW,
                     "Longest wait between attempts while the registry cannot be asked: a stream thread that needed "
                             + "it stops, waits 1 s, 2 s, 4 s … up to this, and resumes from its last commit; no "

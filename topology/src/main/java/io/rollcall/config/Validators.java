@@ -96,6 +96,25 @@ final class Validators {
         });
     }
 
+    /** Comma-separated names, each one of {@code choices} (any case); empty: none. */
+    static ConfigDef.Validator subsetOf(String... choices) {
+        List<String> valid = List.of(choices);
+        return new Described("empty, or any of " + String.join(", ", valid.stream().map(c -> "`" + c + "`").toList())
+                + ", comma-separated", (name, value) -> {
+            for (String item : names((String) value)) {
+                if (valid.stream().noneMatch(item::equalsIgnoreCase)) {
+                    throw fail(name, "'" + item + "' is not one of " + String.join(", ", valid));
+                }
+            }
+        });
+    }
+
+    /** The names of a comma-separated list, stripped, in lower case; none for an empty one. */
+    static List<String> names(String list) {
+        return java.util.Arrays.stream(list.split(",")).map(String::strip).filter(item -> !item.isEmpty())
+                .map(item -> item.toLowerCase(java.util.Locale.ROOT)).toList();
+    }
+
     /** Empty, or a path this process can read (a key or trust store). */
     static ConfigDef.Validator readableFileOrEmpty() {
         return new Described("empty, or a readable file", (name, value) -> {

@@ -139,6 +139,54 @@ public final class RegistryClient implements WriterSchemas {
         }
     }
 
+    /**
+     * Registers {@code schema} under {@code subject} (POST /subjects/{subject}/versions) and returns
+     * its id; registering a schema the subject has already returns the id it has. Tries the URLs
+     * in turn, as {@link #byId} does.
+     *
+     * @throws IllegalStateException        the registry refused it (e.g. 409: incompatible with the subject)
+     * @throws RegistryUnavailableException no URL answered
+     */
+    public int register(String subject, Schema schema) {
+        String body = Json.mapper().createObjectNode().put("schema", schema.toString()).toString();
+        List<String> failures = new ArrayList<>();
+        for (URI base : urls) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(resolve(base, "subjects/"
+                            + java.net.URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions"))
+                    .timeout(timeout)
+                    .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                    .header("Accept", "application/vnd.schemaregistry.v1+json, application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            authorization.ifPresent(value -> request.header("Authorization", value));
+            HttpResponse<String> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                failures.add(base.getAuthority() + ": " + e);
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryUnavailableException("interrupted while registering " + subject, e);
+            }
+            if (response.statusCode() == 200) {
+                JsonNode id = Json.parse(response.body()).path("id");
+                if (!id.canConvertToInt()) {
+                    throw new IllegalStateException("the schema registry registered " + subject
+                            + " but answered without an id: " + message(response.body()));
+                }
+                return id.asInt();
+            }
+            if (response.statusCode() >= 400 && response.statusCode() < 500 && response.statusCode() != 401
+                    && response.statusCode() != 403 && response.statusCode() != 408 && response.statusCode() != 429) {
+                throw new IllegalStateException("the schema registry refused " + schema.getFullName() + " under "
+                        + subject + ": HTTP " + response.statusCode() + " " + message(response.body()));
+            }
+            failures.add(base.getAuthority() + ": HTTP " + response.statusCode() + " " + message(response.body()));
+        }
+        throw new RegistryUnavailableException("cannot register " + schema.getFullName() + " under " + subject + ": "
+                + String.join("; ", failures), null);
+    }
+
     private void answered(Outcome outcome) {
         requests.get(outcome).increment();
         problem.set(null);

@@ -14,13 +14,16 @@ import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.schema.avro.RolloutSpec;
 import io.rollcall.schema.avro.RolloutVerdict;
 import io.rollcall.config.RollcallSettings;
+import io.rollcall.schema.registry.ConfluentFramed;
 import io.rollcall.schema.registry.RegistryDecoder;
 import io.rollcall.schema.registry.ValueDecoder;
 import io.rollcall.schema.registry.WriterSchemas;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
@@ -61,20 +64,35 @@ public final class RollcallTopology {
     }
 
     /**
-     * @param registry where writer schemas of Confluent-framed events come from; empty
-     *                 without a registry (such events are then dead-lettered)
+     * What the topology needs of a schema registry: where writer schemas of Confluent-framed
+     * events come from, and the ids its output schemas were registered under for the topics
+     * {@code rollcall.registry.publish} names.
      */
-    public static Topology build(RollcallConfig config, int eventPartitions, Optional<WriterSchemas> registry) {
+    public record Registry(WriterSchemas schemas, OptionalInt aggregatesSchemaId, OptionalInt verdictsSchemaId) {
+    }
+
+    /**
+     * @param registry the schema registry; empty without one (Confluent-framed events are then
+     *                 dead-lettered)
+     */
+    public static Topology build(RollcallConfig config, int eventPartitions, Optional<Registry> registry) {
         if (eventPartitions <= 0) {
             throw new IllegalArgumentException("eventPartitions must be positive, got " + eventPartitions);
         }
-        if (registry.isPresent() && config.registry() == null) {
-            throw new IllegalArgumentException("a registry was handed in, but " + RollcallSettings.REGISTRY_URL
-                    + " is not set");
+        if (registry.isPresent() != (config.registry() != null)) {
+            throw new IllegalArgumentException("a registry is handed in exactly when " + RollcallSettings.REGISTRY_URL
+                    + " is set");
+        }
+        OptionalInt aggregatesId = registry.map(Registry::aggregatesSchemaId).orElse(OptionalInt.empty());
+        OptionalInt verdictsId = registry.map(Registry::verdictsSchemaId).orElse(OptionalInt.empty());
+        if (registry.isPresent() && (config.registry().publishesAggregates() != aggregatesId.isPresent()
+                || config.registry().publishesVerdicts() != verdictsId.isPresent())) {
+            throw new IllegalArgumentException("a schema id is handed in exactly for each topic "
+                    + RollcallSettings.REGISTRY_PUBLISH + " names");
         }
         AvroSerde<MetricEvent> eventSerde = AvroSerde.metricEvent();
         ValueDecoder<MetricEvent> eventDecoder = new ValueDecoder<>(eventSerde,
-                registry.map(schemas -> new RegistryDecoder<>(MetricEvent.class, MetricEvent.getClassSchema(), schemas,
+                registry.map(r -> new RegistryDecoder<>(MetricEvent.class, MetricEvent.getClassSchema(), r.schemas(),
                         config.registry().maxSchemas(), config.registry().unknownTtl())),
                 RollcallSettings.REGISTRY_URL);
         Serde<Aggregate> storeSerde = AggregateCodec.storeSerde();
@@ -114,9 +132,9 @@ public final class RollcallTopology {
                 config.windowSize(), storeSerde, capacity));
         owned.process(() -> new SeriesAggregator(config.windowSize(), config.windowGrace()),
                         Named.as("aggregate"), StoreNames.ALL_TIME, StoreNames.WINDOWED)
-                .to(config.aggregatesTopic(), Produced.with(keySerde, shared).withName("aggregates"));
+                .to(config.aggregatesTopic(), Produced.with(keySerde, published(shared, aggregatesId)).withName("aggregates"));
 
-        addRolloutJudge(builder, config, eventPartitions, placed.merge(misplaced, Named.as("valid-events")));
+        addRolloutJudge(builder, config, eventPartitions, placed.merge(misplaced, Named.as("valid-events")), verdictsId);
         return builder.build();
     }
 
@@ -131,7 +149,7 @@ public final class RollcallTopology {
      * </pre>
      */
     private static void addRolloutJudge(StreamsBuilder builder, RollcallConfig config, int partitions,
-                                        KStream<byte[], MetricEvent> events) {
+                                        KStream<byte[], MetricEvent> events, OptionalInt verdictsSchemaId) {
         RollcallConfig.Rollouts rollouts = config.rollouts();
         Serde<RolloutSpec> specSerde = RolloutSerdes.lenientSpec();
         Serde<RolloutVerdict> verdictSerde = AvroSerde.rolloutVerdict();
@@ -159,6 +177,24 @@ public final class RollcallTopology {
                                 rollouts.tick(), rollouts.history()),
                         Named.as("rollout-judge"), StoreNames.ROLLOUT_JUDGES, StoreNames.ROLLOUT_VERDICTS,
                         StoreNames.ROLLOUT_PROGRESS)
-                .to(rollouts.verdictsTopic(), Produced.with(Serdes.String(), verdictSerde).withName("verdicts"));
+                .to(rollouts.verdictsTopic(), Produced.with(Serdes.String(), published(verdictSerde, verdictsSchemaId))
+                        .withName("verdicts"));
+    }
+
+    /**
+     * The serde an output topic is written with: {@code singleObject} itself, or with a schema
+     * id, the same records in the Confluent wire format (the body behind magic byte 0 and the id).
+     */
+    private static <T> Serde<T> published(Serde<T> singleObject, OptionalInt schemaId) {
+        if (schemaId.isEmpty()) {
+            return singleObject;
+        }
+        int id = schemaId.getAsInt();
+        Serializer<T> single = singleObject.serializer();
+        Serializer<T> confluent = (topic, value) -> {
+            byte[] bytes = single.serialize(topic, value);
+            return bytes == null ? null : ConfluentFramed.fromSingleObject(id, bytes);
+        };
+        return Serdes.serdeFrom(confluent, singleObject.deserializer());
     }
 }

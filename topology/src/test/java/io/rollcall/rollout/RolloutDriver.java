@@ -16,8 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -62,17 +64,26 @@ final class RolloutDriver implements AutoCloseable {
      * partitions' samplers are played by {@link #sampled} and {@link #progress}.
      */
     RolloutDriver(Path stateDir, int partitions) {
+        this(stateDir, partitions, Map.of(), Optional.empty());
+    }
+
+    /** With more settings, and the schema registry the topology is handed (when they name one). */
+    RolloutDriver(Path stateDir, int partitions, Map<String, String> settings,
+                  Optional<RollcallTopology.Registry> registry) {
         this.partitions = partitions;
-        RollcallConfig config = RollcallConfig.of(Map.of(
+        Map<String, String> all = new HashMap<>(Map.of(
                 "bootstrap.servers", "unused:9092",
                 "rollcall.state.dir", stateDir.toString(),
                 "rollcall.rollout.grace", GRACE + "ms",
                 "rollcall.rollout.tick", TICK + "ms",
                 "rollcall.rollout.idle", IDLE + "ms"));
+        all.putAll(settings);
+        RollcallConfig config = RollcallConfig.of(all);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollout-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(RollcallTopology.build(config, partitions), props, Instant.ofEpochMilli(T0));
+        driver = new TopologyTestDriver(RollcallTopology.build(config, partitions, registry), props,
+                Instant.ofEpochMilli(T0));
         events = driver.createInputTopic("metric-events", new ByteArraySerializer(), new ByteArraySerializer());
         rollouts = driver.createInputTopic("rollouts", new StringSerializer(), new ByteArraySerializer());
         samples = driver.createInputTopic(SAMPLES_TOPIC, new StringSerializer(), Sampled.serde().serializer());

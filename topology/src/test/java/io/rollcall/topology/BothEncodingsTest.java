@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.io.BinaryEncoder;
@@ -68,7 +69,8 @@ class BothEncodingsTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "both-encodings-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(RollcallTopology.build(config, 1, Optional.of(registry)), props);
+        driver = new TopologyTestDriver(RollcallTopology.build(config, 1,
+                Optional.of(new RollcallTopology.Registry(registry, OptionalInt.empty(), OptionalInt.empty()))), props);
         events = driver.createInputTopic("metric-events", new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic("metric-events-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

@@ -23,6 +23,19 @@ public record ConfluentFramed(int schemaId, ByteBuffer body) {
         return value.length > 0 && value[0] == MAGIC;
     }
 
+    /** Bytes before the body in single-object encoding: marker {@code C3 01} and the 8-byte fingerprint. */
+    private static final int SINGLE_OBJECT_HEADER_BYTES = 10;
+
+    /**
+     * The same record in the Confluent wire format: {@code singleObject}'s body behind magic
+     * byte 0 and {@code schemaId} (the id of the writer schema the single-object fingerprint names).
+     */
+    public static byte[] fromSingleObject(int schemaId, byte[] singleObject) {
+        int body = singleObject.length - SINGLE_OBJECT_HEADER_BYTES;
+        return ByteBuffer.allocate(HEADER_BYTES + body).put(MAGIC).putInt(schemaId)
+                .put(singleObject, SINGLE_OBJECT_HEADER_BYTES, body).array();
+    }
+
     /** @throws BadRecordException when the value is shorter than the header or has another magic byte */
     public static ConfluentFramed parse(byte[] value) {
         if (!matches(value) || value.length < HEADER_BYTES) {
