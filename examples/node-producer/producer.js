@@ -113,7 +113,8 @@ function key(id) {
 
 async function main() {
   const ids = opts.ids.split(',').map((s) => seriesId(s.trim()));
-  const count = Number.parseInt(opts.count, 10);
+  const count = Number(opts.count);
+  if (!Number.isSafeInteger(count) || count < 0) throw new Error(`not a count of events: ${opts.count}`);
   const registry = new SchemaRegistry({ host: opts.registry }, { [SchemaType.AVRO]: { typeHook: longsAsBigInt } });
   const schema = readSchema(opts.schemas, 'io.rollcall.schema.avro.MetricEvent');
   const { id: schemaId } = await registry.register(

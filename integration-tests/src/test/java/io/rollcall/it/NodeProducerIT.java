@@ -9,11 +9,13 @@ import io.rollcall.app.RollcallApp;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.query.Answer;
 import io.rollcall.schema.SeriesId;
+import io.rollcall.topology.DeadLetterHeaders;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -100,7 +102,8 @@ class NodeProducerIT {
 
     @Test
     void nothingIsDeadLettered() {
-        assertThat(dead).isEmpty();
+        assertThat(dead).extracting(r -> new String(r.headers().lastHeader(DeadLetterHeaders.REASON).value(),
+                StandardCharsets.UTF_8)).as("reasons of the dead letters").isEmpty();
     }
 
     @Test
