@@ -26,6 +26,12 @@ public final class LoadGenerator implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadGenerator.class);
 
+    /** How the {@code n}-th event (from 0) is written as a record value. */
+    @FunctionalInterface
+    public interface Encoding {
+        byte[] encode(long n, MetricEvent event);
+    }
+
     /** Parameters of one run. {@code rate} 0 means unthrottled; {@code count} 0 means until stopped. */
     public record Settings(String topic, long rate, long count, int series, long seed) {
     }
@@ -40,6 +46,7 @@ public final class LoadGenerator implements Runnable {
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private Consumer<MetricEvent> tap = event -> { };
+    private Encoding encoding = (n, event) -> serde.serialize(event);
 
     public LoadGenerator(Producer<byte[], byte[]> producer, Settings settings, Clock clock) {
         this.producer = producer;
@@ -93,6 +100,12 @@ public final class LoadGenerator implements Runnable {
         return this;
     }
 
+    /** Writes events as {@code encoding} says rather than in single-object encoding; call before {@link #run()}. */
+    public LoadGenerator encodeWith(Encoding encoding) {
+        this.encoding = encoding;
+        return this;
+    }
+
     public Workload workload() {
         return workload;
     }
@@ -105,7 +118,8 @@ public final class LoadGenerator implements Runnable {
             MetricEvent event = workload.next(clock.millis());
             tap.accept(event);
             byte[] key = SeriesId.of(event.getId()).toBytes();
-            producer.send(new ProducerRecord<>(settings.topic(), key, serde.serialize(event)), (metadata, error) -> {
+            byte[] value = encoding.encode(n, event);
+            producer.send(new ProducerRecord<>(settings.topic(), key, value), (metadata, error) -> {
                 if (error == null) {
                     acked.incrementAndGet();
                 } else if (failed.getAndIncrement() == 0) {

@@ -11,11 +11,16 @@ import io.rollcall.app.Offsets;
 import io.rollcall.cli.Shutdown;
 import io.rollcall.config.Durations;
 import io.rollcall.config.RollcallConfig;
+import io.rollcall.config.RollcallSettings;
 import io.rollcall.embedded.EmbeddedKafka;
 import io.rollcall.load.LoadGenerator;
 import io.rollcall.load.Workload;
 import io.rollcall.query.Answer;
+import io.rollcall.registry.RegistryClient;
+import io.rollcall.schema.AvroSerde;
 import io.rollcall.schema.SeriesId;
+import io.rollcall.schema.avro.MetricEvent;
+import io.rollcall.schema.registry.ConfluentFramed;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,6 +61,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--duration", description = "Stop by itself after this long, e.g. 60s (default: run until Ctrl-C).")
     String duration;
 
+    @Option(names = "--registry", paramLabel = "URL", description = {
+            "A schema registry's Confluent-compatible API, e.g. http://localhost:8081 or an Apicurio",
+            "Registry's http://localhost:8080/apis/ccompat/v7: every other event is then written in the",
+            "Confluent wire format, its schema registered under metric-events-value (default: none)."})
+    String registry;
+
     private static final long PROGRESS_MS = 2_000;
     private static final Duration DEMO_WINDOW = Duration.ofSeconds(10);
     private static final long AGGREGATES_EVERY_MS = 30_000;
@@ -92,12 +103,16 @@ final class DemoCommand implements Callable<Integer> {
         byte[] secret = new byte[18];
         new java.security.SecureRandom().nextBytes(secret);
         String token = java.util.HexFormat.of().formatHex(secret);
-        RollcallConfig config = RollcallConfig.of(Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "bootstrap.servers", kafka.bootstrapServers(),
                 "rollcall.application.id", "rollcall-demo",
                 "rollcall.state.dir", stateDir.toString(),
                 "rollcall.http.port", Integer.toString(httpPort),
                 "rollcall.api.token", token));
+        if (registry != null) {
+            settings.put(RollcallSettings.REGISTRY_URL, registry);
+        }
+        RollcallConfig config = RollcallConfig.of(settings);
         // Only the input topic: rollcall creates the others as it does in production (Topics.plan).
         kafka.createTopics(List.of(new NewTopic(config.eventsTopic(), partitions, (short) 1)));
         say("topics %s (%d partitions), %s (compacted), %s", config.eventsTopic(), partitions,
@@ -118,6 +133,9 @@ final class DemoCommand implements Callable<Integer> {
                     base, token);
             LoadGenerator generator = new LoadGenerator(producer,
                     new LoadGenerator.Settings(config.eventsTopic(), rate, 0, series, 1), Clock.systemUTC());
+            if (config.registry() != null) {
+                generator.encodeWith(bothEncodings(config));
+            }
             Thread worker = new Thread(generator, "load-generator");
             worker.setDaemon(true);
             worker.start();
@@ -132,6 +150,21 @@ final class DemoCommand implements Callable<Integer> {
                     generator.sent());
         }
         return 0;
+    }
+
+    /**
+     * Every other event in the Confluent wire format, as a producer with a registry-aware
+     * serializer writes it, the others in single-object encoding: both producers side by side.
+     */
+    private static LoadGenerator.Encoding bothEncodings(RollcallConfig config) {
+        String subject = config.eventsTopic() + "-value";
+        int id = RegistryClient.of(config.registry()).register(subject, MetricEvent.getClassSchema());
+        say("schema registry %s: MetricEvent is schema %d under %s; every other event is written in the Confluent "
+                + "wire format (00, the id, the body), the rest in single-object encoding (C3 01, the fingerprint, "
+                + "the body)", config.registry().urls(), id, subject);
+        AvroSerde<MetricEvent> singleObject = AvroSerde.metricEvent();
+        return (n, event) -> n % 2 == 0 ? singleObject.serialize(event)
+                : ConfluentFramed.fromSingleObject(id, singleObject.serialize(event));
     }
 
     /** Two canary rollouts: checkout's canary is healthy (promoted), payments' regresses (rolled back). */
