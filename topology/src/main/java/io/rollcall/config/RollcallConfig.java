@@ -309,7 +309,9 @@ public record RollcallConfig(
     @Override
     public String toString() {
         Map<String, String> shown = new TreeMap<>();
-        asMap().forEach((key, value) -> shown.put(key, isSecret(key) && !value.isEmpty() ? "[hidden]" : value));
+        asMap().forEach((key, value) -> shown.put(key, isSecret(key) && !value.isEmpty() ? "[hidden]"
+                // Registry URLs may carry user:password@ (basic.auth.credentials.source=URL).
+                : key.equals(REGISTRY_URL) ? value.replaceAll("//[^/@,]*@", "//[hidden]@") : value));
         return "RollcallConfig" + shown;
     }
 

@@ -302,6 +302,32 @@ class RollcallConfigTest {
     }
 
     @Test
+    void registryCredentialsAreHiddenWhenTheConfigurationIsPrinted() {
+        RollcallConfig config = RollcallConfig.of(Map.of(
+                "schema.registry.url", "https://rollcall:pa55word@registry-1:8081,https://registry-2:8081",
+                "basic.auth.credentials.source", "URL",
+                "schema.registry.ssl.truststore.password", "tru5t-value"));
+
+        assertThat(config.toString()).doesNotContain("pa55word").doesNotContain("tru5t-value")
+                .contains("schema.registry.url=https://[hidden]@registry-1:8081,https://registry-2:8081",
+                        "schema.registry.ssl.truststore.password=[hidden]");
+    }
+
+    @Test
+    void aPublishedTopicNeedsARegistry() {
+        assertThatThrownBy(() -> RollcallConfig.of(Map.of("rollcall.registry.publish", "aggregates")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("rollcall.registry.publish=aggregates needs a schema registry: set schema.registry.url");
+    }
+
+    @Test
+    void onlyAggregatesAndVerdictsCanBePublished() {
+        assertThatThrownBy(() -> RollcallConfig.of(Map.of("schema.registry.url", "http://registry:8081",
+                "rollcall.registry.publish", "aggregates,events")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("'events' is not one of aggregates, verdicts");
+    }
+
+    @Test
     void missingBootstrapServersIsAClearError() {
         assertThatThrownBy(() -> RollcallConfig.of(Map.of()).bootstrapServers())
                 .isInstanceOf(ConfigException.class)
