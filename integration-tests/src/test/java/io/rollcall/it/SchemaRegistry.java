@@ -40,24 +40,37 @@ final class SchemaRegistry implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int managementPort;
+    /** Serves https on {@link #httpsPort} too, with this key store; null: http only. */
+    private final Tls tls;
     private Process process;
 
-    private SchemaRegistry(Path java, Path dir, int port, int managementPort) {
+    /** A PKCS12 key store for the registry's https port, and its password. */
+    record Tls(Path keystore, String password, int httpsPort) {
+    }
+
+    private SchemaRegistry(Path java, Path dir, int port, int managementPort, Tls tls) {
         this.java = java;
         this.dir = dir;
         this.port = port;
         this.managementPort = managementPort;
+        this.tls = tls;
     }
 
     /** Starts a registry with empty storage and waits until it answers. */
     static SchemaRegistry start() throws IOException {
+        return start(null, null);
+    }
+
+    /** As {@link #start()}, serving https too with {@code keystore} (PKCS12) at {@link #httpsUrl()}. */
+    static SchemaRegistry start(Path keystore, String password) throws IOException {
         if (!Files.isRegularFile(APP)) {
             throw new IllegalStateException(APP + " is missing: the build unpacks Apicurio Registry there"
                     + " in pre-integration-test (run through ./mvnw verify)");
         }
         Path dir = Files.createTempDirectory(Path.of("target"), "registry-run-").toAbsolutePath();
-        int[] ports = freePorts(2);
-        SchemaRegistry registry = new SchemaRegistry(Java21.executable(), dir, ports[0], ports[1]);
+        int[] ports = freePorts(3);
+        SchemaRegistry registry = new SchemaRegistry(Java21.executable(), dir, ports[0], ports[1],
+                keystore == null ? null : new Tls(keystore.toAbsolutePath(), password, ports[2]));
         try {
             registry.launch();
         } catch (RuntimeException e) {
@@ -70,6 +83,11 @@ final class SchemaRegistry implements AutoCloseable {
     /** The Confluent-compatible API's base URL, e.g. for {@code schema.registry.url}. */
     String url() {
         return "http://" + HOST + ":" + port + "/apis/ccompat/v7";
+    }
+
+    /** The Confluent-compatible API over https; only for a registry started with a key store. */
+    String httpsUrl() {
+        return "https://" + HOST + ":" + tls.httpsPort() + "/apis/ccompat/v7";
     }
 
     /** Apicurio's own API (v3), which Apicurio's serializers talk to. */
@@ -153,6 +171,19 @@ final class SchemaRegistry implements AutoCloseable {
     }
 
     private Map<String, String> settings() {
+        Map<String, String> settings = new java.util.HashMap<>(plainSettings());
+        if (tls != null) {
+            settings.put("quarkus.http.ssl-port", Integer.toString(tls.httpsPort()));
+            settings.put("quarkus.http.ssl.certificate.key-store-file", tls.keystore().toString());
+            settings.put("quarkus.http.ssl.certificate.key-store-file-type", "PKCS12");
+            settings.put("quarkus.http.ssl.certificate.key-store-password", tls.password());
+            // The plain port stays open too: the fixture checks it to know the registry is up.
+            settings.put("quarkus.http.insecure-requests", "enabled");
+        }
+        return settings;
+    }
+
+    private Map<String, String> plainSettings() {
         return Map.of(
                 "quarkus.http.host", HOST,
                 "quarkus.http.port", Integer.toString(port),
