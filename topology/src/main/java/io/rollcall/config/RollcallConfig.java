@@ -4,14 +4,19 @@ import static io.rollcall.config.RollcallSettings.*;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -88,12 +93,12 @@ public record RollcallConfig(
      * @param retryMax   longest wait between attempts while the registry cannot be asked
      * @param publish    output topics written in the Confluent wire format: {@code aggregates}, {@code verdicts}
      */
-    public record Registry(List<java.net.URI> urls, java.util.Optional<String> userInfo, Path truststore,
+    public record Registry(List<URI> urls, Optional<String> userInfo, Path truststore,
                            String truststorePassword, Duration timeout, Duration unknownTtl, int maxSchemas,
-                           Duration retryMax, java.util.Set<String> publish) {
+                           Duration retryMax, Set<String> publish) {
         public Registry {
             urls = List.copyOf(urls);
-            publish = java.util.Set.copyOf(publish);
+            publish = Set.copyOf(publish);
         }
 
         public boolean publishesAggregates() {
@@ -343,18 +348,18 @@ public record RollcallConfig(
             }
             return null;
         }
-        List<java.net.URI> parsed = new java.util.ArrayList<>();
-        java.util.Optional<String> credentials = userInfo.isEmpty() ? java.util.Optional.empty()
-                : java.util.Optional.of(userInfo);
+        List<URI> parsed = new ArrayList<>();
+        Optional<String> credentials = userInfo.isEmpty() ? Optional.empty()
+                : Optional.of(userInfo);
         boolean fromUrl = values.string(REGISTRY_CREDENTIALS_SOURCE).equalsIgnoreCase("URL");
         for (String url : urls.split(",")) {
-            java.net.URI uri = java.net.URI.create(url.strip());
+            URI uri = URI.create(url.strip());
             if (fromUrl && uri.getRawUserInfo() != null) {
-                credentials = java.util.Optional.of(java.net.URLDecoder.decode(uri.getRawUserInfo(),
-                        java.nio.charset.StandardCharsets.UTF_8));
+                credentials = Optional.of(URLDecoder.decode(uri.getRawUserInfo(),
+                        StandardCharsets.UTF_8));
             }
             // The credentials never stay in a URL that may be logged.
-            parsed.add(java.net.URI.create(uri.getScheme() + "://" + uri.getRawAuthority().replaceFirst("^.*@", "")
+            parsed.add(URI.create(uri.getScheme() + "://" + uri.getRawAuthority().replaceFirst("^.*@", "")
                     + (uri.getRawPath() == null ? "" : uri.getRawPath())));
         }
         if (fromUrl && credentials.isEmpty()) {
@@ -364,7 +369,7 @@ public record RollcallConfig(
         return new Registry(parsed, credentials, values.optionalPath(REGISTRY_TRUSTSTORE),
                 values.string(REGISTRY_TRUSTSTORE_PASSWORD), values.duration(REGISTRY_TIMEOUT),
                 values.duration(REGISTRY_UNKNOWN_TTL), values.integer(REGISTRY_MAX_SCHEMAS),
-                values.duration(REGISTRY_RETRY_MAX), java.util.Set.copyOf(publish));
+                values.duration(REGISTRY_RETRY_MAX), Set.copyOf(publish));
     }
 
     private static RocksDb rocksDb(RollcallSettings.Values values) {
