@@ -275,6 +275,20 @@ final class ConnectPipeline implements AutoCloseable {
         }
     }
 
+    /** The ROLLBACK row's {@code results} column is JSON text naming the failed error-rate SLO. */
+    void assertTheRollbackRowHoldsItsSloResultsAsJson() throws Exception {
+        try (Connection db = postgres.connect()) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                List<String> results = strings(db, "SELECT results FROM rollout_verdicts WHERE service = 'search' "
+                        + "AND decision = 'ROLLBACK'");
+                assertThat(results).isNotEmpty();
+                JsonNode slo = JSON.readTree(results.get(0)).get(0);
+                assertThat(slo.get("kind").asText()).isEqualTo("ERROR_RATE");
+                assertThat(slo.get("outcome").asText()).isEqualTo("FAIL");
+            });
+        }
+    }
+
     private void assertRowEqualsHttp(ResultSet rows) throws SQLException {
         BigDecimal id = rows.getBigDecimal("id");
         JsonNode http = served.get(id.toPlainString());

@@ -61,6 +61,11 @@ class ConnectPostgresIT {
     }
 
     @Test
+    void theRollbackRowHoldsItsSloResultsAsJson() throws Exception {
+        pipeline.assertTheRollbackRowHoldsItsSloResultsAsJson();
+    }
+
+    @Test
     void aRecordTheConverterCannotReadGoesToTheConnectorsDeadLetterTopic() throws Exception {
         pipeline.sendAggregate("not avro".getBytes(StandardCharsets.UTF_8));
         ConsumerRecord<byte[], byte[]> dead = pipeline.awaitTheDeadAggregate();

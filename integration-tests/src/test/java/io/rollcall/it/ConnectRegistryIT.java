@@ -39,9 +39,7 @@ class ConnectRegistryIT {
                 "schema.registry.url", registry.url(),
                 "rollcall.registry.publish", "aggregates,verdicts"));
         pipeline = ConnectPipeline.start(config, List.of(ConnectPipeline.DEBEZIUM_PLUGINS, APICURIO_CONVERTER));
-        // The converter speaks the registry's v2 API, which Apicurio Registry 3 serves next to v3.
-        Map<String, String> converter = Map.of("value.converter.apicurio.registry.url",
-                registry.apicurioUrl().replace("/v3", "/v2"));
+        Map<String, String> converter = Map.of("value.converter.apicurio.registry.url", registry.apicurioV2Url());
         pipeline.sink(ConnectPipeline.AGGREGATES, "metric-aggregates-postgres-registry.json",
                 config.aggregatesTopic(), converter);
         pipeline.sink(ConnectPipeline.VERDICTS, "rollout-verdicts-postgres-registry.json",
@@ -73,10 +71,16 @@ class ConnectRegistryIT {
     }
 
     @Test
+    void theRollbackRowHoldsItsSloResultsAsJson() throws Exception {
+        pipeline.assertTheRollbackRowHoldsItsSloResultsAsJson();
+    }
+
+    @Test
     void aRecordWithoutTheRegistryFramingGoesToTheConnectorsDeadLetterTopic() throws Exception {
         pipeline.sendAggregate("not avro".getBytes(StandardCharsets.UTF_8));
         ConsumerRecord<byte[], byte[]> dead = pipeline.awaitTheDeadAggregate();
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
+        assertThat(ConnectPipeline.header(dead, "__connect.errors.stage")).isEqualTo("VALUE_CONVERTER");
         pipeline.assertRunning(ConnectPipeline.AGGREGATES);
     }
 }
