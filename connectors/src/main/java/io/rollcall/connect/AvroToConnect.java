@@ -81,7 +81,7 @@ final class AvroToConnect {
         return builder.build();
     }
 
-    private static SchemaBuilder seriesId() {
+    static SchemaBuilder seriesId() {
         return Decimal.builder(0).parameter("connect.decimal.precision", "20");
     }
 

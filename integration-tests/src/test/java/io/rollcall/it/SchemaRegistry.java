@@ -95,6 +95,11 @@ final class SchemaRegistry implements AutoCloseable {
         return "http://" + HOST + ":" + port + "/apis/registry/v3";
     }
 
+    /** Apicurio's v2 API, still served next to v3; Apicurio's 2.x Kafka Connect converter talks to it. */
+    String apicurioV2Url() {
+        return "http://" + HOST + ":" + port + "/apis/registry/v2";
+    }
+
     /** Registers {@code schema} under {@code subject} through the Confluent-compatible API; returns its id. */
     int register(String subject, Schema schema) throws IOException, InterruptedException {
         String body = new ObjectMapper()
