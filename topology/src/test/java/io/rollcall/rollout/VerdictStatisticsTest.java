@@ -39,7 +39,7 @@ class VerdictStatisticsTest {
         RolloutSpec spec = spec("search", latency(0.95, null, 0.1)).setSuccessWindows(6).build();
         List<Ending> endings = runs(spec, Traffic.latency(500, 100, 125), 6, 100);
 
-        // Measured: 38, 65, 83, 93, 95, 98 of 100 within 1 to 6 windows.
+        // Measured: 39, 68, 83, 93, 96, 98 of 100 within 1 to 6 windows.
         assertThat(count(endings, e -> e.rolledBackWithin(3))).as(byWindow(endings)).isGreaterThanOrEqualTo(80);
         assertThat(count(endings, e -> e.rolledBackWithin(4))).as(byWindow(endings)).isGreaterThanOrEqualTo(90);
         assertThat(count(endings, e -> e.decision() == Decision.PROMOTE)).isZero();
@@ -50,8 +50,8 @@ class VerdictStatisticsTest {
         RolloutSpec spec = spec("search", latency(0.95, null, 0.1), errorRate(0.01, null)).build();
         List<Ending> endings = runs(spec, Traffic.errors(500, 0.002, 0.002), 12, 300);
 
-        // Measured: 241 promoted after the 3 successWindows, the other 59 within 12 windows (35, 12,
-        // 4, 3, 2, 2 and 1 a window or more later), once the pooled evidence showed every bound
+        // Measured: 242 promoted after the 3 successWindows, the other 58 within 12 windows (35, 10,
+        // 6, 3, 2, 1 and 1 a window or more later), once the pooled evidence showed every bound
         // holding at 95 % confidence.
         assertThat(count(endings, e -> e.decision() == Decision.ROLLBACK)).isZero();
         assertThat(count(endings, e -> e.decision() == Decision.PROMOTE)).isEqualTo(300);
@@ -65,7 +65,7 @@ class VerdictStatisticsTest {
         RolloutSpec spec = spec("search", latency(0.95, null, 0.1)).setFailureLimit(2).setSuccessWindows(1000).build();
         List<Ending> endings = runs(spec, Traffic.latency(500, 100, 110), 20, 200);
 
-        // Measured: 6 of 200 (3 %), 5 of them within the first 3 windows.
+        // Measured: 7 of 200 (3.5 %), 5 of them within the first 3 windows.
         assertThat(count(endings, e -> e.decision() == Decision.ROLLBACK)).as(byWindow(endings)).isLessThanOrEqualTo(10);
     }
 
@@ -76,7 +76,7 @@ class VerdictStatisticsTest {
         RolloutSpec spec = spec("search", latency(0.99, null, 0.1)).setFailureLimit(2).setSuccessWindows(1000).build();
         List<Ending> endings = runs(spec, Traffic.latency(1000, 100, 110), 20, 1000);
 
-        // Measured: 38 of 1,000 (3.8 %), 32 of them mid-window. Judged like any other measure from
+        // Measured: 46 of 1,000 (4.6 %), 41 of them mid-window. Judged like any other measure from
         // 50 requests on, with the order statistics for its standard error reaching the maximum,
         // 340 (34 %): a p99's standard error needs requests beyond it.
         assertThat(count(endings, e -> e.decision() == Decision.ROLLBACK)).as(byWindow(endings)).isLessThanOrEqualTo(50);
