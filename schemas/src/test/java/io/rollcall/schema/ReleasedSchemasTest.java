@@ -24,7 +24,8 @@ class ReleasedSchemasTest {
 
     private static final String HOW = "to change a schema, add its new version as "
             + "schemas/src/main/resources/io/rollcall/schema/released/<Record>-v<N+1>.avsc (self-contained: "
-            + "Schema.toString(true) of the generated class) and list it last for its record in index.txt";
+            + "Schema.toString(true) of the generated class), list it last for its record in index.txt, and add "
+            + "bytes written by it to the golden fixtures (GoldenBytesTest)";
 
     static Stream<Schema> persisted() {
         return Stream.of(MetricEvent.getClassSchema(), MetricAggregate.getClassSchema(),
