@@ -9,6 +9,7 @@ import io.rollcall.schema.registry.WriterSchemas;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -25,6 +26,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.avro.Schema;
@@ -66,6 +69,9 @@ public final class RegistryClient implements WriterSchemas {
     private final List<URI> urls;
     private final Optional<String> authorization;
     private final Duration timeout;
+    /** The media type of the Confluent-compatible API. */
+    private static final String JSON = "application/vnd.schemaregistry.v1+json";
+
     private final HttpClient http;
     private final AtomicReference<Problem> problem = new AtomicReference<>();
     private final EnumMap<Outcome, LongAdder> requests = new EnumMap<>(Outcome.class);
@@ -149,42 +155,25 @@ public final class RegistryClient implements WriterSchemas {
      */
     public int register(String subject, Schema schema) {
         String body = Json.mapper().createObjectNode().put("schema", schema.toString()).toString();
-        List<String> failures = new ArrayList<>();
-        for (URI base : urls) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(resolve(base, "subjects/"
-                            + java.net.URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions"))
-                    .timeout(timeout)
-                    .header("Content-Type", "application/vnd.schemaregistry.v1+json")
-                    .header("Accept", "application/vnd.schemaregistry.v1+json, application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body));
-            authorization.ifPresent(value -> request.header("Authorization", value));
-            HttpResponse<String> response;
-            try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                failures.add(base.getAuthority() + ": " + e);
-                continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new RegistryUnavailableException("interrupted while registering " + subject, e);
-            }
-            if (response.statusCode() == 200) {
-                JsonNode id = Json.parse(response.body()).path("id");
-                if (!id.canConvertToInt()) {
-                    throw new IllegalStateException("the schema registry registered " + subject
-                            + " but answered without an id: " + message(response.body()));
-                }
-                return id.asInt();
-            }
-            if (response.statusCode() >= 400 && response.statusCode() < 500 && response.statusCode() != 401
-                    && response.statusCode() != 403 && response.statusCode() != 408 && response.statusCode() != 429) {
-                throw new IllegalStateException("the schema registry refused " + schema.getFullName() + " under "
-                        + subject + ": HTTP " + response.statusCode() + " " + message(response.body()));
-            }
-            failures.add(base.getAuthority() + ": HTTP " + response.statusCode() + " " + message(response.body()));
-        }
-        throw new RegistryUnavailableException("cannot register " + schema.getFullName() + " under " + subject + ": "
-                + String.join("; ", failures), null);
+        return exchange("register " + schema.getFullName() + " under " + subject,
+                "subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions",
+                request -> request.header("Content-Type", JSON).POST(HttpRequest.BodyPublishers.ofString(body)),
+                response -> {
+                    int status = response.statusCode();
+                    if (status == 200) {
+                        JsonNode id = Json.parse(response.body()).path("id");
+                        if (!id.canConvertToInt()) {
+                            throw new IllegalStateException("the schema registry registered " + subject
+                                    + " but answered without an id: " + message(response.body()));
+                        }
+                        return id.asInt();
+                    }
+                    if (status >= 400 && status < 500 && status != 401 && status != 403 && status != 408 && status != 429) {
+                        throw new IllegalStateException("the schema registry refused " + schema.getFullName() + " under "
+                                + subject + ": HTTP " + status + " " + message(response.body()));
+                    }
+                    return null;
+                });
     }
 
     private void answered(Outcome outcome) {
@@ -193,12 +182,32 @@ public final class RegistryClient implements WriterSchemas {
     }
 
     private Schema ask(int id) {
+        return exchange("ask the schema registry for schema id " + id, "schemas/ids/" + Integer.toUnsignedString(id),
+                HttpRequest.Builder::GET, response -> {
+                    if (response.statusCode() == 200) {
+                        return parse(id, response.body());
+                    }
+                    if (response.statusCode() == 404) {
+                        throw new UnknownSchemaIdException(id, message(response.body()));
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * Sends one request to each URL in turn until one answers with a result. {@code answer}
+     * reads a response into the result, throws for an answer that settles the matter, or gives
+     * null to try the next URL.
+     *
+     * @throws RegistryUnavailableException when no URL gave a result: "cannot " + {@code what}
+     */
+    private <T> T exchange(String what, String path, UnaryOperator<HttpRequest.Builder> method,
+                           Function<HttpResponse<String>, T> answer) {
         List<String> failures = new ArrayList<>();
         for (URI base : urls) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(resolve(base, "schemas/ids/" + Integer.toUnsignedString(id)))
+            HttpRequest.Builder request = method.apply(HttpRequest.newBuilder(resolve(base, path))
                     .timeout(timeout)
-                    .header("Accept", "application/vnd.schemaregistry.v1+json, application/json")
-                    .GET();
+                    .header("Accept", JSON + ", application/json"));
             authorization.ifPresent(value -> request.header("Authorization", value));
             HttpResponse<String> response;
             try {
@@ -208,18 +217,15 @@ public final class RegistryClient implements WriterSchemas {
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new RegistryUnavailableException("interrupted while asking the schema registry for id " + id, e);
+                throw new RegistryUnavailableException("interrupted while trying to " + what, e);
             }
-            if (response.statusCode() == 200) {
-                return parse(id, response.body());
-            }
-            if (response.statusCode() == 404) {
-                throw new UnknownSchemaIdException(id, message(response.body()));
+            T result = answer.apply(response);
+            if (result != null) {
+                return result;
             }
             failures.add(base.getAuthority() + ": HTTP " + response.statusCode() + " " + message(response.body()));
         }
-        throw new RegistryUnavailableException("cannot ask the schema registry for schema id " + id + ": "
-                + String.join("; ", failures), null);
+        throw new RegistryUnavailableException("cannot " + what + ": " + String.join("; ", failures), null);
     }
 
     private static Schema parse(int id, String body) {
