@@ -170,12 +170,15 @@ public record JudgeState(String rolloutId, int nextWindow, int passing, int fail
     }
 
     static JudgeState fromBytes(byte[] bytes) {
+        // Checked before reading on, so a state from a newer release (an upgrade rolled back)
+        // is reported as such, not as corrupt.
+        if (bytes.length > 0 && bytes[0] != VERSION && bytes[0] != WITHOUT_COUNTS && bytes[0] != WITHOUT_EVIDENCE) {
+            throw new SerializationException("judge state of an unknown version " + bytes[0]
+                    + "; this release reads versions " + WITHOUT_EVIDENCE + " to " + VERSION);
+        }
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             byte version = in.readByte();
-            if (version != VERSION && version != WITHOUT_COUNTS && version != WITHOUT_EVIDENCE) {
-                throw new SerializationException("judge state of an unknown version");
-            }
             String id = in.readBoolean() ? in.readUTF() : null;
             int nextWindow = in.readInt();
             int passing = in.readInt();
