@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -91,7 +90,7 @@ class CrashIT {
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(instances[victim]::ready);
         List<Long> ids = new ArrayList<>(truth.byId().keySet());
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
-                .until(() -> everyIdAnswered(instances[victim], ids));
+                .until(() -> instances[victim].answersEvery(ids));
         System.out.printf("kill %d (instance %d): every id answered again by the restarted instance "
                 + "%d ms after its restart began%n", kill + 1, victim, (System.nanoTime() - restarted) / 1_000_000);
     }
@@ -123,20 +122,7 @@ class CrashIT {
 
     @Test
     void everyWindowOfEverySeriesHasTheCountAndSumOfTheGroundTruth() throws Exception {
-        for (long series : truth.byId().keySet()) {
-            String id = SeriesId.of(series).toString();
-            Map<Long, double[]> expected = truth.windowsOf(series);
-            long from = expected.keySet().stream().mapToLong(Long::longValue).min().orElseThrow();
-            long to = expected.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
-            JsonNode windows = Api.parse(instances[0].get("/api/v1/metrics/" + id + "/windows?from=" + from
-                    + "&to=" + to).body()).get("windows");
-            Map<Long, double[]> actual = new HashMap<>();
-            windows.forEach(w -> actual.put(Instant.parse(w.get("windowStart").asText()).toEpochMilli(),
-                    new double[] {w.get("count").asDouble(), w.get("sum").asDouble()}));
-            assertThat(actual.keySet()).as("windows of %s", id).isEqualTo(expected.keySet());
-            expected.forEach((start, cs) -> assertThat(actual.get(start)).as("window %d of %s", start, id)
-                    .containsExactly(cs));
-        }
+        instances[0].assertServesTheWindowsOf(truth);
     }
 
     @Test
@@ -198,19 +184,5 @@ class CrashIT {
                 "num.stream.threads", "1",
                 "session.timeout.ms", "6000",
                 "heartbeat.interval.ms", "1500"));
-    }
-
-    /** Whether {@code instance} answers 200 for every id (answers may still lag the producer). */
-    private static boolean everyIdAnswered(Instance instance, List<Long> ids) {
-        try {
-            for (long id : ids) {
-                if (instance.get("/api/v1/metrics/" + SeriesId.of(id)).statusCode() != 200) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (Exception e) {
-            return false;
-        }
     }
 }

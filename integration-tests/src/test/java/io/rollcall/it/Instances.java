@@ -1,7 +1,11 @@
 package io.rollcall.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rollcall.bench.ServeProcess;
 import io.rollcall.config.RollcallConfig;
+import io.rollcall.schema.SeriesId;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,7 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** rollcall instances as separate JVMs running {@code rollcall serve}, so a test can SIGKILL one. */
@@ -39,6 +45,41 @@ final class Instances {
                     .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
         }
 
+        /** Whether this instance answers 200 for every id (answers may still lag the producer). */
+        boolean answersEvery(List<Long> ids) {
+            try {
+                for (long id : ids) {
+                    if (get("/api/v1/metrics/" + SeriesId.of(id)).statusCode() != 200) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        /** Asserts that this instance serves every window of every series of {@code truth} with its count and sum. */
+        void assertServesTheWindowsOf(GroundTruth truth) throws IOException, InterruptedException {
+            for (long series : truth.byId().keySet()) {
+                String id = SeriesId.of(series).toString();
+                Map<Long, double[]> expected = truth.windowsOf(series);
+                long from = expected.keySet().stream().mapToLong(Long::longValue).min().orElseThrow();
+                long to = expected.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+                JsonNode windows = Api.parse(get("/api/v1/metrics/" + id + "/windows?from=" + from + "&to=" + to)
+                        .body()).get("windows");
+                Map<Long, double[]> actual = new HashMap<>();
+                windows.forEach(w -> actual.put(Instant.parse(w.get("windowStart").asText()).toEpochMilli(),
+                        new double[] {w.get("count").asDouble(), w.get("sum").asDouble()}));
+                assertThat(actual.keySet()).as("windows of %s", id).isEqualTo(expected.keySet());
+                expected.forEach((start, cs) -> assertThat(actual.get(start)).as("window %d of %s", start, id)
+                        .containsExactly(cs));
+            }
+        }
+
         boolean ready() {
             try {
                 return get("/health/ready").statusCode() == 200;
@@ -55,9 +96,15 @@ final class Instances {
     }
 
     static Instance start(RollcallConfig config, String name, Map<String, String> overrides) throws IOException {
+        return start(List.of("-jar", JAR.toString()), config, name, overrides);
+    }
+
+    /** An instance of another build: {@code program} is java's arguments before {@code serve}. */
+    static Instance start(List<String> program, RollcallConfig config, String name, Map<String, String> overrides)
+            throws IOException {
         Map<String, String> settings = new HashMap<>(overrides);
         settings.put("rollcall.http.advertised-host", "127.0.0.1");
-        ServeProcess serve = ServeProcess.start(JAR, config, name, settings);
+        ServeProcess serve = ServeProcess.start(program, config, name, settings);
         return new Instance(serve.port(), serve.process(), serve.log());
     }
 }

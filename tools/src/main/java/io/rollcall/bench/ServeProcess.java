@@ -51,6 +51,15 @@ public final class ServeProcess implements AutoCloseable {
      */
     public static ServeProcess start(Path jar, RollcallConfig base, String name, Map<String, String> overrides)
             throws IOException {
+        return start(List.of("-jar", jar.toString()), base, name, overrides);
+    }
+
+    /**
+     * As above with the program given as java's arguments before {@code serve}: {@code -jar <jar>},
+     * or {@code -cp <classpath> <main class>} for a release kept as its jars.
+     */
+    public static ServeProcess start(List<String> program, RollcallConfig base, String name,
+            Map<String, String> overrides) throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -59,6 +68,7 @@ public final class ServeProcess implements AutoCloseable {
         settings.put("rollcall.http.port", Integer.toString(port));
         settings.put("rollcall.state.dir", Files.createTempDirectory("rollcall-" + name).toString());
         settings.putAll(overrides);
+        port = Integer.parseInt(settings.get("rollcall.http.port")); // an override keeps an address across restarts
         Path file = Files.createTempFile("rollcall-" + name, ".properties");
         StringBuilder text = new StringBuilder();
         settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
@@ -70,7 +80,8 @@ public final class ServeProcess implements AutoCloseable {
         // {name} is replaced by the instance's name (per-instance GC logs or recordings).
         String options = System.getProperty("rollcall.instance.jvm-options", "-Xmx1g").replace("{name}", name);
         command.addAll(List.of(options.trim().split("\\s+")));
-        command.addAll(List.of("-jar", jar.toString(), "serve", "--config", file.toString()));
+        command.addAll(program);
+        command.addAll(List.of("serve", "--config", file.toString()));
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())

@@ -7,11 +7,20 @@ import picocli.CommandLine.Command;
 /** The {@code rollcall} executable. Picocli gives us typed options, help and completion without hand-written parsing. */
 @Command(name = "rollcall",
         mixinStandardHelpOptions = true,
-        version = "rollcall 0.1.0",
+        versionProvider = Rollcall.Version.class,
         description = "Kafka Streams metrics pipeline: always-current aggregates of metric events.",
         footer = {"", "From a source checkout, ./rollcall also runs the tools: demo, bench and produce."},
         subcommands = {ServeCommand.class, QueryCommand.class, RolloutCommand.class, CommandLine.HelpCommand.class})
 public final class Rollcall {
+
+    /** The version the jar was built as (its manifest), so it is defined once: in the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Rollcall.class.getPackage().getImplementationVersion();
+            return new String[] {"rollcall " + (version == null ? "(unpackaged build)" : version)};
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(run(args));
