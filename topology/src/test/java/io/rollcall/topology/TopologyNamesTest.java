@@ -3,10 +3,13 @@ package io.rollcall.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.config.RollcallConfig;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +27,11 @@ class TopologyNamesTest {
             + "and repartition topics. Keep the old name (Named.as, Materialized.as, Repartitioned.withName, "
             + "Stores.*Store(name)); only if the state is to be rebuilt on purpose, change the names here and say "
             + "so in the upgrade notes";
+
+    private static final String MOVED = "a processor was renamed or moved to another sub-topology. Task ids "
+            + "(<sub-topology>_<partition>) name each instance's local state directories, so a changed sub-topology "
+            + "makes an upgrade restore its stores from their changelogs instead of reusing local state, and a "
+            + "renamed node breaks metrics and logs that name it. Keep names and order, or say so in the upgrade notes";
 
     @Test
     void storeAndTopicNamesAreThoseRunningDeploymentsHold() {
@@ -46,6 +54,42 @@ class TopologyNamesTest {
                 "topic:rollout-verdicts",
                 "topic:rollouts",
                 "topic:single-writer-repartition");
+    }
+
+    @Test
+    void everyNodeKeepsItsNameAndSubTopology() {
+        TopologyDescription description = RollcallTopology.build(RollcallConfig.of(Map.of()), 6, Optional.empty())
+                .describe();
+
+        assertThat(nodes(description)).as(MOVED).containsExactly(
+                "0: events, validate, route-, route-placed, placed-event, route-misplaced, misplaced-event, "
+                        + "single-writer-repartition-source, valid-events, owned-events, rollout-sampler, "
+                        + "route-invalid, aggregate, raw-value, rollout-samples-repartition-filter, "
+                        + "single-writer-repartition-filter, aggregates, dead-letter, rollout-samples-repartition-sink, "
+                        + "single-writer-repartition-sink",
+                "1: rollout-specs-source-source, rollout-specs-source",
+                "2: rollout-samples-repartition-source, rollout-judge, verdicts");
+    }
+
+    @Test
+    void noNodeHasAGeneratedName() {
+        TopologyDescription description = RollcallTopology.build(RollcallConfig.of(Map.of()), 6, Optional.empty())
+                .describe();
+
+        assertThat(nodes(description)).as("name every processor, source, sink and store (Named.as, Consumed.withName, "
+                        + "Produced.withName, Materialized.as): a generated name shifts when a node is added before it")
+                .noneMatch(line -> line.contains("KSTREAM-") || line.contains("KTABLE-"));
+    }
+
+    /** Per sub-topology, "ID: NODE, NODE, …" in the description's order. */
+    private static List<String> nodes(TopologyDescription description) {
+        List<String> lines = new ArrayList<>();
+        description.globalStores().forEach(global -> lines.add(global.id() + ": " + global.source().name() + ", "
+                + global.processor().name()));
+        description.subtopologies().forEach(subtopology -> lines.add(subtopology.id() + ": " + subtopology.nodes().stream()
+                .map(TopologyDescription.Node::name).collect(Collectors.joining(", "))));
+        lines.sort(null);
+        return lines;
     }
 
     /** "store:NAME" and "topic:NAME" of every node, sorted. */
