@@ -9,7 +9,9 @@ COPY schemas/ schemas/
 COPY topology/ topology/
 COPY tools/pom.xml tools/pom.xml
 COPY connectors/pom.xml connectors/pom.xml
+COPY connectors/apicurio-converter/pom.xml connectors/apicurio-converter/pom.xml
 COPY integration-tests/pom.xml integration-tests/pom.xml
+COPY integration-tests/previous-release/pom.xml integration-tests/previous-release/pom.xml
 RUN ./mvnw -B -ntp -DskipTests -pl topology -am package
 # Only the RocksDB native library of the image's own platform (see k8s/image/slim-jar.sh).
 COPY k8s/image/slim-jar.sh k8s/image/slim-jar.sh
