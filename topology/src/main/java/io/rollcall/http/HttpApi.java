@@ -87,7 +87,8 @@ public final class HttpApi implements AutoCloseable {
                 new InstanceRoutes(this::services),
                 new InternalScanRoutes(this::services),
                 new HealthRoutes(() -> services),
-                new PrometheusRoutes(registry));
+                new PrometheusRoutes(registry),
+                new OpenApiRoutes());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(json, false));
@@ -190,6 +191,15 @@ public final class HttpApi implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Every route as {@code "METHOD /path/{param}"}, as Javalin matches them; the OpenAPI document must list each. */
+    List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(handler -> handler.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .map(endpoint -> endpoint.method.name() + " " + endpoint.path)
+                .toList();
     }
 
     public void attach(Services services) {
