@@ -3,6 +3,7 @@ package io.rollcall.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
@@ -115,6 +116,9 @@ public final class HttpApi implements AutoCloseable {
             config.routes.exception(RolloutJson.SpecException.class, (e, ctx) -> ctx.status(400)
                     .json(new RolloutRoutes.SpecError(400, e.getMessage(), e.field())));
             config.routes.exception(Refused.class, (e, ctx) -> Replies.error(ctx, e.status(), e.getMessage()));
+            // Javalin's own refusals (413 for a body over the limit) would answer plain text; every error is an ApiError.
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> Replies.error(ctx, e.getStatus(),
+                    e.getStatus() == 413 ? "body: larger than " + MAX_BODY_BYTES / 1024 + " KiB" : e.getMessage()));
             config.routes.exception(InvalidStateStoreException.class,
                     (e, ctx) -> Replies.notReady(ctx, e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
