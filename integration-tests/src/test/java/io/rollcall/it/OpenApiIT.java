@@ -17,13 +17,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -53,7 +55,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       write endpoint and readiness answer 503 with {@code Retry-After};</li>
  *   <li>the HTTP API attached to a Kafka Streams that has stopped: liveness answers 503.</li>
  * </ul>
- * Every declared status is driven here but 500, which only a bug answers.
+ * Every declared status is driven here but 500, which only a bug answers. {@code /metrics} and
+ * {@code /openapi.json} answer from this process alone and declare no 503; a method a path does
+ * not take (405) is not declared per operation.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiIT {
@@ -156,12 +160,12 @@ class OpenApiIT {
 
     /** Flagger's webhook payload for a canary run of {@code name}; its metadata is the rollout spec as strings. */
     private static String payload(String name, String checksum, String token, String slos) {
-        Map<String, String> metadata = new java.util.TreeMap<>(Map.of("analysisWindow", "2s", "minSamples", "40",
+        Map<String, String> metadata = new TreeMap<>(Map.of("analysisWindow", "2s", "minSamples", "40",
                 "failureLimit", "1", "successWindows", "1", "slos", slos));
         if (token != null) {
             metadata.put("token", token);
         }
-        Map<String, Object> payload = new java.util.LinkedHashMap<>();
+        Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("name", name);
         payload.put("namespace", NAMESPACE);
         payload.put("phase", FlaggerWebhooks.PROGRESSING);
@@ -215,7 +219,7 @@ class OpenApiIT {
         String promotion = "/api/v1/flagger/confirm-promotion";
         String rollback = "/api/v1/flagger/rollback";
         String internal = "/internal/v1/scan";
-        List<Case> cases = new ArrayList<>(List.of(
+        return List.of(
                 get(metric, 200, "a series", () -> api.get("/api/v1/metrics/" + SERIES)),
                 get(metric, 400, "an id that is not one", () -> api.get("/api/v1/metrics/abc")),
                 get(metric, 404, "an unknown series", () -> api.get("/api/v1/metrics/" + UNKNOWN_SERIES)),
@@ -310,8 +314,7 @@ class OpenApiIT {
                 get("/openapi.json", 200, "this document", () -> api.get("/openapi.json")),
                 get(internal, 200, "a partition's part", () -> api.get(internal + "?partitions=0,1,2&limit=5")),
                 get(internal, 400, "without partitions", () -> api.get(internal)),
-                get(internal, 503, "while starting", () -> notStarted.get(internal + "?partitions=0"))));
-        return cases;
+                get(internal, 503, "while starting", () -> notStarted.get(internal + "?partitions=0")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -337,7 +340,7 @@ class OpenApiIT {
         try (InputStream resource = HttpApi.class.getResourceAsStream("openapi.json")) {
             assertThat(resource).isNotNull();
             assertThat(api.get("/openapi.json").body()).isEqualTo(new String(resource.readAllBytes(),
-                    java.nio.charset.StandardCharsets.UTF_8));
+                    StandardCharsets.UTF_8));
         }
     }
 }
