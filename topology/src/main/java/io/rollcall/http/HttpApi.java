@@ -3,6 +3,7 @@ package io.rollcall.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
@@ -87,7 +88,8 @@ public final class HttpApi implements AutoCloseable {
                 new InstanceRoutes(this::services),
                 new InternalScanRoutes(this::services),
                 new HealthRoutes(() -> services),
-                new PrometheusRoutes(registry));
+                new PrometheusRoutes(registry),
+                new OpenApiRoutes());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jsonMapper(new JavalinJackson(json, false));
@@ -114,6 +116,9 @@ public final class HttpApi implements AutoCloseable {
             config.routes.exception(RolloutJson.SpecException.class, (e, ctx) -> ctx.status(400)
                     .json(new RolloutRoutes.SpecError(400, e.getMessage(), e.field())));
             config.routes.exception(Refused.class, (e, ctx) -> Replies.error(ctx, e.status(), e.getMessage()));
+            // Javalin's own refusals (413 for a body over the limit) would answer plain text; every error is an ApiError.
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> Replies.error(ctx, e.getStatus(),
+                    e.getStatus() == 413 ? "body: larger than " + MAX_BODY_BYTES / 1024 + " KiB" : e.getMessage()));
             config.routes.exception(InvalidStateStoreException.class,
                     (e, ctx) -> Replies.notReady(ctx, e.getMessage()));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -190,6 +195,15 @@ public final class HttpApi implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Every route as {@code "METHOD /path/{param}"}, as Javalin matches them; the OpenAPI document must list each. */
+    List<String> routes() {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(handler -> handler.endpoint)
+                .filter(endpoint -> endpoint.method.isHttpMethod())
+                .map(endpoint -> endpoint.method.name() + " " + endpoint.path)
+                .toList();
     }
 
     public void attach(Services services) {
