@@ -163,9 +163,12 @@ class MetricsIT {
         return response.statusCode() == 200 ? Api.parse(response.body()).get("instances").size() : -1;
     }
 
-    /** A figure summed over both instances. */
+    /** A figure summed over both instances; series labelled by service exist only where the service is judged. */
     private double both(String name, String... labels) {
-        return scrapedA.value(name, labels) + scrapedB.value(name, labels);
+        List<PrometheusText.Sample> found = new java.util.ArrayList<>(scrapedA.find(name, labels));
+        found.addAll(scrapedB.find(name, labels));
+        assertThat(found).as("samples of %s %s on either instance", name, List.of(labels)).isNotEmpty();
+        return found.stream().mapToDouble(PrometheusText.Sample::value).sum();
     }
 
     private long verdictsOf(Decision decision) {
