@@ -160,7 +160,7 @@ class HttpApiIT {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body())
                 .contains("kafka_stream_thread_process_total")
-                .contains("http_server_requests_seconds_count{method=\"GET\",status=\"200\",uri=\"/api/v1/metrics/{id}\"}")
+                .contains("http_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",status=\"200\",uri=\"/api/v1/metrics/{id}\"}")
                 .contains("jvm_memory_used_bytes");
     }
 

@@ -1,5 +1,6 @@
 package io.rollcall.app;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -11,21 +12,30 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.rollcall.metrics.PipelineMetrics;
 import io.rollcall.registry.RegistryClient;
+import io.rollcall.topology.StoreNames;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Prometheus metrics through Micrometer: JVM and process metrics, every Kafka Streams
- * (and embedded client) metric through Micrometer's Kafka Streams binder, and the HTTP
- * request timer the API records. Micrometer rather than hand-written exposition: it keeps
- * up with Kafka's metric names and Prometheus' formats for us.
+ * (and embedded client) metric through Micrometer's Kafka Streams binder, the HTTP
+ * request timer the API records, rollcall's own meters of what it processes and serves
+ * ({@link PipelineMetrics}), and the gauges of this instance read from Kafka Streams at scrape
+ * time (stores, restoration, readiness, rebalances, consumer lag). Micrometer rather than
+ * hand-written exposition: it keeps up with Kafka's metric names and Prometheus' formats for us.
  */
 public final class Monitoring implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final List<AutoCloseable> closeables = new ArrayList<>();
+    private final PipelineMetrics pipeline = new PipelineMetrics(registry);
+    private final Counter rebalances = Counter.builder("rollcall.rebalances")
+            .description("Transitions of the Kafka Streams client into REBALANCING")
+            .register(registry);
 
     public Monitoring() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -42,10 +52,63 @@ public final class Monitoring implements AutoCloseable {
         return registry;
     }
 
+    /** The meters the topology's processors and the query services record into. */
+    public PipelineMetrics pipeline() {
+        return pipeline;
+    }
+
+    /**
+     * Kafka's own metrics of {@code streams}, and from them
+     * {@code rollcall_store_estimated_keys{store}} and {@code rollcall_consumer_lag_records}.
+     */
     public void bind(KafkaStreams streams) {
         KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(registry);
         closeables.add(metrics);
+        for (String store : StoreNames.ON_DISK) {
+            Gauge.builder("rollcall.store.estimated.keys", streams,
+                            s -> StreamsReadings.estimatedKeys(s.metrics(), store))
+                    .description("Approximate entries of this instance's replicas (active and standby) of a store")
+                    .tag("store", store)
+                    .strongReference(true)
+                    .register(registry);
+        }
+        Gauge.builder("rollcall.consumer.lag", streams, s -> StreamsReadings.consumerLag(s.metrics()))
+                .description("Records of the active tasks' input partitions behind their end offsets, summed")
+                .baseUnit("records")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** {@code rollcall_restore_remaining_records{store}} and {@code rollcall_restore_records_total{store}}. */
+    void bind(RestoreLog restores) {
+        for (String store : StoreNames.ALL) {
+            Gauge.builder("rollcall.restore.remaining", restores, r -> r.remaining(store))
+                    .description("Changelog records still to restore into a store (an upper bound; 0 when none runs)")
+                    .baseUnit("records")
+                    .tag("store", store)
+                    .strongReference(true)
+                    .register(registry);
+            FunctionCounter.builder("rollcall.restore.records", restores, r -> r.restored(store))
+                    .description("Changelog records restored into a store since start")
+                    .tag("store", store)
+                    .register(registry);
+        }
+    }
+
+    /** {@code rollcall_ready}: 1 while {@code ready}, the condition of the readiness probe. */
+    public void bindReady(BooleanSupplier ready) {
+        Gauge.builder("rollcall.ready", ready, r -> r.getAsBoolean() ? 1 : 0)
+                .description("1 while /health/ready answers 200")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** Counts rebalances; called from the Kafka Streams state listener. */
+    public void stateChanged(KafkaStreams.State now) {
+        if (now == KafkaStreams.State.REBALANCING) {
+            rebalances.increment();
+        }
     }
 
     /**

@@ -22,7 +22,7 @@ final class RestoreLog implements StateRestoreListener {
 
     private final Map<String, AtomicLong> restored = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> startedNanos = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, Long> spans = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Restoring> restoring = new ConcurrentHashMap<>();
     /** Offsets still to restore, over every partition being restored now (an upper bound). */
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong done = new AtomicLong();
@@ -34,7 +34,8 @@ final class RestoreLog implements StateRestoreListener {
     public void onRestoreStart(TopicPartition partition, String store, long startingOffset, long endingOffset) {
         long now = System.nanoTime();
         startedNanos.put(partition, now);
-        spans.put(partition, endingOffset - startingOffset);
+        restoring.put(partition, new Restoring(store, endingOffset - startingOffset,
+                new AtomicLong(endingOffset - startingOffset)));
         if (pending.getAndAdd(endingOffset - startingOffset) == 0) { // the first of a new round of restorations
             restoreStart.set(now);
             lastReport.set(now);
@@ -49,11 +50,15 @@ final class RestoreLog implements StateRestoreListener {
     @Override
     public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long numRestored) {
         restored.computeIfAbsent(store, s -> new AtomicLong()).addAndGet(numRestored);
+        Restoring now = restoring.get(partition);
+        if (now != null) {
+            now.left().addAndGet(-numRestored);
+        }
         long restoredNow = done.addAndGet(numRestored);
-        long now = System.nanoTime();
+        long nanos = System.nanoTime();
         long last = lastReport.get();
-        if (now - last > PROGRESS_NANOS && lastReport.compareAndSet(last, now)) {
-            LOG.info("{}", progress(now));
+        if (nanos - last > PROGRESS_NANOS && lastReport.compareAndSet(last, nanos)) {
+            LOG.info("{}", progress(nanos));
         }
     }
 
@@ -69,11 +74,39 @@ final class RestoreLog implements StateRestoreListener {
 
     @Override
     public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
-        Long started = startedNanos.remove(partition);
-        Long span = spans.remove(partition);
-        pending.addAndGet(span == null ? 0 : -span);
-        long ms = started == null ? -1 : (System.nanoTime() - started) / 1_000_000;
+        long ms = finish(partition);
         LOG.info("restored {} from {}: {} records in {} ms", store, partition, totalRestored, ms);
+    }
+
+    /** The task moved away (or closed) mid-restoration: nothing is left to restore here. */
+    @Override
+    public void onRestoreSuspended(TopicPartition partition, String store, long totalRestored) {
+        long ms = finish(partition);
+        LOG.info("suspended restoring {} from {} after {} records in {} ms", store, partition, totalRestored, ms);
+    }
+
+    /** Forgets a restoration; returns how long it ran, in ms (-1 if unknown). */
+    private long finish(TopicPartition partition) {
+        Long started = startedNanos.remove(partition);
+        Restoring ended = restoring.remove(partition);
+        pending.addAndGet(ended == null ? 0 : -ended.span());
+        return started == null ? -1 : (System.nanoTime() - started) / 1_000_000;
+    }
+
+    /** Offsets of {@code store} still to restore, over its partitions being restored now (an upper bound). */
+    long remaining(String store) {
+        return restoring.values().stream().filter(r -> r.store().equals(store))
+                .mapToLong(r -> Math.max(0, r.left().get())).sum();
+    }
+
+    /** Records restored into {@code store} since start. */
+    long restored(String store) {
+        AtomicLong count = restored.get(store);
+        return count == null ? 0 : count.get();
+    }
+
+    /** A changelog partition being restored into {@code store}: {@code span} offsets at the start, {@code left} now. */
+    private record Restoring(String store, long span, AtomicLong left) {
     }
 
     /** Records restored so far, by store. */

@@ -105,7 +105,8 @@ public final class RollcallApp implements AutoCloseable {
                         published(client, config, config.registry().publishesAggregates(), config.aggregatesTopic(),
                                 MetricAggregate.getClassSchema()),
                         published(client, config, config.registry().publishesVerdicts(),
-                                config.rollouts().verdictsTopic(), RolloutVerdict.getClassSchema()))));
+                                config.rollouts().verdictsTopic(), RolloutVerdict.getClassSchema()))),
+                monitoring.pipeline());
         Properties props = StreamsSettings.of(config);
         // Instances find each other's HTTP endpoints through this; it must be the bound port.
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, MetricQueries.name(self));
@@ -113,8 +114,10 @@ public final class RollcallApp implements AutoCloseable {
         RestoreLog restores = new RestoreLog();
         streams.setGlobalStateRestoreListener(restores);
         monitoring.bind(streams);
-        Forwarder forwarder = new Forwarder(config.forwardTimeout(), MetricQueries.name(self), config.tls());
-        MetricQueries queries = new MetricQueries(streams, self, forwarder, config.windowSize());
+        monitoring.bind(restores);
+        Forwarder forwarder = new Forwarder(config.forwardTimeout(), MetricQueries.name(self), config.tls(),
+                monitoring.pipeline());
+        MetricQueries queries = new MetricQueries(streams, self, forwarder, config.windowSize(), monitoring.pipeline());
         RolloutWriter writer = new RolloutWriter(config);
         boolean staticMember = config.kafka().keySet().stream().anyMatch(key -> key.endsWith("group.instance.id"));
         ThreadRestarts restarts = new ThreadRestarts(config.registry() == null ? ThreadRestarts.FIRST_WAIT
@@ -127,8 +130,10 @@ public final class RollcallApp implements AutoCloseable {
                 () -> registry.flatMap(RegistryClient::problem)
                         .map(p -> "schema registry unavailable since " + p.since() + ": " + p.cause())
                         .stream().toList()));
+        monitoring.bindReady(http::ready);
         streams.setStateListener((now, before) -> {
             LOG.info("state {} -> {}", before, now);
+            monitoring.stateChanged(now);
             if (now == KafkaStreams.State.RUNNING) {
                 app.running.countDown();
             }

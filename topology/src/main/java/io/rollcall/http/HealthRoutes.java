@@ -52,13 +52,19 @@ final class HealthRoutes implements Routes {
     private void ready(Context ctx) {
         HttpApi.Services s = services.get();
         KafkaStreams.State state = state(s);
-        boolean ready = s != null && s.restored().getAsBoolean()
-                && (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING);
+        boolean ready = ready(s);
         if (!ready) {
             ctx.header("Retry-After", Replies.RETRY_AFTER_SECONDS);
         }
         ctx.status(ready ? 200 : 503).json(new Health(ready ? "READY" : "NOT_READY", state.name(),
                 s == null ? List.of() : s.problems().get()));
+    }
+
+    /** The readiness condition; {@code s} is null until Kafka Streams exists. */
+    static boolean ready(HttpApi.Services s) {
+        KafkaStreams.State state = state(s);
+        return s != null && s.restored().getAsBoolean()
+                && (state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING);
     }
 
     private static KafkaStreams.State state(HttpApi.Services s) {

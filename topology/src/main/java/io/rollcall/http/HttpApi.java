@@ -7,6 +7,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.http.Outcome;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rollcall.rollout.RolloutWriter;
 import io.rollcall.config.ConfigException;
@@ -72,6 +73,9 @@ public final class HttpApi implements AutoCloseable {
     /** Request bodies (rollout specs) larger than this are refused with 413. */
     static final long MAX_BODY_BYTES = 64 * 1024;
     private static final String START_ATTRIBUTE = "rollcall.start";
+    /** Bounds of the request timer's histogram buckets: a local read takes ~1 ms, a forwarded one up to its timeout. */
+    private static final Duration REQUEST_MIN = Duration.ofMillis(1);
+    private static final Duration REQUEST_MAX = Duration.ofSeconds(30);
 
     private final Javalin app;
     private final PrometheusMeterRegistry registry;
@@ -210,6 +214,11 @@ public final class HttpApi implements AutoCloseable {
         this.services = services;
     }
 
+    /** Whether {@value #READY_PATH} answers 200 now. */
+    public boolean ready() {
+        return HealthRoutes.ready(services);
+    }
+
     /** The services; before they are attached, a read answers 503 like any store that is not queryable yet. */
     private Services services() {
         Services current = services;
@@ -227,11 +236,16 @@ public final class HttpApi implements AutoCloseable {
         // The route template, not the path: one time series per endpoint, not per id.
         var matched = ctx.endpoints().matchedHttpEndpoint();
         String route = matched == null ? "unmatched" : matched.path;
+        int status = ctx.status().getCode();
         Timer.builder("http.server.requests")
                 .description("HTTP requests served")
                 .tag("method", ctx.method().name())
                 .tag("uri", route)
-                .tag("status", Integer.toString(ctx.status().getCode()))
+                .tag("status", Integer.toString(status))
+                .tag("outcome", Outcome.forStatus(status).name())
+                .publishPercentileHistogram()
+                .minimumExpectedValue(REQUEST_MIN)
+                .maximumExpectedValue(REQUEST_MAX)
                 .register(registry)
                 .record(Duration.ofNanos(System.nanoTime() - start));
     }

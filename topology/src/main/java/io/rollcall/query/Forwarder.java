@@ -1,5 +1,6 @@
 package io.rollcall.query;
 
+import io.rollcall.metrics.PipelineMetrics;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -36,10 +37,16 @@ public final class Forwarder implements AutoCloseable {
     private final Duration timeout;
     private final String self;
     private final String scheme;
+    private final PipelineMetrics metrics;
 
-    /** @param tls when not null, instances are reached over HTTPS, trusting its trust store */
-    public Forwarder(Duration timeout, String self, io.rollcall.config.RollcallConfig.Tls tls) {
+    /**
+     * @param tls     when not null, instances are reached over HTTPS, trusting its trust store
+     * @param metrics counts every forwarded read by outcome
+     */
+    public Forwarder(Duration timeout, String self, io.rollcall.config.RollcallConfig.Tls tls,
+                     PipelineMetrics metrics) {
         this.timeout = timeout;
+        this.metrics = metrics;
         this.self = self;
         this.scheme = tls == null ? "http://" : "https://";
         this.client = new HttpClient();
@@ -76,14 +83,15 @@ public final class Forwarder implements AutoCloseable {
                     .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .headers(headers -> headers.put(HEADER, self).put("Accept", "application/json"))
                     .send();
+            metrics.forwarded(PipelineMetrics.Forwarded.of(response.getStatus()));
             return Optional.of(new Reply(response.getStatus(), response.getContentAsString()));
         } catch (TimeoutException | ExecutionException e) {
             LOG.debug("forward to {} failed: {}", uri, e.toString());
-            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return Optional.empty();
         }
+        metrics.forwarded(PipelineMetrics.Forwarded.UNAVAILABLE);
+        return Optional.empty();
     }
 
     @Override

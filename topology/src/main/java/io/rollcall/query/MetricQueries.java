@@ -1,6 +1,7 @@
 package io.rollcall.query;
 
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.metrics.PipelineMetrics;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.topology.StoreNames;
 import java.time.Instant;
@@ -39,9 +40,13 @@ public final class MetricQueries {
     private final HostInfo self;
     private final Forwarder forwarder;
     private final long windowSizeMs;
+    private final PipelineMetrics metrics;
 
-    public MetricQueries(KafkaStreams streams, HostInfo self, Forwarder forwarder, java.time.Duration windowSize) {
+    /** @param metrics counts the reads this instance answers from a standby or restoring replica */
+    public MetricQueries(KafkaStreams streams, HostInfo self, Forwarder forwarder, java.time.Duration windowSize,
+                         PipelineMetrics metrics) {
         this.streams = streams;
+        this.metrics = metrics;
         this.self = self;
         this.forwarder = forwarder;
         this.windowSizeMs = windowSize.toMillis();
@@ -96,6 +101,16 @@ public final class MetricQueries {
      */
     <K, T> Answer<T> route(String store, K key, Serializer<K> serializer, ReadOptions options, String path,
                            BiFunction<Integer, Boolean, Answer<T>> local) {
+        Answer<T> answer = answer(store, key, serializer, options, path, local);
+        // Counted by the instance whose replica answered: a forwarded stale read once, by its answerer.
+        Optional<Served> served = answer instanceof Answer.Local<T> found ? Optional.of(found.served())
+                : answer instanceof Answer.NotFound<T> absent ? Optional.of(absent.served()) : Optional.empty();
+        served.filter(Served::standby).ifPresent(stale -> metrics.staleRead(stale.lagRecords()));
+        return answer;
+    }
+
+    private <K, T> Answer<T> answer(String store, K key, Serializer<K> serializer, ReadOptions options, String path,
+                                    BiFunction<Integer, Boolean, Answer<T>> local) {
         Optional<KeyQueryMetadata> known = owner(store, key, serializer);
         if (known.isEmpty()) {
             return notReady();

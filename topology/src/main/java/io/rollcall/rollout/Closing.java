@@ -59,7 +59,7 @@ public record Closing(Decision decision, int passing, int failing, String reason
                                 : "", reasons(result.slos())));
             }
             case NODATA -> new Closing(Decision.HOLD, passing, failing,
-                    stats.canary().count() == 0 && stats.baseline().count() == 0
+                    stats.isEmpty()
                             ? String.format(Locale.ROOT, "hold: no traffic in window %d", index)
                             : String.format(Locale.ROOT, "hold: too little data in window %d: %s", index,
                             result.slos().stream().filter(r -> r.getOutcome() == SloOutcome.NODATA)

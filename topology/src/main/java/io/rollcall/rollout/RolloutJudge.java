@@ -1,5 +1,6 @@
 package io.rollcall.rollout;
 
+import io.rollcall.metrics.PipelineMetrics;
 import io.rollcall.schema.avro.Decision;
 import io.rollcall.schema.avro.RolloutSpec;
 import io.rollcall.schema.avro.RolloutVerdict;
@@ -9,11 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
 import io.rollcall.schema.KeyPartitioner;
 import org.apache.kafka.streams.KeyValue;
@@ -42,8 +42,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class RolloutJudge implements Processor<String, Sampled, String, RolloutVerdict> {
 
-    static final String METRICS_SCOPE = "rollout-judge";
-
     /** Samples further ahead of the wall clock's window than this many windows are dropped (clock skew). */
     static final int MAX_WINDOWS_AHEAD = 3;
 
@@ -66,12 +64,13 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
     private KeyValueStore<Bytes, RolloutVerdict> verdicts;
     private SpecCache specs;
     private SourceProgress progress;
-    private final java.util.EnumMap<Decision, Sensor> verdictSensors = new java.util.EnumMap<>(Decision.class);
-    private Sensor lateSensor;
+    private final PipelineMetrics metrics;
+    /** Rollout shown in {@code rollcall_rollout_decision} by this task, by service. */
+    private final Map<String, String> shown = new HashMap<>();
 
     /** @param partitions partition count of the events topic, and so of the samples topic */
     public RolloutJudge(String specStore, String judgeStore, String historyStore, String progressStore,
-                        int partitions, Duration grace, Duration tick, int history) {
+                        int partitions, Duration grace, Duration tick, int history, PipelineMetrics metrics) {
         this.specStore = specStore;
         this.judgeStore = judgeStore;
         this.historyStore = historyStore;
@@ -80,6 +79,7 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
         this.grace = grace;
         this.tick = tick;
         this.history = history;
+        this.metrics = metrics;
     }
 
     /**
@@ -101,21 +101,50 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
         this.verdicts = context.getStateStore(historyStore);
         this.specs = new SpecCache(context.getStateStore(specStore));
         this.progress = new SourceProgress(context.getStateStore(progressStore), partitions);
-        // kafka_stream_rollout_judge_verdict_<decision>_total and _late_sample_total in /metrics.
-        String task = context.taskId().toString();
-        for (Decision decision : Decision.values()) {
-            verdictSensors.put(decision, context.metrics().addRateTotalSensor(METRICS_SCOPE, task,
-                    "verdict-" + decision.name().toLowerCase(Locale.ROOT), Sensor.RecordingLevel.INFO));
-        }
-        lateSensor = context.metrics().addRateTotalSensor(METRICS_SCOPE, task, "late-sample", Sensor.RecordingLevel.INFO);
+        showLatestDecisions();
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::onTick);
     }
 
+    /**
+     * The latest decision of each rollout this task judges, from its stores, so that a task
+     * that moved here (or restarted) shows its rollouts before their next verdicts.
+     */
+    private void showLatestDecisions() {
+        try (KeyValueIterator<String, JudgeState> all = judges.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, JudgeState> entry = all.next();
+                JudgeState state = entry.value;
+                if (state.rolloutId() == null || state.verdicts() == 0) {
+                    continue;
+                }
+                RolloutVerdict last = verdicts.get(historyKey(entry.key, state.verdicts() - 1));
+                if (last != null && last.getRolloutId().equals(state.rolloutId())) {
+                    show(entry.key, state.rolloutId(), last.getDecision());
+                }
+            }
+        }
+    }
+
+    /** The task moves away or stops: another instance's task shows these rollouts from now on. */
     @Override
     public void close() {
-        verdictSensors.values().forEach(context.metrics()::removeSensor);
-        if (lateSensor != null) {
-            context.metrics().removeSensor(lateSensor);
+        shown.forEach(metrics::forget);
+        shown.clear();
+    }
+
+    private void show(String service, String rolloutId, Decision decision) {
+        String before = shown.put(service, rolloutId);
+        if (before != null && !before.equals(rolloutId)) {
+            metrics.forget(service, before);
+        }
+        metrics.decided(service, rolloutId, decision);
+    }
+
+    /** The rollout's spec was removed or replaced: its decision is no longer shown. */
+    private void unshow(String service) {
+        String before = shown.remove(service);
+        if (before != null) {
+            metrics.forget(service, before);
         }
     }
 
@@ -148,7 +177,7 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
         }
         long index = offset / spec.getAnalysisWindow();
         if (index < state.nextWindow()) {
-            lateSensor.record();
+            metrics.lateSample();
             judges.put(service, state.withLate());
             return;
         }
@@ -175,6 +204,7 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
                 Closing closing = rollback.get();
                 publish(spec, state, (int) index, closing.decision(), true, state.passing(), closing.failing(),
                         early.slos(), closing.reason());
+                metrics.verdict(service, closing.decision(), null);
                 judges.put(service, state.endedEarly(closing.failing(), closing.decision()));
                 return;
             }
@@ -214,9 +244,11 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
         }
         for (KeyValue<String, JudgeState> entry : stale) {
             judges.put(entry.key, entry.value.stop());
+            unshow(entry.key);
         }
         for (Map.Entry<String, RolloutSpec> entry : specs.all().entrySet()) {
             if (partitionOf(entry.getKey(), partitions) == partition) {
+                metrics.judging(entry.getKey());
                 closeWindows(entry.getKey(), entry.getValue());
             }
         }
@@ -252,6 +284,8 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
         Closing closing = Closing.of(spec, index, state.passing(), state.failing(), stats, result);
         publish(spec, state, index, closing.decision(), false, closing.passing(), closing.failing(), result.slos(),
                 closing.reason());
+        metrics.verdict(spec.getService(), closing.decision(),
+                stats.isEmpty() ? PipelineMetrics.Held.NO_TRAFFIC : PipelineMetrics.Held.TOO_LITTLE_DATA);
         return state.closed(closing.passing(), closing.failing(), closing.terminal() ? closing.decision() : null,
                 result.evidence());
     }
@@ -280,7 +314,10 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
             verdicts.delete(historyKey(spec.getService(), sequence - history));
         }
         context.forward(new Record<>(spec.getService(), verdict, now));
-        verdictSensors.get(decision).record();
+        show(spec.getService(), spec.getRolloutId(), decision);
+        if (!early) {
+            metrics.judgeDelay(Duration.ofMillis(now - verdict.getWindowEnd().toEpochMilli()));
+        }
     }
 
     /** Key of a service's n-th verdict in the history store: service, a 0 byte, n as 8 big-endian bytes. */

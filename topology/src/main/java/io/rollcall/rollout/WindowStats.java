@@ -9,6 +9,11 @@ public record WindowStats(RoleStats canary, RoleStats baseline) {
         return EMPTY;
     }
 
+    /** Whether the window had no traffic at all, of either role. */
+    public boolean isEmpty() {
+        return canary.count() == 0 && baseline.count() == 0;
+    }
+
     public WindowStats add(Sample sample) {
         return sample.role() == Role.CANARY
                 ? new WindowStats(canary.add(sample.latencyMs(), sample.error()), baseline)

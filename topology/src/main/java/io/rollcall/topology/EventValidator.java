@@ -1,6 +1,6 @@
 package io.rollcall.topology;
 
-import org.apache.kafka.common.metrics.Sensor;
+import io.rollcall.metrics.PipelineMetrics;
 import io.rollcall.schema.KeyPartitioner;
 import io.rollcall.schema.BadRecordException;
 import io.rollcall.schema.BadRecordException.Reason;
@@ -30,34 +30,22 @@ final class EventValidator implements FixedKeyProcessor<byte[], byte[], Validate
     private final int maxLabels;
     private final long maxFutureMs;
     private final ValueDecoder<MetricEvent> decoder;
-    private final java.util.EnumMap<Reason, Sensor> deadLettered = new java.util.EnumMap<>(Reason.class);
+    private final PipelineMetrics metrics;
     private FixedKeyProcessorContext<byte[], Validated> context;
 
     EventValidator(int partitions, int maxEventBytes, int maxLabels, java.time.Duration maxFuture,
-                   ValueDecoder<MetricEvent> decoder) {
+                   ValueDecoder<MetricEvent> decoder, PipelineMetrics metrics) {
         this.partitions = partitions;
         this.maxEventBytes = maxEventBytes;
         this.maxLabels = maxLabels;
         this.maxFutureMs = maxFuture.toMillis();
         this.decoder = decoder;
+        this.metrics = metrics;
     }
-
-    /** Scope of the validator's metrics: kafka_stream_rollcall_validator_dead_letter_&lt;reason&gt;_total. */
-    static final String METRICS_SCOPE = "rollcall-validator";
 
     @Override
     public void init(FixedKeyProcessorContext<byte[], Validated> context) {
         this.context = context;
-        String task = context.taskId().toString();
-        for (Reason reason : Reason.values()) {
-            deadLettered.put(reason, context.metrics().addRateTotalSensor(METRICS_SCOPE, task,
-                    "dead-letter-" + reason.code(), Sensor.RecordingLevel.INFO));
-        }
-    }
-
-    @Override
-    public void close() {
-        deadLettered.values().forEach(context.metrics()::removeSensor);
     }
 
     @Override
@@ -71,7 +59,7 @@ final class EventValidator implements FixedKeyProcessor<byte[], byte[], Validate
                     .withValue((Validated) new Validated.Valid(event, placed))
                     .withTimestamp(event.getTimestamp().toEpochMilli()));
         } catch (BadRecordException e) {
-            deadLettered.get(e.reason()).record();
+            metrics.deadLettered(e.reason());
             context.forward(record
                     .withValue((Validated) new Validated.Invalid(record.value(), e.reason(), e.getMessage()))
                     .withHeaders(deadLetterHeaders(record.headers(), e)));

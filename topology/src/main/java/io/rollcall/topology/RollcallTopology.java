@@ -3,6 +3,7 @@ package io.rollcall.topology;
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.aggregate.AggregateCodec;
 import io.rollcall.config.RollcallConfig;
+import io.rollcall.metrics.PipelineMetrics;
 import io.rollcall.schema.AvroSerde;
 import io.rollcall.store.CachedStores;
 import io.rollcall.rollout.JudgeState;
@@ -63,6 +64,11 @@ public final class RollcallTopology {
         return build(config, eventPartitions, Optional.empty());
     }
 
+    /** Without a registry for the processors' meters (tests, tools). */
+    public static Topology build(RollcallConfig config, int eventPartitions, Optional<Registry> registry) {
+        return build(config, eventPartitions, registry, PipelineMetrics.unregistered());
+    }
+
     /**
      * What the topology needs of a schema registry: where writer schemas of Confluent-framed
      * events come from, and the ids its output schemas were registered under for the topics
@@ -74,8 +80,10 @@ public final class RollcallTopology {
     /**
      * @param registry the schema registry; empty without one (Confluent-framed events are then
      *                 dead-lettered)
+     * @param metrics  where the processors count what they do
      */
-    public static Topology build(RollcallConfig config, int eventPartitions, Optional<Registry> registry) {
+    public static Topology build(RollcallConfig config, int eventPartitions, Optional<Registry> registry,
+                                 PipelineMetrics metrics) {
         if (eventPartitions <= 0) {
             throw new IllegalArgumentException("eventPartitions must be positive, got " + eventPartitions);
         }
@@ -102,7 +110,7 @@ public final class RollcallTopology {
         KStream<byte[], Validated> checked = builder
                 .stream(config.eventsTopic(), Consumed.with(keySerde, Serdes.ByteArray()).withName("events"))
                 .processValues(() -> new EventValidator(eventPartitions, config.maxEventBytes(),
-                        config.maxLabels(), config.maxFuture(), eventDecoder), Named.as("validate"));
+                        config.maxLabels(), config.maxFuture(), eventDecoder, metrics), Named.as("validate"));
 
         Map<String, KStream<byte[], Validated>> routes = checked.split(Named.as("route-"))
                 .branch((key, value) -> value instanceof Validated.Invalid, Branched.as("invalid"))
@@ -130,11 +138,12 @@ public final class RollcallTopology {
         builder.addStateStore(CachedStores.allTime(StoreNames.ALL_TIME, shared, capacity));
         builder.addStateStore(CachedStores.windowed(StoreNames.WINDOWED, config.windowRetention(),
                 config.windowSize(), storeSerde, capacity));
-        owned.process(() -> new SeriesAggregator(config.windowSize(), config.windowGrace()),
+        owned.process(() -> new SeriesAggregator(config.windowSize(), config.windowGrace(), metrics),
                         Named.as("aggregate"), StoreNames.ALL_TIME, StoreNames.WINDOWED)
                 .to(config.aggregatesTopic(), Produced.with(keySerde, published(shared, aggregatesId)).withName("aggregates"));
 
-        addRolloutJudge(builder, config, eventPartitions, placed.merge(misplaced, Named.as("valid-events")), verdictsId);
+        addRolloutJudge(builder, config, eventPartitions, placed.merge(misplaced, Named.as("valid-events")), verdictsId,
+                metrics);
         return builder.build();
     }
 
@@ -149,7 +158,8 @@ public final class RollcallTopology {
      * </pre>
      */
     private static void addRolloutJudge(StreamsBuilder builder, RollcallConfig config, int partitions,
-                                        KStream<byte[], MetricEvent> events, OptionalInt verdictsSchemaId) {
+                                        KStream<byte[], MetricEvent> events, OptionalInt verdictsSchemaId,
+                                        PipelineMetrics metrics) {
         RollcallConfig.Rollouts rollouts = config.rollouts();
         Serde<RolloutSpec> specSerde = RolloutSerdes.lenientSpec();
         Serde<RolloutVerdict> verdictSerde = AvroSerde.rolloutVerdict();
@@ -174,7 +184,7 @@ public final class RollcallTopology {
                         .withStreamPartitioner(Sampled.partitioner()))
                 .process(() -> new RolloutJudge(StoreNames.ROLLOUT_SPECS, StoreNames.ROLLOUT_JUDGES,
                                 StoreNames.ROLLOUT_VERDICTS, StoreNames.ROLLOUT_PROGRESS, partitions, rollouts.grace(),
-                                rollouts.tick(), rollouts.history()),
+                                rollouts.tick(), rollouts.history(), metrics),
                         Named.as("rollout-judge"), StoreNames.ROLLOUT_JUDGES, StoreNames.ROLLOUT_VERDICTS,
                         StoreNames.ROLLOUT_PROGRESS)
                 .to(rollouts.verdictsTopic(), Produced.with(Serdes.String(), published(verdictSerde, verdictsSchemaId))

@@ -1,10 +1,10 @@
 package io.rollcall.topology;
 
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.metrics.PipelineMetrics;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.store.FlushForwarding;
 import java.time.Duration;
-import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -25,21 +25,19 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
 
     private static final Logger LOG = LoggerFactory.getLogger(SeriesAggregator.class);
 
-    /** Scope of the aggregator's metrics: kafka_stream_rollcall_aggregator_late_window_events_total. */
-    static final String METRICS_SCOPE = "rollcall-aggregator";
-
     private final long windowSizeMs;
     private final long graceMs;
     private ProcessorContext<byte[], Aggregate> context;
     private TimestampedKeyValueStore<byte[], Aggregate> allTime;
     private TimestampedWindowStore<byte[], Aggregate> windows;
-    private Sensor late;
+    private final PipelineMetrics metrics;
     /** Largest timestamp this processor has seen, as the DSL's window aggregation keeps it. */
     private long observedStreamTime = Long.MIN_VALUE;
 
-    SeriesAggregator(Duration windowSize, Duration grace) {
+    SeriesAggregator(Duration windowSize, Duration grace, PipelineMetrics metrics) {
         this.windowSizeMs = windowSize.toMillis();
         this.graceMs = grace.toMillis();
+        this.metrics = metrics;
     }
 
     @Override
@@ -47,8 +45,6 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
         this.context = context;
         allTime = context.getStateStore(StoreNames.ALL_TIME);
         windows = context.getStateStore(StoreNames.WINDOWED);
-        late = context.metrics().addRateTotalSensor(METRICS_SCOPE, context.taskId().toString(),
-                "late-window-events", Sensor.RecordingLevel.INFO);
         FlushForwarding.forwardFlushes(context, allTime);
     }
 
@@ -60,6 +56,7 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
 
         ValueAndTimestamp<Aggregate> old = allTime.get(key);
         allTime.put(key, updated(old, event, timestamp));
+        metrics.aggregated();
 
         long windowStart = timestamp - Math.floorMod(timestamp, windowSizeMs);
         // Not the task's stream time: records that never reach this processor (dead letters,
@@ -69,7 +66,7 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
         if (windowStart + windowSizeMs > closesAt) {
             windows.put(key, updated(windows.fetch(key, windowStart), event, timestamp), windowStart);
         } else {
-            late.record();
+            metrics.lateEvent();
             LOG.debug("event for series {} at {} is after its window [{}, {}) closed (stream time {}, grace {} ms)",
                     event.getId(), timestamp, windowStart, windowStart + windowSizeMs,
                     observedStreamTime, graceMs);
@@ -81,12 +78,5 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
         return old == null
                 ? ValueAndTimestamp.make(Aggregate.empty().add(event), timestamp)
                 : ValueAndTimestamp.make(old.value().add(event), Math.max(old.timestamp(), timestamp));
-    }
-
-    @Override
-    public void close() {
-        if (late != null) {
-            context.metrics().removeSensor(late);
-        }
     }
 }

@@ -21,6 +21,14 @@ public final class StoreNames {
     /** In-memory key-value store: partition of the events topic → event time it has reached; not queried. */
     public static final String ROLLOUT_PROGRESS = "rollout-progress";
 
+    /** Every store of the topology. */
+    public static final java.util.List<String> ALL = java.util.List.of(ALL_TIME, WINDOWED, ROLLOUT_SPECS,
+            ROLLOUT_JUDGES, ROLLOUT_VERDICTS, ROLLOUT_PROGRESS);
+
+    /** The stores kept in RocksDB, on disk; the others are in memory. */
+    public static final java.util.List<String> ON_DISK = java.util.List.of(ALL_TIME, WINDOWED, ROLLOUT_JUDGES,
+            ROLLOUT_VERDICTS);
+
     private StoreNames() {
     }
 }

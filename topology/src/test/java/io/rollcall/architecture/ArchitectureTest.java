@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The build's import rules, checked on the compiled classes (so fully qualified names count too):
  * Kafka Streams internals stay in one package, and the layers point down
- * (cli → app → http → query → topology → rollout/store → aggregate → schema; config below all).
+ * (cli → app → http → query → topology → rollout/store → aggregate → schema; config and metrics below all).
  * ArchUnit rather than Checkstyle's import-control: the rules are tests beside the code, and
  * they see references that an import list does not.
  */
@@ -77,6 +77,16 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("io.rollcall.topology..", "io.rollcall.rollout..",
                         "io.rollcall.query..", "io.rollcall.http..", "io.rollcall.app..", "io.rollcall.cli..",
                         "io.rollcall.config..")
+                .check(classes);
+    }
+
+    @Test
+    void pipelineMetricsDependOnlyOnTheSchemas() {
+        noClasses().that().resideInAPackage("io.rollcall.metrics..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.rollcall.config..", "io.rollcall.aggregate..",
+                        "io.rollcall.store..", "io.rollcall.topology..", "io.rollcall.rollout..", "io.rollcall.query..",
+                        "io.rollcall.http..", "io.rollcall.app..", "io.rollcall.cli..", "org.apache.kafka..")
+                .because("processors of every layer and the query services record into them")
                 .check(classes);
     }
 

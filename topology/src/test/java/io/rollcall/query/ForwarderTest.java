@@ -3,6 +3,7 @@ package io.rollcall.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.javalin.Javalin;
+import io.rollcall.metrics.PipelineMetrics;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -40,7 +41,7 @@ class ForwarderTest {
             });
         }).start("127.0.0.1", 0);
         ownerHost = new HostInfo("127.0.0.1", owner.port());
-        forwarder = new Forwarder(TIMEOUT, SELF, null);
+        forwarder = new Forwarder(TIMEOUT, SELF, null, PipelineMetrics.unregistered());
     }
 
     @AfterEach
@@ -83,7 +84,7 @@ class ForwarderTest {
 
     @Test
     void anInstanceThatDoesNotAnswerInTimeGivesNoReply() {
-        try (Forwarder impatient = new Forwarder(Duration.ofMillis(200), SELF, null)) {
+        try (Forwarder impatient = new Forwarder(Duration.ofMillis(200), SELF, null, PipelineMetrics.unregistered())) {
             assertThat(impatient.get(ownerHost, "/slow")).isEmpty();
         }
     }

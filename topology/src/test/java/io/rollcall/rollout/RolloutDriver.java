@@ -1,6 +1,8 @@
 package io.rollcall.rollout;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rollcall.config.RollcallConfig;
+import io.rollcall.metrics.PipelineMetrics;
 import io.rollcall.schema.AvroSerde;
 import io.rollcall.schema.KeyPartitioner;
 import io.rollcall.schema.SeriesId;
@@ -51,6 +53,7 @@ final class RolloutDriver implements AutoCloseable {
     private final TestInputTopic<String, Sampled> samples;
     private final TestOutputTopic<String, Sampled> samplesOut;
     private final int partitions;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private long now = T0;
 
     /** One partition: the driver runs one task, which must own every service. */
@@ -82,7 +85,8 @@ final class RolloutDriver implements AutoCloseable {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "rollout-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(RollcallTopology.build(config, partitions, registry), props,
+        driver = new TopologyTestDriver(RollcallTopology.build(config, partitions, registry,
+                new PipelineMetrics(meters)), props,
                 Instant.ofEpochMilli(T0));
         events = driver.createInputTopic("metric-events", new ByteArraySerializer(), new ByteArraySerializer());
         rollouts = driver.createInputTopic("rollouts", new StringSerializer(), new ByteArraySerializer());
@@ -220,6 +224,11 @@ final class RolloutDriver implements AutoCloseable {
 
     List<RolloutVerdict> verdicts() {
         return verdicts.readValuesToList();
+    }
+
+    /** The meters the topology's processors record into. */
+    SimpleMeterRegistry meters() {
+        return meters;
     }
 
     TopologyTestDriver driver() {

@@ -7,7 +7,9 @@ import static io.rollcall.topology.TestEvents.timer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.aggregate.Aggregate;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rollcall.config.RollcallConfig;
+import io.rollcall.metrics.PipelineMetrics;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +49,7 @@ class DeadLetterTest {
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> events;
     private TestOutputTopic<byte[], byte[]> deadLetters;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @BeforeEach
     void start() {
@@ -54,7 +57,8 @@ class DeadLetterTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "dead-letter-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(RollcallTopology.build(config, 1), props);
+        driver = new TopologyTestDriver(RollcallTopology.build(config, 1, java.util.Optional.empty(),
+                new PipelineMetrics(meters)), props);
         events = driver.createInputTopic("metric-events", new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic("metric-events-dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
@@ -119,6 +123,20 @@ class DeadLetterTest {
                 .get(key(ID));
         assertThat(agg.value().count()).as("good events before and after are both counted").isEqualTo(2);
         assertThat(agg.value().sum()).isEqualTo(3.0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRecords")
+    void countsTheBadRecordUnderItsReasonAndTheGoodOnesAsAggregated(
+            String description, byte[] key, byte[] value, String reason) {
+        events.pipeInput(key(ID), bytes(gauge(ID, T0, 1)), T0);
+        events.pipeInput(key, value, T0);
+
+        assertThat(meters.get("rollcall.events.dead.lettered").tag("reason", reason.replace('-', '_')).counter()
+                .count()).isEqualTo(1);
+        assertThat(meters.find("rollcall.events.dead.lettered").counters().stream().mapToDouble(c -> c.count()).sum())
+                .isEqualTo(1);
+        assertThat(meters.get("rollcall.events.aggregated").counter().count()).isEqualTo(1);
     }
 
     @org.junit.jupiter.api.Test

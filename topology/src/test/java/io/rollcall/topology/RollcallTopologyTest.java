@@ -43,6 +43,8 @@ class RollcallTopologyTest {
     Path stateDir;
 
     private TopologyTestDriver driver;
+    private final io.micrometer.core.instrument.simple.SimpleMeterRegistry meters =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
     private TestInputTopic<byte[], byte[]> events;
     private TestOutputTopic<byte[], byte[]> aggregates;
 
@@ -60,7 +62,8 @@ class RollcallTopologyTest {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(RollcallTopology.build(config, partitions), props);
+        driver = new TopologyTestDriver(RollcallTopology.build(config, partitions, java.util.Optional.empty(),
+                new io.rollcall.metrics.PipelineMetrics(meters)), props);
         events = driver.createInputTopic("metric-events", new ByteArraySerializer(), new ByteArraySerializer());
         aggregates = driver.createOutputTopic("metric-aggregates", new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
@@ -162,6 +165,17 @@ class RollcallTopologyTest {
 
         assertThat(allTime(6).count()).isEqualTo(3);
         assertThat(windowStarts(6, T0 - 60_000, T0 + 20 * 60_000)).containsExactly(T0 + 9 * 60_000, T0 + 10 * 60_000);
+    }
+
+    @Test
+    void anEventAfterItsWindowClosedIsCountedAsLateAndAsAggregated() {
+        start(1);
+        send(counter(6, T0 + 10 * 60_000, 1));
+        send(counter(6, T0 + 10_000, 2));
+        send(counter(6, T0 + 9 * 60_000 + 1, 4));
+
+        assertThat(meters.get("rollcall.events.late").counter().count()).isEqualTo(1);
+        assertThat(meters.get("rollcall.events.aggregated").counter().count()).isEqualTo(3);
     }
 
     @Test
