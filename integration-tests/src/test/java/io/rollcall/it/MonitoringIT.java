@@ -46,8 +46,6 @@ class MonitoringIT {
     /** Labels Prometheus adds to every series it scrapes through the ServiceMonitor. */
     private static final Set<String> TARGET_LABELS = Set.of("namespace", "pod", "service", "instance", "job",
             "container", "endpoint");
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? ");
-    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"");
 
     private RollcallApp app;
     /** Metric name (as sampled: with _total, _bucket, …) → the label names it has. */
@@ -77,19 +75,8 @@ class MonitoringIT {
         api.get("/api/v1/metrics/" + SeriesId.of(truth.byId().keySet().iterator().next()));
         api.get("/api/v1/metrics/" + SeriesId.of(42));
 
-        String text = api.get("/metrics").body();
-        for (String line : text.split("\n")) {
-            Matcher sample = SAMPLE.matcher(line);
-            if (line.startsWith("#") || !sample.find()) {
-                continue;
-            }
-            Set<String> labels = exposed.computeIfAbsent(sample.group(1), name -> new TreeSet<>());
-            if (sample.group(3) != null) {
-                Matcher label = LABEL.matcher(sample.group(3));
-                while (label.find()) {
-                    labels.add(label.group(1));
-                }
-            }
+        for (PrometheusText.Sample sample : PrometheusText.scrape(api).samples()) {
+            exposed.computeIfAbsent(sample.name(), name -> new TreeSet<>()).addAll(sample.labels().keySet());
         }
     }
 
