@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.utils.Bytes;
+import io.rollcall.log.LogContext;
 import io.rollcall.schema.KeyPartitioner;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -23,6 +24,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Judges rollouts: one task owns each service (samples arrive keyed by service), keeps a
@@ -41,6 +44,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * remembered and never judged again.
  */
 public final class RolloutJudge implements Processor<String, Sampled, String, RolloutVerdict> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RolloutJudge.class);
 
     static final String METRICS_SCOPE = "rollout-judge";
 
@@ -281,6 +286,26 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
         }
         context.forward(new Record<>(spec.getService(), verdict, now));
         verdictSensors.get(decision).record();
+        log(verdict);
+    }
+
+    /** The end of a rollout at INFO; every other verdict at DEBUG, one per window and rollout. */
+    private void log(RolloutVerdict verdict) {
+        boolean terminal = verdict.getDecision() == Decision.PROMOTE || verdict.getDecision() == Decision.ROLLBACK;
+        if (terminal ? LOG.isInfoEnabled() : LOG.isDebugEnabled()) {
+            try (LogContext ignored = LogContext.rollout(verdict.getRolloutId(), verdict.getService())
+                    .with(LogContext.TASK, context.taskId())) {
+                String line = "rollout {} of {}: {} after window {} ({} passing, {} failing){}: {}";
+                Object[] args = {verdict.getRolloutId(), verdict.getService(), verdict.getDecision(),
+                        verdict.getWindow(), verdict.getPassingWindows(), verdict.getFailingWindows(),
+                        verdict.getEarly() ? ", early" : "", verdict.getReason()};
+                if (terminal) {
+                    LOG.info(line, args);
+                } else {
+                    LOG.debug(line, args);
+                }
+            }
+        }
     }
 
     /** Key of a service's n-th verdict in the history store: service, a 0 byte, n as 8 big-endian bytes. */
