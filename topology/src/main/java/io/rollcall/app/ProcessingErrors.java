@@ -35,7 +35,7 @@ public final class ProcessingErrors implements ProcessingExceptionHandler {
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         Optional<RegistryUnavailableException> outage = registryOutage(exception);
         if (outage.isPresent()) {
-            try (LogContext ignored = LogContext.partition(context.topic() + "-" + context.partition())
+            try (LogContext ignored = LogContext.partition(context.topic(), context.partition())
                     .with(LogContext.TASK, context.taskId())) {
                 LOG.warn("{} at {}-{}@{}: the stream thread stops and resumes from its last commit",
                         outage.get().getMessage(), context.topic(), context.partition(), context.offset());

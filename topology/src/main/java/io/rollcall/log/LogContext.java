@@ -36,9 +36,18 @@ public final class LogContext implements AutoCloseable {
         return of().with(ROLLOUT_ID, rolloutId).with(SERVICE, service);
     }
 
-    /** A topic partition, as {@code topic-N}, the way Kafka prints one. */
+    /** A Kafka {@code TopicPartition}, which prints as {@code topic-N}. */
     public static LogContext partition(Object topicPartition) {
         return of().with(PARTITION, topicPartition);
+    }
+
+    public static LogContext partition(String topic, int partition) {
+        return of().with(PARTITION, topicPartition(topic, partition));
+    }
+
+    /** A topic partition as Kafka prints one, {@code topic-N}. */
+    public static String topicPartition(String topic, int partition) {
+        return topic + "-" + partition;
     }
 
     /** Adds a field; a null value adds nothing. */

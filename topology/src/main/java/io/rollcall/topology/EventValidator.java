@@ -92,7 +92,7 @@ final class EventValidator implements FixedKeyProcessor<byte[], byte[], Validate
         try (LogContext ignored = LogContext.of()
                 .with(LogContext.SERIES_ID, key != null && key.length == SeriesId.BYTES ? SeriesId.fromBytes(key) : null)
                 .with(LogContext.PARTITION, context.recordMetadata()
-                        .map(source -> source.topic() + "-" + source.partition()).orElse(null))
+                        .map(source -> LogContext.topicPartition(source.topic(), source.partition())).orElse(null))
                 .with(LogContext.TASK, context.taskId())) {
             LOG.debug("dead-lettered ({}): {}", e.reason().code(), e.getMessage());
         }
