@@ -35,6 +35,13 @@ class CommandLineIT {
     /** A row of the demo's aggregate table: id, metric, revision, count, … */
     private static final Pattern AGGREGATE_ROW =
             Pattern.compile("(?m)^\\s+(\\d{1,20})\\s+\\S+\\s+\\S+-r4[12]\\s+([\\d,]+)\\s");
+    /** Where the demo says Kafka's logs go. */
+    private static final Pattern KAFKA_LOG_FILE = Pattern.compile("Kafka's logs \\(broker and clients\\) go to (\\S+)");
+    /** A console log line, "12:00:00.000 WARN  [thread] o.a.k.c.NetworkClient - …", of Kafka's loggers. */
+    private static final Pattern KAFKA_LOG_LINE =
+            Pattern.compile("^[\\d:.]+ +[A-Z]+ +\\[.*?\\] (o\\.a\\.k\\.|k\\.|s\\.c\\.logger)");
+    /** A console log line at ERROR or above, of any logger. */
+    private static final Pattern ERROR_LINE = Pattern.compile("^[\\d:.]+ +(ERROR|FATAL) ");
 
     /** {@code rollcall demo}: started once, read until it has told both canaries' story, then stopped with SIGTERM. */
     @Nested
@@ -59,8 +66,35 @@ class CommandLineIT {
         }
 
         @AfterAll
-        void stop() {
+        void stop() throws IOException {
             demo.destroyForcibly();
+            var named = KAFKA_LOG_FILE.matcher(read(log));
+            if (named.find()) {
+                Files.deleteIfExists(Path.of(named.group(1)));
+            }
+        }
+
+        @Test
+        void printsNoErrorLines() throws Exception {
+            assertThat(read(log).lines()).noneMatch(line -> ERROR_LINE.matcher(line).find());
+        }
+
+        @Test
+        void keepsKafkasOwnLogsOffTheConsole() throws Exception {
+            assertThat(read(log).lines()).noneMatch(line -> KAFKA_LOG_LINE.matcher(line).find());
+        }
+
+        @Test
+        void writesKafkasOwnLogsToTheFileItNames() throws Exception {
+            Path kafkaLog = kafkaLog();
+            assertThat(kafkaLog).isNotEmptyFile();
+            assertThat(Files.readString(kafkaLog)).contains("kafka.server.", "org.apache.kafka.streams.");
+        }
+
+        private Path kafkaLog() throws IOException {
+            var named = KAFKA_LOG_FILE.matcher(read(log));
+            assertThat(named.find()).as("the demo names its Kafka log file in:%n%s", read(log)).isTrue();
+            return Path.of(named.group(1));
         }
 
         @Test

@@ -67,6 +67,9 @@ final class DemoCommand implements Callable<Integer> {
             "Confluent wire format, its schema registered under metric-events-value (default: none)."})
     String registry;
 
+    /** The system property log4j2.xml reads: when set, Kafka's loggers write to this file only. */
+    static final String KAFKA_LOG_FILE = "rollcall.kafka.log.file";
+
     private static final long PROGRESS_MS = 2_000;
     private static final Duration DEMO_WINDOW = Duration.ofSeconds(10);
     private static final long AGGREGATES_EVERY_MS = 30_000;
@@ -74,17 +77,18 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (System.getenv("KAFKA_LOG_LEVEL") == null) {
-            // Transient broker and client warnings (topic not yet known, concurrent
-            // transactions) are normal while everything starts at once; keep the terminal
-            // for the demo's own progress. Must happen before the first logger exists.
-            System.setProperty("rollcall.kafka.log.level", "ERROR");
-        }
+        // The broker and the clients share this JVM and would fill the terminal with their
+        // logs (transient warnings are normal while everything starts at once); log4j2.xml
+        // sends all of Kafka to this file instead. Kept after the demo, to read what happened.
+        // Must happen before the first logger exists.
+        Path kafkaLog = Files.createTempFile("rollcall-demo-kafka-", ".log");
+        System.setProperty(KAFKA_LOG_FILE, kafkaLog.toString());
         Duration limit = duration == null ? null : Durations.parse("--duration", duration);
         Shutdown shutdown = new Shutdown();
         Path stateDir = Files.createTempDirectory("rollcall-demo-state");
         try {
-            say("starting an embedded Kafka broker (KRaft, single node)…");
+            say("starting an embedded Kafka broker (KRaft, single node); Kafka's logs (broker and clients) go to %s",
+                    kafkaLog);
             int exitCode;
             try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
                 say("broker up at %s", kafka.bootstrapServers());

@@ -1,5 +1,6 @@
 package io.rollcall.app;
 
+import io.rollcall.log.LogContext;
 import io.rollcall.schema.registry.RegistryUnavailableException;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +35,11 @@ public final class ProcessingErrors implements ProcessingExceptionHandler {
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
         Optional<RegistryUnavailableException> outage = registryOutage(exception);
         if (outage.isPresent()) {
-            LOG.warn("{} at {}-{}@{}: the stream thread stops and resumes from its last commit",
-                    outage.get().getMessage(), context.topic(), context.partition(), context.offset());
+            try (LogContext ignored = LogContext.partition(context.topic(), context.partition())
+                    .with(LogContext.TASK, context.taskId())) {
+                LOG.warn("{} at {}-{}@{}: the stream thread stops and resumes from its last commit",
+                        outage.get().getMessage(), context.topic(), context.partition(), context.offset());
+            }
             return Response.fail();
         }
         return others.handleError(context, record, exception);

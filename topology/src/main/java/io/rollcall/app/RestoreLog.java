@@ -1,6 +1,11 @@
 package io.rollcall.app;
 
+import io.rollcall.log.LogContext;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
@@ -9,9 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs every state restoration from a changelog (which store, how many records, how long)
- * and keeps the totals per store: after a clean restart they should be near zero, because
- * the local state and its checkpoint are reused; a large figure means a full restore.
+ * Logs state restorations from changelogs and keeps the totals per store: after a clean restart
+ * they should be near zero, because the local state and its checkpoint are reused; a large figure
+ * means a full restore. A round of restorations (from the first partition that starts until none
+ * is left) ends with one summary line. Between, a partition that restored records gets its own
+ * line, and a long round reports its rate and ETA; partitions that restored nothing (the usual
+ * case on a restart: exactly-once leaves commit markers past the checkpoint) are logged at DEBUG,
+ * as they would otherwise fill the start-up log with one line per store and partition.
  */
 final class RestoreLog implements StateRestoreListener {
 
@@ -21,44 +30,58 @@ final class RestoreLog implements StateRestoreListener {
     private static final long PROGRESS_NANOS = 10_000_000_000L;
 
     private final Map<String, AtomicLong> restored = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, Long> startedNanos = new ConcurrentHashMap<>();
+    /** What each partition being restored now has left, for the remaining-records gauge. */
     private final Map<TopicPartition, Restoring> restoring = new ConcurrentHashMap<>();
-    /** Offsets still to restore, over every partition being restored now (an upper bound). */
-    private final AtomicLong pending = new AtomicLong();
-    private final AtomicLong done = new AtomicLong();
-    private final AtomicLong total = new AtomicLong();
-    private final AtomicLong restoreStart = new AtomicLong();
-    private final AtomicLong lastReport = new AtomicLong();
+    /** Restore callbacks come from every stream thread and the global thread; a round is shared. */
+    private final Object lock = new Object();
+    private final Map<TopicPartition, Long> startedNanos = new HashMap<>();
+    private final Set<String> roundStores = new HashSet<>();
+    private int roundPartitions;
+    private long done;
+    private long total;
+    private long roundStart;
+    private long lastReport;
 
     @Override
     public void onRestoreStart(TopicPartition partition, String store, long startingOffset, long endingOffset) {
         long now = System.nanoTime();
-        startedNanos.put(partition, now);
-        restoring.put(partition, new Restoring(store, endingOffset - startingOffset,
-                new AtomicLong(endingOffset - startingOffset)));
-        if (pending.getAndAdd(endingOffset - startingOffset) == 0) { // the first of a new round of restorations
-            restoreStart.set(now);
-            lastReport.set(now);
-            done.set(0);
-            total.set(0);
+        synchronized (lock) {
+            if (startedNanos.isEmpty()) {
+                roundStart = now;
+                lastReport = now;
+                roundPartitions = 0;
+                roundStores.clear();
+                done = 0;
+                total = 0;
+            }
+            startedNanos.put(partition, now);
+            roundPartitions++;
+            roundStores.add(store);
+            total += endingOffset - startingOffset;
         }
-        total.addAndGet(endingOffset - startingOffset);
-        LOG.info("restoring {} from {} offsets {}..{} ({} records at most)", store, partition, startingOffset,
+        restoring.put(partition, new Restoring(store, new AtomicLong(endingOffset - startingOffset)));
+        LOG.debug("restoring {} from {} offsets {}..{} ({} records at most)", store, partition, startingOffset,
                 endingOffset, endingOffset - startingOffset);
     }
 
     @Override
     public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long numRestored) {
         restored.computeIfAbsent(store, s -> new AtomicLong()).addAndGet(numRestored);
-        Restoring now = restoring.get(partition);
-        if (now != null) {
-            now.left().addAndGet(-numRestored);
+        Restoring left = restoring.get(partition);
+        if (left != null) {
+            left.left().addAndGet(-numRestored);
         }
-        long restoredNow = done.addAndGet(numRestored);
-        long nanos = System.nanoTime();
-        long last = lastReport.get();
-        if (nanos - last > PROGRESS_NANOS && lastReport.compareAndSet(last, nanos)) {
-            LOG.info("{}", progress(nanos));
+        long now = System.nanoTime();
+        String report = null;
+        synchronized (lock) {
+            done += numRestored;
+            if (now - lastReport > PROGRESS_NANOS) {
+                lastReport = now;
+                report = progress(now);
+            }
+        }
+        if (report != null) {
+            LOG.info("{}", report);
         }
     }
 
@@ -68,29 +91,50 @@ final class RestoreLog implements StateRestoreListener {
      * total and the ETA upper bounds.
      */
     String progress(long nowNanos) {
-        return Eta.line("restoring state: restored records", done.get(), total.get(),
-                (nowNanos - restoreStart.get()) / 1e9);
+        synchronized (lock) {
+            return Eta.line("restoring state: restored records", done, total, (nowNanos - roundStart) / 1e9);
+        }
     }
 
     @Override
     public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
-        long ms = finish(partition);
-        LOG.info("restored {} from {}: {} records in {} ms", store, partition, totalRestored, ms);
+        finished(partition, store, totalRestored, "restored");
     }
 
-    /** The task moved away (or closed) mid-restoration: nothing is left to restore here. */
+    /** The task moved to another instance (or thread) before its restoration ended. */
     @Override
     public void onRestoreSuspended(TopicPartition partition, String store, long totalRestored) {
-        long ms = finish(partition);
-        LOG.info("suspended restoring {} from {} after {} records in {} ms", store, partition, totalRestored, ms);
+        finished(partition, store, totalRestored, "suspended restoring");
     }
 
-    /** Forgets a restoration; returns how long it ran, in ms (-1 if unknown). */
-    private long finish(TopicPartition partition) {
-        Long started = startedNanos.remove(partition);
-        Restoring ended = restoring.remove(partition);
-        pending.addAndGet(ended == null ? 0 : -ended.span());
-        return started == null ? -1 : (System.nanoTime() - started) / 1_000_000;
+    private void finished(TopicPartition partition, String store, long totalRestored, String what) {
+        restoring.remove(partition);
+        long now = System.nanoTime();
+        Long started;
+        String summary = null;
+        synchronized (lock) {
+            started = startedNanos.remove(partition);
+            if (started != null && startedNanos.isEmpty()) {
+                summary = summary(now);
+            }
+        }
+        long ms = started == null ? -1 : (now - started) / 1_000_000;
+        try (LogContext ignored = LogContext.partition(partition)) {
+            if (totalRestored > 0) {
+                LOG.info("{} {} from {}: {} records in {} ms", what, store, partition, totalRestored, ms);
+            } else {
+                LOG.debug("{} {} from {}: {} records in {} ms", what, store, partition, totalRestored, ms);
+            }
+        }
+        if (summary != null) {
+            LOG.info("{}", summary);
+        }
+    }
+
+    /** The round that just ended, in one line. Called with the lock held. */
+    private String summary(long nowNanos) {
+        return String.format(java.util.Locale.ROOT, "restored state: %,d records into %d partitions of %d stores "
+                + "in %,d ms", done, roundPartitions, roundStores.size(), (nowNanos - roundStart) / 1_000_000);
     }
 
     /** Offsets of {@code store} still to restore, over its partitions being restored now (an upper bound). */
@@ -105,13 +149,13 @@ final class RestoreLog implements StateRestoreListener {
         return count == null ? 0 : count.get();
     }
 
-    /** A changelog partition being restored into {@code store}: {@code span} offsets at the start, {@code left} now. */
-    private record Restoring(String store, long span, AtomicLong left) {
+    /** A changelog partition being restored into {@code store}, and the offsets it has {@code left}. */
+    private record Restoring(String store, AtomicLong left) {
     }
 
     /** Records restored so far, by store. */
     Map<String, Long> totals() {
-        Map<String, Long> out = new java.util.TreeMap<>();
+        Map<String, Long> out = new TreeMap<>();
         restored.forEach((store, count) -> out.put(store, count.get()));
         return out;
     }

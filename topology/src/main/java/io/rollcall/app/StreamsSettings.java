@@ -37,6 +37,11 @@ public final class StreamsSettings {
         // an ACL) fail too.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingErrors.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        // Each stream thread's partition assignor reads a StreamsConfig made from its consumer's
+        // settings, which lack the line above; without it, every thread warns at start that the
+        // handler is not enabled for the global thread, although it is.
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+                "true");
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 DefaultProductionExceptionHandler.class.getName());
         // Records a handler does skip still land somewhere an operator can see them.

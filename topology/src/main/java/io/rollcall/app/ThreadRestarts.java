@@ -1,10 +1,13 @@
 package io.rollcall.app;
 
+import io.rollcall.log.LogContext;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.processor.TaskId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +40,17 @@ final class ThreadRestarts implements StreamsUncaughtExceptionHandler {
         this.lastRestartNanos = nanoTime.getAsLong();
     }
 
+    /** The task Kafka Streams names in the failure, if it does. */
+    private static TaskId failedTask(Throwable failure) {
+        return failure instanceof StreamsException streams ? streams.taskId().orElse(null) : null;
+    }
+
     @Override
     public StreamThreadExceptionResponse handle(Throwable failure) {
         if (ProcessingErrors.registryOutage(failure).isEmpty()) {
-            LOG.error("stream thread failed; replacing it", failure);
+            try (LogContext ignored = LogContext.of().with(LogContext.TASK, failedTask(failure))) {
+                LOG.error("stream thread failed; replacing it", failure);
+            }
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         }
         Duration wait = waitBeforeRestart();

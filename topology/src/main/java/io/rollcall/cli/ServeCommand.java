@@ -5,6 +5,8 @@ import io.rollcall.config.RollcallConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,20 +24,24 @@ final class ServeCommand implements Callable<Integer> {
                 : System.getenv("ROLLCALL_CONFIG") != null ? Path.of(System.getenv("ROLLCALL_CONFIG")) : null;
         RollcallConfig settings = RollcallConfig.load(file, System.getenv());
         settings.bootstrapServers();
+        // Failures while serving are logged, so they are JSON lines too with ROLLCALL_LOG_FORMAT=json.
+        // Not a static logger: picocli creates every command up front, and the demo must choose
+        // where logs go before the first logger exists.
+        Logger log = LoggerFactory.getLogger(ServeCommand.class);
         Shutdown shutdown = new Shutdown();
         try {
             RollcallApp app = RollcallApp.start(settings);
             try (app) {
                 while (!shutdown.await(1_000)) {
                     if (app.streams().state() == KafkaStreams.State.ERROR) {
-                        System.err.println("rollcall: Kafka Streams is in ERROR state; exiting");
+                        log.error("Kafka Streams is in ERROR state; exiting");
                         return 1;
                     }
                 }
                 System.out.println("rollcall: shutting down");
             }
             if (!app.stoppedCleanly()) {
-                System.err.println("rollcall: Kafka Streams did not stop in time; exiting anyway");
+                log.error("Kafka Streams did not stop in time; exiting anyway");
                 return 1;
             }
             System.out.println("rollcall: stopped cleanly");

@@ -82,7 +82,9 @@ public final class ConfigReference {
                   `processing.exception.handler` fails the stream thread, which is replaced and resumes
                   from its last commit (an exception in rollcall's code is a bug, or a schema registry that
                   cannot be asked, and must not silently drop aggregates; a registry outage writes no
-                  dead letter; `processing.exception.handler.global.enabled` = `true`),
+                  dead letter; `processing.exception.handler.global.enabled` = `true`, and
+                  `main.consumer.processing.exception.handler.global.enabled` = `true` for the partition assignor,
+                  which would otherwise warn that it is not),
                   `production.exception.handler` is Kafka's default (fail);
                 - `errors.dead.letter.queue.topic.name` = `rollcall.topic.dead-letter`;
                 - `producer.max.request.size` = 64 MiB, so dead letters as large as the events topic

@@ -216,6 +216,8 @@ public final class RollcallSettings {
     static final Map<String, String> OTHER_VARIABLES = orderedMap(
             "ROLLCALL_CONFIG", "the properties file, when `--config` is not given",
             "ROLLCALL_LOG_LEVEL", "level of rollcall's own loggers (default `INFO`)",
+            "ROLLCALL_LOG_FORMAT", "`console` (default): one readable line per event; `json`: one JSON object per "
+                    + "line, with context fields such as `rolloutId` (see operations.md, Logs)",
             "KAFKA_LOG_LEVEL", "level of the Kafka client and Streams loggers (default `WARN`)");
 
     private static final Map<String, String> KEY_BY_VARIABLE = variables();

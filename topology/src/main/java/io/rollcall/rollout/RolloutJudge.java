@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
+import io.rollcall.log.LogContext;
 import io.rollcall.schema.KeyPartitioner;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -23,6 +24,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Judges rollouts: one task owns each service (samples arrive keyed by service), keeps a
@@ -41,6 +44,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * remembered and never judged again.
  */
 public final class RolloutJudge implements Processor<String, Sampled, String, RolloutVerdict> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RolloutJudge.class);
 
     /** Samples further ahead of the wall clock's window than this many windows are dropped (clock skew). */
     static final int MAX_WINDOWS_AHEAD = 3;
@@ -317,6 +322,26 @@ public final class RolloutJudge implements Processor<String, Sampled, String, Ro
         show(spec.getService(), spec.getRolloutId(), decision);
         if (!early) {
             metrics.judgeDelay(Duration.ofMillis(now - verdict.getWindowEnd().toEpochMilli()));
+        }
+        log(verdict);
+    }
+
+    /** The end of a rollout at INFO; every other verdict at DEBUG, one per window and rollout. */
+    private void log(RolloutVerdict verdict) {
+        boolean terminal = verdict.getDecision() == Decision.PROMOTE || verdict.getDecision() == Decision.ROLLBACK;
+        if (terminal ? LOG.isInfoEnabled() : LOG.isDebugEnabled()) {
+            try (LogContext ignored = LogContext.rollout(verdict.getRolloutId(), verdict.getService())
+                    .with(LogContext.TASK, context.taskId())) {
+                String line = "rollout {} of {}: {} after window {} ({} passing, {} failing){}: {}";
+                Object[] args = {verdict.getRolloutId(), verdict.getService(), verdict.getDecision(),
+                        verdict.getWindow(), verdict.getPassingWindows(), verdict.getFailingWindows(),
+                        verdict.getEarly() ? ", early" : "", verdict.getReason()};
+                if (terminal) {
+                    LOG.info(line, args);
+                } else {
+                    LOG.debug(line, args);
+                }
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.rollcall.rollout;
 
+import io.rollcall.log.LogContext;
 import io.rollcall.schema.avro.RolloutSpec;
 import java.util.HashMap;
 import java.util.Map;
@@ -52,8 +53,10 @@ final class SpecCache {
                 var problems = SpecValidator.problems(spec);
                 if (!problems.isEmpty() || !entry.key.equals(spec.getService())) {
                     if (WARNED.add(spec.getRolloutId() + "/" + entry.key)) {
-                        LOG.warn("ignoring rollout spec for key '{}': {}", entry.key, problems.isEmpty()
-                                ? "key differs from service '" + spec.getService() + "'" : problems);
+                        try (LogContext ignored = LogContext.rollout(spec.getRolloutId(), entry.key)) {
+                            LOG.warn("ignoring rollout spec for key '{}': {}", entry.key, problems.isEmpty()
+                                    ? "key differs from service '" + spec.getService() + "'" : problems);
+                        }
                     }
                     continue;
                 }

@@ -1,5 +1,6 @@
 package io.rollcall.topology;
 
+import io.rollcall.log.LogContext;
 import io.rollcall.metrics.PipelineMetrics;
 import io.rollcall.schema.KeyPartitioner;
 import io.rollcall.schema.BadRecordException;
@@ -14,6 +15,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decodes and checks each raw record of the events topic. Good events continue, stamped
@@ -24,6 +27,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * stops the stream thread, which is replaced and resumes from its last commit.
  */
 final class EventValidator implements FixedKeyProcessor<byte[], byte[], Validated> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventValidator.class);
 
     private final int partitions;
     private final int maxEventBytes;
@@ -60,9 +65,24 @@ final class EventValidator implements FixedKeyProcessor<byte[], byte[], Validate
                     .withTimestamp(event.getTimestamp().toEpochMilli()));
         } catch (BadRecordException e) {
             metrics.deadLettered(e.reason());
+            logDeadLetter(record.key(), e);
             context.forward(record
                     .withValue((Validated) new Validated.Invalid(record.value(), e.reason(), e.getMessage()))
                     .withHeaders(deadLetterHeaders(record.headers(), e)));
+        }
+    }
+
+    /** At DEBUG only: bad data is counted (metrics) and kept (dead-letter topic), not logged one line each. */
+    private void logDeadLetter(byte[] key, BadRecordException e) {
+        if (!LOG.isDebugEnabled()) {
+            return;
+        }
+        try (LogContext ignored = LogContext.of()
+                .with(LogContext.SERIES_ID, key != null && key.length == SeriesId.BYTES ? SeriesId.fromBytes(key) : null)
+                .with(LogContext.PARTITION, context.recordMetadata()
+                        .map(source -> LogContext.topicPartition(source.topic(), source.partition())).orElse(null))
+                .with(LogContext.TASK, context.taskId())) {
+            LOG.debug("dead-lettered ({}): {}", e.reason().code(), e.getMessage());
         }
     }
 

@@ -1,7 +1,9 @@
 package io.rollcall.topology;
 
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.log.LogContext;
 import io.rollcall.metrics.PipelineMetrics;
+import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.store.FlushForwarding;
 import java.time.Duration;
@@ -67,9 +69,14 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
             windows.put(key, updated(windows.fetch(key, windowStart), event, timestamp), windowStart);
         } else {
             metrics.lateEvent();
-            LOG.debug("event for series {} at {} is after its window [{}, {}) closed (stream time {}, grace {} ms)",
-                    event.getId(), timestamp, windowStart, windowStart + windowSizeMs,
-                    observedStreamTime, graceMs);
+            if (LOG.isDebugEnabled()) {
+                SeriesId series = SeriesId.of(event.getId());
+                try (LogContext ignored = LogContext.series(series).with(LogContext.TASK, context.taskId())) {
+                    LOG.debug("event for series {} at {} is after its window [{}, {}) closed (stream time {}, "
+                            + "grace {} ms)", series, timestamp, windowStart, windowStart + windowSizeMs,
+                            observedStreamTime, graceMs);
+                }
+            }
         }
     }
 
