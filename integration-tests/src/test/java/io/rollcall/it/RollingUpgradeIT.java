@@ -51,8 +51,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RollingUpgradeIT {
 
-    private static final int SERIES = 3_000;
-    private static final int RATE = 8_000;
+    private static final int SERIES = 1_000;
+    private static final int RATE = 5_000;
     /** Events per producer run; runs follow each other until the upgrade is over. */
     private static final int BATCH = 2 * RATE;
     private static final String TOKEN = "upgrade-it-token-0123456789";
@@ -91,7 +91,7 @@ class RollingUpgradeIT {
                 }
             });
             // The old release has aggregated and judged for a while before the first instance goes.
-            await().atMost(Duration.ofMinutes(2)).until(() -> truth.events() >= 5L * RATE
+            await().atMost(Duration.ofMinutes(2)).until(() -> truth.events() >= 3L * RATE
                     && !Fixtures.verdicts(config).isEmpty());
             List<Long> known = truth.byId().keySet().stream().limit(200).toList();
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
@@ -101,7 +101,7 @@ class RollingUpgradeIT {
             queries.start(known);
             replace(0);
             long afterFirst = truth.events();
-            await().atMost(Duration.ofMinutes(2)).until(() -> truth.events() >= afterFirst + 3L * RATE);
+            await().atMost(Duration.ofMinutes(2)).until(() -> truth.events() >= afterFirst + 2L * RATE);
             replace(1);
             upgradedAt = endOffsets(List.of(config.aggregatesTopic(), config.rollouts().verdictsTopic()));
 
@@ -222,6 +222,7 @@ class RollingUpgradeIT {
         Map<String, String> settings = new HashMap<>(Map.of(
                 "rollcall.state.dir", stateDirs[index].toString(),
                 "rollcall.api.token", TOKEN,
+                "group.instance.id", "upgrade-" + index, // as a StatefulSet pod's name: static membership
                 "num.standby.replicas", "1",
                 "num.stream.threads", "1",
                 "session.timeout.ms", "6000",
