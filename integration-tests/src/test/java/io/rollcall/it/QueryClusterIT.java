@@ -241,6 +241,15 @@ class QueryClusterIT {
         }
 
         @Test
+        void theSurvivorsCountEveryStandbyAnswerTheyGaveInTheirMetrics() throws Exception {
+            double counted = 0;
+            for (Instance survivor : instances) {
+                counted += PrometheusText.parse(survivor.get("/metrics").body()).value("rollcall_reads_stale_total");
+            }
+            assertThat(counted).isEqualTo((double) staleAnswers);
+        }
+
+        @Test
         void noAnswerIsAheadOfTheTruthAndOnlyALaggingStandbyIsBehind() {
             assertThat(wrongCounts).isEmpty();
         }
