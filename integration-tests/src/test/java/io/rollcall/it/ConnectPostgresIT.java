@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestInstance;
  * connector keeps running. One run of the whole pipeline serves every method.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConnectPostgresIT {
+class ConnectPostgresIT implements PostgresSinkChecks {
 
     private ConnectPipeline pipeline;
 
@@ -45,24 +45,9 @@ class ConnectPostgresIT {
         }
     }
 
-    @Test
-    void everySeriesGetsOneRowEqualToWhatTheHttpApiServes() throws Exception {
-        pipeline.assertEveryAggregateRowEqualsTheApi();
-    }
-
-    @Test
-    void idsAtOrAbove2To63AreExactUnsignedNumbersInTheDatabase() throws Exception {
-        pipeline.assertTheLargestIdIsExact();
-    }
-
-    @Test
-    void theVerdictHistoryTableHoldsTheDecisionsTheApiListsInOrder() throws Exception {
-        pipeline.assertTheVerdictTableEqualsTheApi();
-    }
-
-    @Test
-    void theRollbackRowHoldsItsSloResultsAsJson() throws Exception {
-        pipeline.assertTheRollbackRowHoldsItsSloResultsAsJson();
+    @Override
+    public ConnectPipeline pipeline() {
+        return pipeline;
     }
 
     @Test

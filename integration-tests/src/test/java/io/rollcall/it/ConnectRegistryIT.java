@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestInstance;
  * way writes: the same rows, equal to what the HTTP API answers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConnectRegistryIT {
+class ConnectRegistryIT implements PostgresSinkChecks {
 
     private static final Path APICURIO_CONVERTER = Path.of("..", "connectors", "apicurio-converter", "target",
             "plugin").toAbsolutePath().normalize();
@@ -55,24 +55,9 @@ class ConnectRegistryIT {
         }
     }
 
-    @Test
-    void everySeriesGetsOneRowEqualToWhatTheHttpApiServes() throws Exception {
-        pipeline.assertEveryAggregateRowEqualsTheApi();
-    }
-
-    @Test
-    void idsAtOrAbove2To63AreExactUnsignedNumbersInTheDatabase() throws Exception {
-        pipeline.assertTheLargestIdIsExact();
-    }
-
-    @Test
-    void theVerdictHistoryTableHoldsTheDecisionsTheApiListsInOrder() throws Exception {
-        pipeline.assertTheVerdictTableEqualsTheApi();
-    }
-
-    @Test
-    void theRollbackRowHoldsItsSloResultsAsJson() throws Exception {
-        pipeline.assertTheRollbackRowHoldsItsSloResultsAsJson();
+    @Override
+    public ConnectPipeline pipeline() {
+        return pipeline;
     }
 
     @Test

@@ -51,6 +51,29 @@ class QuantileSketchLayoutsTest {
         assertThat(QuantileSketch.fromBytes(GoldenFixtures.bytes(fixture)).quantiles(QS)).containsExactly(quantiles);
     }
 
+    /** The values each fixture was written with, sorted: for the exact quantiles, independent of any sketch code. */
+    static Stream<Arguments> writtenValues() {
+        double[] dense = new double[41];
+        for (int k = 1; k < dense.length; k++) {
+            dense[k] = 80 * Math.pow(1.01, k - 1);
+        }
+        return Stream.of(Arguments.of("QuantileSketch-dense.bin", dense),
+                Arguments.of("QuantileSketch-sparse.bin", SPARSE.clone()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("writtenValues")
+    void everyReleasedEncodingReadsWithinOnePercentOfTheExactQuantilesOfWhatWasWritten(String fixture,
+            double[] values) {
+        java.util.Arrays.sort(values);
+        double[] read = QuantileSketch.fromBytes(GoldenFixtures.bytes(fixture)).quantiles(QS);
+        for (int i = 0; i < QS.length; i++) {
+            double exact = values[(int) Math.floor(QS[i] * (values.length - 1))];
+            assertThat(read[i]).as("q%s of %s", QS[i], fixture).isCloseTo(exact, org.assertj.core.data.Offset.offset(
+                    0.01 * Math.abs(exact)));
+        }
+    }
+
     @Test
     void theCurrentEncodingIsWrittenByteForByteAsItsFixture() {
         QuantileSketch sketch = QuantileSketch.empty();
