@@ -18,6 +18,7 @@ import io.rollcall.topology.StoreNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -61,19 +62,22 @@ public final class Monitoring implements AutoCloseable {
      * Kafka's own metrics of {@code streams}, and from them
      * {@code rollcall_store_estimated_keys{store}} and {@code rollcall_consumer_lag_records}.
      */
+    /** One pass over Kafka's metrics serves all the gauges of a scrape. */
+    private static final java.time.Duration READINGS_MAX_AGE = java.time.Duration.ofSeconds(1);
+
     public void bind(KafkaStreams streams) {
         KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(registry);
         closeables.add(metrics);
+        Supplier<StreamsReadings.Snapshot> readings = StreamsReadings.cached(streams, READINGS_MAX_AGE);
         for (String store : StoreNames.ON_DISK) {
-            Gauge.builder("rollcall.store.estimated.keys", streams,
-                            s -> StreamsReadings.estimatedKeys(s.metrics(), store))
+            Gauge.builder("rollcall.store.estimated.keys", readings, r -> r.get().keys(store))
                     .description("Approximate entries of this instance's replicas (active and standby) of a store")
                     .tag("store", store)
                     .strongReference(true)
                     .register(registry);
         }
-        Gauge.builder("rollcall.consumer.lag", streams, s -> StreamsReadings.consumerLag(s.metrics()))
+        Gauge.builder("rollcall.consumer.lag", readings, r -> r.get().consumerLag())
                 .description("Records of the active tasks' input partitions behind their end offsets, summed")
                 .baseUnit("records")
                 .strongReference(true)

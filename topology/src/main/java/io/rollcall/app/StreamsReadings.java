@@ -1,9 +1,13 @@
 package io.rollcall.app;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Figures read from Kafka's own client metrics ({@code KafkaStreams.metrics()}) when
@@ -22,37 +26,65 @@ final class StreamsReadings {
     }
 
     /**
-     * Records the main consumers are behind on their assigned partitions (events, repartition
-     * topics: the active tasks' input), summed; a partition not fetched yet counts 0.
+     * What one pass over the client metrics gives: the records the main consumers are behind on
+     * their assigned partitions (events, repartition topics: the active tasks' input), summed, a
+     * partition not fetched yet counting 0; and by store, RocksDB's estimate of its keys over every
+     * local replica (active and standby tasks), what its {@code approximateNumEntries} answers.
      */
-    static long consumerLag(Map<MetricName, ? extends Metric> metrics) {
+    record Snapshot(long consumerLag, Map<String, Long> estimatedKeys) {
+        long keys(String store) {
+            return estimatedKeys.getOrDefault(store, 0L);
+        }
+    }
+
+    static Snapshot read(Map<MetricName, ? extends Metric> metrics) {
         long lag = 0;
+        Map<String, Long> keys = new HashMap<>();
         for (Map.Entry<MetricName, ? extends Metric> entry : metrics.entrySet()) {
             MetricName name = entry.getKey();
             if (name.name().equals("records-lag") && name.group().equals(FETCH_GROUP)
                     && name.tags().containsKey("partition")
                     && MAIN_CONSUMER.matcher(name.tags().getOrDefault("client-id", "")).matches()) {
                 lag += whole(entry.getValue());
+            } else if (name.name().equals("estimate-num-keys") && name.group().equals(STATE_GROUP)) {
+                for (Map.Entry<String, String> tag : name.tags().entrySet()) {
+                    if (tag.getKey().endsWith("-state-id")) {
+                        keys.merge(tag.getValue(), whole(entry.getValue()), Long::sum);
+                    }
+                }
             }
         }
-        return lag;
+        return new Snapshot(lag, keys);
+    }
+
+    static long consumerLag(Map<MetricName, ? extends Metric> metrics) {
+        return read(metrics).consumerLag();
+    }
+
+    static long estimatedKeys(Map<MetricName, ? extends Metric> metrics, String store) {
+        return read(metrics).keys(store);
     }
 
     /**
-     * RocksDB's estimate of the keys of {@code store} over every local replica (active and
-     * standby tasks): what its {@code approximateNumEntries} answers, summed.
+     * The latest {@link Snapshot} of {@code streams}, read again once {@code maxAge} has passed:
+     * a scrape asks for it once per gauge, and {@code KafkaStreams.metrics()} copies every
+     * metric of every client each time.
      */
-    static long estimatedKeys(Map<MetricName, ? extends Metric> metrics, String store) {
-        long keys = 0;
-        for (Map.Entry<MetricName, ? extends Metric> entry : metrics.entrySet()) {
-            MetricName name = entry.getKey();
-            if (name.name().equals("estimate-num-keys") && name.group().equals(STATE_GROUP)
-                    && name.tags().entrySet().stream()
-                    .anyMatch(tag -> tag.getKey().endsWith("-state-id") && tag.getValue().equals(store))) {
-                keys += whole(entry.getValue());
+    static Supplier<Snapshot> cached(KafkaStreams streams, Duration maxAge) {
+        return new Supplier<>() {
+            private Snapshot snapshot;
+            private long readAt;
+
+            @Override
+            public synchronized Snapshot get() {
+                long now = System.nanoTime();
+                if (snapshot == null || now - readAt > maxAge.toNanos()) {
+                    snapshot = read(streams.metrics());
+                    readAt = now;
+                }
+                return snapshot;
             }
-        }
-        return keys;
+        };
     }
 
     private static long whole(Metric metric) {

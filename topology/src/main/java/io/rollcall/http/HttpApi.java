@@ -8,6 +8,7 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.http.Outcome;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rollcall.rollout.RolloutWriter;
 import io.rollcall.config.ConfigException;
@@ -79,11 +80,19 @@ public final class HttpApi implements AutoCloseable {
 
     private final Javalin app;
     private final PrometheusMeterRegistry registry;
+    /** The request timer, configured once; a request only picks its tags' series. */
+    private final Meter.MeterProvider<Timer> requests;
     private volatile Services services;
 
     private HttpApi(PrometheusMeterRegistry registry, ObjectMapper json, Clock clock, String token,
                     RollcallConfig.Tls tls, String host, int port) {
         this.registry = registry;
+        this.requests = Timer.builder("http.server.requests")
+                .description("HTTP requests served")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(REQUEST_MIN)
+                .maximumExpectedValue(REQUEST_MAX)
+                .withRegistry(registry);
         WriteAuth auth = new WriteAuth(token);
         List<Routes> resources = List.of(
                 new MetricRoutes(this::services, clock),
@@ -237,16 +246,8 @@ public final class HttpApi implements AutoCloseable {
         var matched = ctx.endpoints().matchedHttpEndpoint();
         String route = matched == null ? "unmatched" : matched.path;
         int status = ctx.status().getCode();
-        Timer.builder("http.server.requests")
-                .description("HTTP requests served")
-                .tag("method", ctx.method().name())
-                .tag("uri", route)
-                .tag("status", Integer.toString(status))
-                .tag("outcome", Outcome.forStatus(status).name())
-                .publishPercentileHistogram()
-                .minimumExpectedValue(REQUEST_MIN)
-                .maximumExpectedValue(REQUEST_MAX)
-                .register(registry)
+        requests.withTags("method", ctx.method().name(), "uri", route, "status", Integer.toString(status),
+                        "outcome", Outcome.forStatus(status).name())
                 .record(Duration.ofNanos(System.nanoTime() - start));
     }
 
