@@ -119,11 +119,13 @@ final class RestoreLog implements StateRestoreListener {
             }
         }
         long ms = started == null ? -1 : (now - started) / 1_000_000;
-        try (LogContext ignored = LogContext.partition(partition)) {
-            if (totalRestored > 0) {
-                LOG.info("{} {} from {}: {} records in {} ms", what, store, partition, totalRestored, ms);
-            } else {
-                LOG.debug("{} {} from {}: {} records in {} ms", what, store, partition, totalRestored, ms);
+        if (totalRestored > 0 || LOG.isDebugEnabled()) {
+            try (LogContext ignored = LogContext.partition(partition)) {
+                if (totalRestored > 0) {
+                    LOG.info("{} {} from {}: {} records in {} ms", what, store, partition, totalRestored, ms);
+                } else {
+                    LOG.debug("{} {} from {}: {} records in {} ms", what, store, partition, totalRestored, ms);
+                }
             }
         }
         if (summary != null) {

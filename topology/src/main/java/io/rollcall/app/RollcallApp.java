@@ -170,8 +170,7 @@ public final class RollcallApp implements AutoCloseable {
                     Thread.currentThread().interrupt();
                     throw e;
                 }
-                Duration doubled = wait.multipliedBy(2);
-                wait = doubled.compareTo(config.registry().retryMax()) > 0 ? config.registry().retryMax() : doubled;
+                wait = ThreadRestarts.doubled(wait, config.registry().retryMax());
             }
         }
     }

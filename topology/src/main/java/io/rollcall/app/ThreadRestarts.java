@@ -70,9 +70,15 @@ final class ThreadRestarts implements StreamsUncaughtExceptionHandler {
             nextWait = FIRST_WAIT;
         }
         Duration wait = nextWait;
-        nextWait = nextWait.multipliedBy(2).compareTo(maxWait) > 0 ? maxWait : nextWait.multipliedBy(2);
+        nextWait = doubled(nextWait, maxWait);
         lastRestartNanos = now + wait.toNanos();
         return wait;
+    }
+
+    /** The wait after {@code wait} while a dependency stays away: twice as long, at most {@code max}. */
+    static Duration doubled(Duration wait, Duration max) {
+        Duration twice = wait.multipliedBy(2);
+        return twice.compareTo(max) > 0 ? max : twice;
     }
 
     /** Ends every wait: the application is closing. */
