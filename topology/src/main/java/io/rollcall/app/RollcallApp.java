@@ -26,6 +26,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -47,18 +49,16 @@ public final class RollcallApp implements AutoCloseable {
     private final MetricQueries queries;
     private final RolloutWriter writer;
     private final RestoreLog restores;
-    private final boolean staticMember;
     private final ThreadRestarts restarts;
     private final CountDownLatch running = new CountDownLatch(1);
     private volatile boolean stoppedCleanly;
 
     private RollcallApp(KafkaStreams streams, HttpApi http, Monitoring monitoring, HostInfo self,
                         Forwarder forwarder, MetricQueries queries, RolloutWriter writer, RestoreLog restores,
-                        boolean staticMember, ThreadRestarts restarts) {
+                        ThreadRestarts restarts) {
         this.restarts = restarts;
         this.writer = writer;
         this.restores = restores;
-        this.staticMember = staticMember;
         this.forwarder = forwarder;
         this.queries = queries;
         this.streams = streams;
@@ -107,9 +107,7 @@ public final class RollcallApp implements AutoCloseable {
                         published(client, config, config.registry().publishesVerdicts(),
                                 config.rollouts().verdictsTopic(), RolloutVerdict.getClassSchema()))),
                 monitoring.pipeline());
-        Properties props = StreamsSettings.of(config);
-        // Instances find each other's HTTP endpoints through this; it must be the bound port.
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, MetricQueries.name(self));
+        Properties props = StreamsSettings.of(config, self);
         KafkaStreams streams = new KafkaStreams(topology, props);
         RestoreLog restores = new RestoreLog();
         streams.setGlobalStateRestoreListener(restores);
@@ -119,11 +117,10 @@ public final class RollcallApp implements AutoCloseable {
                 monitoring.pipeline());
         MetricQueries queries = new MetricQueries(streams, self, forwarder, config.windowSize(), monitoring.pipeline());
         RolloutWriter writer = new RolloutWriter(config);
-        boolean staticMember = config.kafka().keySet().stream().anyMatch(key -> key.endsWith("group.instance.id"));
         ThreadRestarts restarts = new ThreadRestarts(config.registry() == null ? ThreadRestarts.FIRST_WAIT
                 : config.registry().retryMax());
         RollcallApp app = new RollcallApp(streams, http, monitoring, self, forwarder, queries, writer, restores,
-                staticMember, restarts);
+                restarts);
         http.attach(new HttpApi.Services(streams, queries,
                 new ClusterScan(queries, config.eventsTopic(), partitions, json),
                 new RolloutQueries(queries, Clock.systemUTC(), json), writer, () -> app.running.getCount() == 0,
@@ -131,15 +128,25 @@ public final class RollcallApp implements AutoCloseable {
                         .map(p -> "schema registry unavailable since " + p.since() + ": " + p.cause())
                         .stream().toList()));
         monitoring.bindReady(http::ready);
+        int standbyReplicas = new StreamsConfig(props).getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
         streams.setStateListener((now, before) -> {
-            LOG.info("state {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                Assignments assignments = Assignments.of(streams, standbyReplicas);
+                LOG.info("state {} -> {}: {}", before, now, assignments.describe());
+                if (assignments.standbysMissing()) {
+                    LOG.warn(assignments.missing());
+                }
+            } else {
+                LOG.info("state {} -> {}", before, now);
+            }
             monitoring.stateChanged(now);
             if (now == KafkaStreams.State.RUNNING) {
                 app.running.countDown();
             }
         });
         streams.setUncaughtExceptionHandler(restarts);
-        LOG.info("starting {} on {} partitions of {}", config.applicationId(), partitions, config.eventsTopic());
+        LOG.info("starting {} on {} partitions of {} as group member {}", config.applicationId(), partitions,
+                config.eventsTopic(), props.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
         streams.start();
         return app;
     }
@@ -212,10 +219,11 @@ public final class RollcallApp implements AutoCloseable {
         http.close();
         forwarder.close();
         writer.close();
-        // Leave the group, so the survivors (or this instance, restarting) take the partitions
-        // over at once instead of after session.timeout.ms (45 s). A static member (with
-        // group.instance.id, e.g. a StatefulSet pod name) stays: it comes back under the same id.
-        stoppedCleanly = streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(!staticMember));
+        // Leave the group, static member or not: a clean stop may be a scale-in, and the survivors
+        // should take the partitions over at once, not after session.timeout.ms (45 s). A restart
+        // costs two quick rebalances instead; its tasks come back to it (sticky assignment).
+        stoppedCleanly = streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         if (stoppedCleanly) {
             LOG.info("Kafka Streams stopped: {}", streams.state());
         } else {

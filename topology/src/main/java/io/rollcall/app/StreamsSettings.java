@@ -4,8 +4,11 @@ import io.rollcall.config.RollcallConfig;
 import io.rollcall.store.RocksDbTuning;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.assignment.assignors.StickyTaskAssignor;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
@@ -18,6 +21,22 @@ public final class StreamsSettings {
     /** Largest record the app's producers send: 64 MiB, above any sane max.message.bytes. */
     static final int MAX_REQUEST_BYTES = 64 << 20;
 
+    /**
+     * The settings of the instance other instances reach at {@code self}: {@link #of(RollcallConfig)}
+     * plus {@code application.server} (always {@code self}: instances find each other's HTTP
+     * endpoints through it) and, unless the user gave one, {@code group.instance.id} = {@code
+     * host-port}. A restarted instance (same address, same state directory) then rejoins as the
+     * member it was, without a rebalance; an address is unique in the group, as reads are routed
+     * by it. (':' is not allowed in the id.)
+     */
+    public static Properties of(RollcallConfig config, HostInfo self) {
+        Properties props = of(config);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        props.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, self.host() + "-" + self.port());
+        return props;
+    }
+
+    /** The settings every instance shares. */
     public static Properties of(RollcallConfig config) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -26,6 +45,13 @@ public final class StreamsSettings {
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(Runtime.getRuntime().availableProcessors()));
+        // Tasks stay where they are and a new instance takes its share at the first rebalance
+        // (restoring it from the changelog, preferring instances that hold a standby copy). The
+        // default high-availability assignor instead warms new copies up and moves tasks only at
+        // probing rebalances, at most max.warmup.replicas per probing.rebalance.interval.ms (10 min),
+        // and it judges "caught up" by changelog offsets, which on a long-lived compacted changelog
+        // are far above what a restore reads: a scale-out then helps only after many minutes.
+        props.put(StreamsConfig.TASK_ASSIGNOR_CLASS_CONFIG, StickyTaskAssignor.class.getName());
         // Bad input never reaches a deserializer: the source reads raw bytes and the
         // validator routes bad records to the dead-letter topic itself. Only the internal
         // repartition topic is deserialized, and we wrote it; if that ever fails, log and

@@ -91,7 +91,14 @@ public final class ConfigReference {
                   accepts can be written;
                 - `rocksdb.config.setter` = `io.rollcall.store.RocksDbTuning` while `rollcall.rocksdb.tuning`
                   is `bounded`;
-                - `application.server` = `rollcall.http.advertised-host` and the bound HTTP port.
+                - `task.assignor.class` = Kafka's `StickyTaskAssignor`: tasks stay where they are, and a new
+                  instance takes its share at the first rebalance, restoring it from the changelogs (instances
+                  holding a standby copy are preferred), instead of warming copies up and moving at most two
+                  tasks per 10-minute probing rebalance;
+                - `application.server` = `rollcall.http.advertised-host` and the bound HTTP port;
+                - `group.instance.id` = the same address as `HOST-PORT` (static membership): a restarted
+                  instance rejoins as the member it was, without a rebalance. A clean stop still leaves the
+                  group, so the survivors take its tasks over at once.
 
                 ## Environment variables that are not settings
 

@@ -6,6 +6,7 @@ import io.rollcall.app.StreamsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.Test;
 
 class ConfigReferenceTest {
@@ -42,7 +43,8 @@ class ConfigReferenceTest {
     @Test
     void referenceNamesEveryKafkaStreamsSettingRollcallSets() {
         String reference = ConfigReference.markdown();
-        assertThat(StreamsSettings.of(RollcallConfig.of(Map.of())).stringPropertyNames())
+        assertThat(StreamsSettings.of(RollcallConfig.of(Map.of()), new HostInfo("localhost", 8080))
+                .stringPropertyNames())
                 .filteredOn(key -> !key.startsWith(RollcallConfig.PREFIX))
                 .allSatisfy(key -> assertThat(reference).contains("`" + key + "`"));
     }
