@@ -25,7 +25,9 @@ import org.apache.logging.log4j.util.SortedArrayStringMap;
  * them and restores them from their changelogs, and says so in up to five lines per task: the
  * untrusted store at start-up, again when the stream thread initializes the task, an ERROR
  * listing every corrupted task, a stack trace per task and one for the group. Operators read
- * the ERROR and the traces as a failure, but nothing failed.
+ * the ERROR and the traces as a failure, but nothing failed. The same happens without any stop
+ * during a rebalance, to a task that an instance keeps as a standby after it was active there:
+ * the line then says that the state had no checkpoint, not that something stopped.
  *
  * <p>This policy rewrites the stream thread's first line about a task into one warning that
  * says what happens and what it costs, and marks the other lines of the same recovery
@@ -63,7 +65,7 @@ public final class ExpectedRecoveries implements RewritePolicy {
             + "(?:\\S+-task \\[[^\\]]*\\] )?State store \\S+ did not find checkpoint offsets while stores "
             + "are not empty, since under EOS .* wipe out the local state of task (?<task>\\S+) before re-bootstrapping");
     private static final Pattern STARTUP_TASK_CORRUPTED = Pattern.compile(
-            "Failed to register startup state stores for task \\S+: " + CORRUPTED);
+            "Failed to register startup state stores for task (?<task>\\S+): " + CORRUPTED);
     private static final Pattern TASK_EXCEPTIONS = Pattern.compile(".*Get exceptions for the following tasks: \\{(?:"
             + "\\S+=org\\.apache\\.kafka\\.streams\\.errors\\.TaskCorruptedException: " + CORRUPTED + "(?:, |\\}$))+");
     private static final Pattern CORRUPTED_TASK = Pattern.compile(".*Encounter corrupted task (?<task>\\S+), will group "
@@ -75,8 +77,13 @@ public final class ExpectedRecoveries implements RewritePolicy {
             + "corrupted\\. Will close the task as dirty and re-create and bootstrap from scratch\\.");
 
     private static final String UNCLEAN_STOP = "local state left by an unclean stop (exactly-once)";
+    /** The same check during a rebalance: a task this instance keeps as a standby, or gets back. */
+    private static final String UNCHECKPOINTED = "local state without checkpoint (exactly-once: it may hold "
+            + "uncommitted writes)";
     private static final String CORRUPTED_STATE = "corrupted local state";
 
+    /** Tasks whose local state the start-up found untrustworthy: what the stream thread finds then is an unclean stop. */
+    private final Set<String> uncleanAtStart = ConcurrentHashMap.newKeySet();
     /** Tasks whose recovery has been logged, until Kafka Streams reports their group. */
     private final Set<String> announced = ConcurrentHashMap.newKeySet();
 
@@ -98,7 +105,7 @@ public final class ExpectedRecoveries implements RewritePolicy {
         Throwable thrown = event.getThrown();
         return switch (logger) {
             case STATE_MANAGER -> missingCheckpoint(event, message);
-            case STATE_DIRECTORY -> STARTUP_TASK_CORRUPTED.matcher(message).matches() ? repeated(event) : event;
+            case STATE_DIRECTORY -> startupTask(event, message);
             case TASK_MANAGER -> taskManager(event, message, thrown);
             case STREAM_THREAD -> thrown instanceof TaskCorruptedException corrupted
                     && CORRUPTED_GROUP.matcher(message).matches() ? corruptedGroup(event, corrupted) : event;
@@ -106,7 +113,7 @@ public final class ExpectedRecoveries implements RewritePolicy {
         };
     }
 
-    /** The stream thread's missing checkpoint (a store of the checkpoint file's kind) names the cause first. */
+    /** A store without checkpoint: from the stream thread, its first line about the task. */
     private LogEvent missingCheckpoint(LogEvent event, String message) {
         Matcher matcher = MISSING_CHECKPOINT.matcher(message);
         if (!matcher.matches()) {
@@ -117,7 +124,17 @@ public final class ExpectedRecoveries implements RewritePolicy {
             // again and discards it, and a task assigned to another instance is not restored here.
             return repeated(event);
         }
-        return announce(event, matcher.group("task"), UNCLEAN_STOP);
+        return untrusted(event, matcher.group("task"));
+    }
+
+    /** Start-up's report of a task whose local state it cannot trust, remembered as left by an unclean stop. */
+    private LogEvent startupTask(LogEvent event, String message) {
+        Matcher matcher = STARTUP_TASK_CORRUPTED.matcher(message);
+        if (!matcher.matches()) {
+            return event;
+        }
+        uncleanAtStart.add(matcher.group("task"));
+        return repeated(event);
     }
 
     private LogEvent taskManager(LogEvent event, String message, Throwable thrown) {
@@ -128,18 +145,28 @@ public final class ExpectedRecoveries implements RewritePolicy {
         if (!(thrown instanceof TaskCorruptedException) || !matcher.matches()) {
             return event;
         }
-        return announce(event, matcher.group("task"), cause(thrown));
+        String task = matcher.group("task");
+        if (untrustedStore(thrown)) {
+            return untrusted(event, task);
+        }
+        Throwable cause = thrown.getCause();
+        return announce(event, task, cause == null ? CORRUPTED_STATE
+                : CORRUPTED_STATE + " (" + cause.getMessage() + ")");
     }
 
-    /** What Kafka Streams found wrong with a task's local state: a RocksDB store left open says an unclean stop. */
-    private static String cause(Throwable corrupted) {
+    /** Whether a RocksDB store left open made the task corrupted: under exactly-once, the same as a missing checkpoint. */
+    private static boolean untrustedStore(Throwable corrupted) {
         for (Throwable cause = corrupted.getCause(); cause != null; cause = cause.getCause()) {
             if (cause.getMessage() != null && UNCLEAN_STORE.matcher(cause.getMessage()).matches()) {
-                return UNCLEAN_STOP;
+                return true;
             }
         }
-        return corrupted.getCause() == null ? CORRUPTED_STATE
-                : CORRUPTED_STATE + " (" + corrupted.getCause().getMessage() + ")";
+        return false;
+    }
+
+    /** A store Kafka Streams cannot trust under exactly-once: after an unclean stop if start-up said so. */
+    private LogEvent untrusted(LogEvent event, String task) {
+        return announce(event, task, uncleanAtStart.remove(task) ? UNCLEAN_STOP : UNCHECKPOINTED);
     }
 
     private LogEvent announce(LogEvent event, String task, String state) {

@@ -27,9 +27,10 @@ class ExpectedRecoveriesTest {
     private final ExpectedRecoveries policy = ExpectedRecoveries.create();
 
     @Test
-    void theStreamThreadsMissingCheckpointBecomesOneWarningNamingTheTaskAndTheRestore() {
-        LogEvent event = policy.rewrite(event(STATE_MANAGER, Level.WARN,
-                "stream-thread [" + THREAD + "] stream-task [0_1] " + CHECKPOINT, null));
+    void afterAnUncleanStopTheStreamThreadsMissingCheckpointBecomesOneWarningNamingTheTaskAndTheRestore() {
+        policy.rewrite(startUpFound("0_1"));
+
+        LogEvent event = policy.rewrite(missingCheckpoint());
 
         assertThat(event.getLevel()).isEqualTo(Level.WARN);
         assertThat(event.getMessage().getFormattedMessage()).isEqualTo("task 0_1: local state left by an unclean "
@@ -41,11 +42,26 @@ class ExpectedRecoveriesTest {
     }
 
     @Test
+    void duringARebalanceAMissingCheckpointBecomesOneWarningThatBlamesNoStop() {
+        LogEvent event = policy.rewrite(missingCheckpoint());
+
+        assertThat(event.getLevel()).isEqualTo(Level.WARN);
+        assertThat(event.getMessage().getFormattedMessage()).startsWith("task 0_1: local state without checkpoint "
+                + "(exactly-once: it may hold uncommitted writes) is discarded and restored from the changelog");
+        assertThat(event.getThrown()).isNull();
+    }
+
+    @Test
     void theSameCheckAtStartUpIsMarkedRepeated() {
         LogEvent event = policy.rewrite(event(STATE_MANAGER, Level.WARN,
                 "stream-client [rollcall-85a05d48] " + CHECKPOINT, null));
 
         assertThat(event.getMarker()).isEqualTo(ExpectedRecoveries.REPEATED);
+    }
+
+    @Test
+    void theStartUpsReportOfTheTaskIsMarkedRepeated() {
+        assertThat(policy.rewrite(startUpFound("0_1")).getMarker()).isEqualTo(ExpectedRecoveries.REPEATED);
     }
 
     @Test
@@ -79,6 +95,8 @@ class ExpectedRecoveriesTest {
 
     @Test
     void aRocksDbStoreLeftOpenBecomesOneWarningNamingTheTaskWithoutTheStackTrace() {
+        policy.rewrite(startUpFound("0_4"));
+
         LogEvent event = policy.rewrite(corruptedTask("0_4", new ProcessorStateException("State store "
                 + "aggregates-all-time didn't find a valid state, since under EOS it has the risk of getting uncommitted "
                 + "data in stores", new ProcessorStateException("Invalid state during store open. Expected state to be "
@@ -93,8 +111,7 @@ class ExpectedRecoveriesTest {
 
     @Test
     void theWarningWithAStackTraceForATaskAlreadyReportedIsMarkedRepeated() {
-        policy.rewrite(event(STATE_MANAGER, Level.WARN, "stream-thread [" + THREAD + "] stream-task [0_1] "
-                + CHECKPOINT, null));
+        policy.rewrite(missingCheckpoint());
 
         LogEvent event = policy.rewrite(corruptedTask("0_1", null));
 
@@ -113,8 +130,7 @@ class ExpectedRecoveriesTest {
 
     @Test
     void theGroupWarningIsMarkedRepeatedWhenEveryTaskInItWasAnnounced() {
-        policy.rewrite(event(STATE_MANAGER, Level.WARN, "stream-thread [" + THREAD + "] stream-task [0_1] "
-                + CHECKPOINT, null));
+        policy.rewrite(missingCheckpoint());
 
         LogEvent event = policy.rewrite(group(new TaskId(0, 1)));
 
@@ -143,6 +159,16 @@ class ExpectedRecoveriesTest {
     private static String corrupted(String task) {
         return TaskCorruptedException.class.getName() + ": Tasks [" + task + "] are corrupted and hence need to be "
                 + "re-initialized";
+    }
+
+    private static LogEvent missingCheckpoint() {
+        return event(STATE_MANAGER, Level.WARN, "stream-thread [" + THREAD + "] stream-task [0_1] " + CHECKPOINT, null);
+    }
+
+    private static LogEvent startUpFound(String task) {
+        return event("org.apache.kafka.streams.processor.internals.StateDirectory", Level.WARN, "Failed to register "
+                + "startup state stores for task " + task + ": " + new TaskCorruptedException(Set.of(TaskId.parse(task)))
+                .getMessage(), null);
     }
 
     private static LogEvent corruptedTask(String task, ProcessorStateException cause) {
