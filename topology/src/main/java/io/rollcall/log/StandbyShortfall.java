@@ -1,6 +1,5 @@
 package io.rollcall.log;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.logging.log4j.core.Core;
@@ -16,8 +15,8 @@ import org.apache.logging.log4j.message.SimpleMessage;
  * {@code num.standby.replicas}: with one instance left, every rebalance (probing ones every
  * 10 minutes too) logs a line per stateful task. This policy keeps the first line of each
  * assignment, reworded to say what it means, and marks the rest {@link ExpectedRecoveries#REPEATED}.
- * An assignment logs its lines back to back; a line within {@link #SAME_ASSIGNMENT_MILLIS} of
- * the previous one belongs to the same assignment.
+ * An assignment logs its lines back to back: a line within {@link #SAME_ASSIGNMENT_MILLIS} of the
+ * first line of an assignment belongs to it.
  */
 @Plugin(name = "StandbyShortfall", category = Core.CATEGORY_NAME, elementType = "rewritePolicy", printObject = true)
 public final class StandbyShortfall implements RewritePolicy {
@@ -29,7 +28,7 @@ public final class StandbyShortfall implements RewritePolicy {
     private static final Pattern UNASSIGNED = Pattern.compile("Unable to assign \\d+ of (?<replicas>\\d+) standby "
             + "tasks for task \\[(?<task>[^\\]]+)\\]\\. There is not enough available capacity\\..*");
 
-    private final AtomicLong lastLine = new AtomicLong(Long.MIN_VALUE);
+    private final Bursts assignments = new Bursts(SAME_ASSIGNMENT_MILLIS);
 
     private StandbyShortfall() {
     }
@@ -48,9 +47,8 @@ public final class StandbyShortfall implements RewritePolicy {
         if (!matcher.matches()) {
             return event;
         }
-        long previous = lastLine.getAndSet(event.getTimeMillis());
         Log4jLogEvent.Builder line = new Log4jLogEvent.Builder(event.toImmutable());
-        if (previous != Long.MIN_VALUE && event.getTimeMillis() - previous < SAME_ASSIGNMENT_MILLIS) {
+        if (!assignments.starts(event.getTimeMillis())) {
             return line.setMarker(ExpectedRecoveries.REPEATED).build();
         }
         return line.setMessage(new SimpleMessage("too few instances for num.standby.replicas="
