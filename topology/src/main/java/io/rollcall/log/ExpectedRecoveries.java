@@ -45,7 +45,7 @@ import org.apache.logging.log4j.util.SortedArrayStringMap;
 @Plugin(name = "ExpectedRecoveries", category = Core.CATEGORY_NAME, elementType = "rewritePolicy", printObject = true)
 public final class ExpectedRecoveries implements RewritePolicy {
 
-    /** Lines that repeat what another line of the same recovery says. */
+    /** Lines that repeat what another line of the same event says; every policy of this package marks them so. */
     public static final Marker REPEATED = MarkerManager.getMarker("ROLLCALL_REPEATED");
 
     private static final String KAFKA_STREAMS = "org.apache.kafka.streams.processor.internals.";
