@@ -1,0 +1,112 @@
+package io.rollcall.bench;
+
+import io.rollcall.config.RollcallConfig;
+import io.rollcall.load.LoadGenerator;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the running instances process per second, from the group's committed offsets: while they
+ * catch up with what is on the topic, and with a backlog produced before the measurement (so the
+ * producer does not compete for the cores while it runs).
+ */
+final class Capacity {
+
+    /** Backlog to produce, in seconds of the rate estimated before: more than {@link #SETTLE} + {@link #WINDOW}. */
+    private static final int BACKLOG_SECONDS = 60;
+    private static final Duration SETTLE = Duration.ofSeconds(5);
+    private static final Duration WINDOW = Duration.ofSeconds(20);
+    private static final Duration SHORTEST_WINDOW = Duration.ofSeconds(10);
+
+    private final RollcallConfig config;
+    private final int series;
+    private final LagProbe lag;
+    private final Fleet fleet;
+    private final PrintStream out;
+
+    Capacity(RollcallConfig config, int series, LagProbe lag, Fleet fleet, PrintStream out) {
+        this.config = config;
+        this.series = series;
+        this.lag = lag;
+        this.fleet = fleet;
+        this.out = out;
+    }
+
+    /**
+     * Waits until the group committed {@code events} in all; returns the rate from its first
+     * commit on.
+     *
+     * @throws IllegalStateException when that took longer than {@code limit}
+     */
+    double awaitCommitted(long events, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        LagTrend.Sample first = null;
+        LagTrend.Sample last = lag.latestSince(0);
+        while (last == null || last.committed() < events) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the instances did not commit " + events + " events within "
+                        + limit.toMinutes() + " minutes");
+            }
+            fleet.checkAlive();
+            TimeUnit.MILLISECONDS.sleep(500);
+            last = lag.latestSince(0);
+            first = first == null && last != null && last.committed() > 0 ? last : first;
+        }
+        double seconds = first == null || first == last ? 1 : (last.atNanos() - first.atNanos()) / 1e9;
+        return (last.committed() - (first == null || first == last ? 0 : first.committed())) / seconds;
+    }
+
+    /**
+     * Produces a backlog of {@link #BACKLOG_SECONDS} at the {@code estimate}d rate, measures the
+     * committed rate over {@link #WINDOW} from {@link #SETTLE} after the backlog was written, prints
+     * it, and returns once the backlog is processed.
+     */
+    double measure(double estimate) throws InterruptedException {
+        long backlog = Math.max(10_000, Math.round(estimate * BACKLOG_SECONDS));
+        LoadGenerator.preload(config.kafkaProperties(), new LoadGenerator.Settings(config.eventsTopic(), 0, backlog,
+                series, 5), event -> { }, Duration.ofMinutes(5));
+        long written = System.nanoTime();
+        long from = written + SETTLE.toNanos();
+        long to = from + WINDOW.toNanos();
+        // Below a second's worth the backlog is as good as gone: the instance idles part of the time.
+        long drained = Math.round(estimate);
+        LagTrend.Sample last = lag.latestSince(written);
+        while (System.nanoTime() < to && (last == null || last.lag() > drained)) {
+            fleet.checkAlive();
+            TimeUnit.SECONDS.sleep(1);
+            last = lag.latestSince(written);
+        }
+        List<LagTrend.Sample> busy = lag.samples().stream()
+                .filter(s -> s.atNanos() >= from && s.atNanos() <= to && s.lag() > drained).toList();
+        if (busy.size() < 2) {
+            busy = lag.samples().stream().filter(s -> s.atNanos() >= written && s.lag() > drained).toList();
+        }
+        if (busy.size() < 2) {
+            throw new IllegalStateException("the backlog of " + backlog + " events was gone before it was measured");
+        }
+        LagTrend.Sample first = busy.get(0);
+        LagTrend.Sample end = busy.get(busy.size() - 1);
+        double seconds = (end.atNanos() - first.atNanos()) / 1e9;
+        double rate = (end.committed() - first.committed()) / seconds;
+        out.printf("capacity of one instance: %,.0f events/s (committed offsets over %.0f s, with a backlog of %,d "
+                + "events written before, warm JVM)%s%n", rate, seconds, backlog,
+                seconds < SHORTEST_WINDOW.toSeconds() ? "; the backlog ran out early: a short window" : "");
+        awaitLagUnder(Math.round(rate));
+        return rate;
+    }
+
+    private void awaitLagUnder(long records) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+        LagTrend.Sample last = lag.latestSince(0);
+        while (last == null || last.lag() > records) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the backlog was not processed within 10 minutes");
+            }
+            fleet.checkAlive();
+            TimeUnit.SECONDS.sleep(1);
+            last = lag.latestSince(0);
+        }
+    }
+}
