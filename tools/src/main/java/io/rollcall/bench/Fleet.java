@@ -119,6 +119,20 @@ final class Fleet implements AutoCloseable {
         return out;
     }
 
+    /** Who holds which partitions, as the first live instance sees it, e.g. "1: 5 active, 1 standby; 2: …". */
+    String assignment() {
+        List<ServeProcess> all = live();
+        Optional<List<InstanceView>> views = all.isEmpty() ? Optional.empty() : members(all.get(0));
+        return views.map(list -> list.stream().map(view -> String.format("%s: %d active, %d standby",
+                        nameAt(view.instance()), view.activePartitions().size(), view.standbyPartitions().size()))
+                .collect(java.util.stream.Collectors.joining("; "))).orElse("no answer");
+    }
+
+    private String nameAt(String hostAndPort) {
+        return live.entrySet().stream().filter(e -> hostAndPort.endsWith(":" + e.getKey().port()))
+                .map(Map.Entry::getValue).findFirst().orElse(hostAndPort);
+    }
+
     /** The active partitions {@code asked} sees on {@code instance}. */
     static int activeCount(ServeProcess asked, ServeProcess instance) {
         return activeOn(asked, List.of(instance)).size();

@@ -19,29 +19,24 @@ final class LagTrend {
     }
 
     /**
-     * The first sample at or after {@code fromNanos} that no sample within the following
-     * {@code window} exceeds by more than {@code tolerance}; a candidate counts only once
-     * samples reach the end of its window. Empty when none does (yet).
+     * The first sample at or after {@code fromNanos} that no later sample exceeds by more than
+     * {@code tolerance}, with later samples covering at least {@code window}: a lag that only
+     * paused in its climb (in a rebalance, say) has not stopped growing. Empty when none is.
      */
     static Optional<Sample> stoppedGrowing(List<Sample> samples, long fromNanos, long tolerance, Duration window) {
-        for (int i = 0; i < samples.size(); i++) {
+        Sample last = samples.isEmpty() ? null : samples.get(samples.size() - 1);
+        long highestLater = Long.MIN_VALUE;
+        Sample found = null;
+        // From the newest back: a sample qualifies when the highest lag after it stays within its tolerance.
+        for (int i = samples.size() - 1; i >= 0 && samples.get(i).atNanos() >= fromNanos; i--) {
             Sample candidate = samples.get(i);
-            if (candidate.atNanos() < fromNanos) {
-                continue;
+            if (last.atNanos() - candidate.atNanos() >= window.toNanos()
+                    && highestLater <= candidate.lag() + tolerance) {
+                found = candidate;
             }
-            long windowEnd = candidate.atNanos() + window.toNanos();
-            boolean exceeded = false;
-            boolean covered = false;
-            for (int j = i + 1; j < samples.size() && !exceeded && !covered; j++) {
-                Sample later = samples.get(j);
-                exceeded = later.lag() > candidate.lag() + tolerance;
-                covered = later.atNanos() >= windowEnd;
-            }
-            if (covered && !exceeded) {
-                return Optional.of(candidate);
-            }
+            highestLater = Math.max(highestLater, candidate.lag());
         }
-        return Optional.empty();
+        return Optional.ofNullable(found);
     }
 
     /**

@@ -102,7 +102,8 @@ final class ReadProbe implements AutoCloseable {
         if (status == 503 && result.getResponse().getHeaders().get("Retry-After") != null) {
             return new ReadTally.Read(sent, ReadTally.Kind.RETRY_LATER, null);
         }
-        return new ReadTally.Read(sent, ReadTally.Kind.OTHER, status + " " + ReadTally.abbreviate(body == null ? "" : body));
+        return new ReadTally.Read(sent, ReadTally.Kind.OTHER,
+                status + " " + ReadTally.abbreviate(body == null ? "" : body));
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -55,6 +56,7 @@ public final class ScaleBenchmark {
     }
 
     public void run() throws Exception {
+        long started = System.nanoTime();
         RollcallConfig config = BenchConfig.isolated(settings.bootstrapServers(), "sbench-" + runId, Map.of(
                 "rollcall.http.advertised-host", "127.0.0.1",
                 "num.stream.threads", "1"));
@@ -88,6 +90,7 @@ public final class ScaleBenchmark {
             List<String> ids = withState.stream().map(id -> SeriesId.of(id).toString()).toList();
             List<Step> steps = steps(fleet, lag, first, ids, config, rate);
             print(steps, lag.failures());
+            out.printf("(%,d s in all)%n", TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started));
         }
     }
 
@@ -105,12 +108,13 @@ public final class ScaleBenchmark {
             StepMeasure measure = new StepMeasure(fleet, lag, reader, input, settings.partitions(), rate);
             measure.serve(first);
             out.printf("lag bound: %,d records (%d s of input); lag stops growing at the first sample that no "
-                            + "sample in the next %d s exceeds by more than %,d records (1 s of input); a step ends "
-                            + "when what it waits for happened and the lag stayed under the bound for %d s, or after "
-                            + "%d s (the 1-instance step: after %d s); times polled once a second%n",
-                    measure.bound(), StepMeasure.BOUND_SECONDS, StepMeasure.QUIET.toSeconds(), measure.tolerance(),
+                            + "later sample of the step exceeds by more than %,d records (1 s of input), with at "
+                            + "least %d s of the step after it; a step ends when what it waits for happened and the "
+                            + "lag stayed under the bound for %d s, or after %d s (the 1-instance step: after %d s); "
+                            + "times polled once a second%n",
+                    measure.bound(), StepMeasure.BOUND_SECONDS, measure.tolerance(), StepMeasure.QUIET.toSeconds(),
                     StepMeasure.QUIET.toSeconds(), STEP_LIMIT.toSeconds(), ONE_INSTANCE.toSeconds());
-            steps.add(ended(measure.measure("1 instance", System.nanoTime(), new Awaited.Nothing(), ONE_INSTANCE)));
+            steps.add(ended(measure.measure("1 instance", System.nanoTime(), new Awaited.Nothing(), ONE_INSTANCE), fleet));
             steps.add(join(measure, fleet, "2"));
             steps.add(join(measure, fleet, "3"));
             steps.add(scaleIn(measure, fleet));
@@ -127,7 +131,7 @@ public final class ScaleBenchmark {
         long start = System.nanoTime();
         ServeProcess instance = fleet.add(name);
         return ended(measure.measure("+ instance " + name + " (scale-out)", start, new Awaited.Joining(instance),
-                STEP_LIMIT));
+                STEP_LIMIT), fleet);
     }
 
     /** Stops the newest instance cleanly, as a scale-in of a StatefulSet stops its highest ordinal. */
@@ -135,16 +139,19 @@ public final class ScaleBenchmark {
         List<ServeProcess> live = fleet.live();
         ServeProcess leaving = live.get(live.size() - 1);
         String name = fleet.name(leaving);
-        out.printf("stopping instance %s (SIGTERM)…%n", name);
+        out.printf("stopping instance %s (SIGTERM, %d active partitions)…%n", name,
+                Fleet.activeCount(leaving, leaving));
         measure.stopServing(leaving);
         fleet.remove(leaving);
         measure.discardReads();
         long start = System.nanoTime();
+        CompletableFuture<Long> exited = leaving.process().onExit().thenApply(p -> System.nanoTime());
         leaving.process().destroy();
         Step step = ended(measure.measure("- instance " + name + " (SIGTERM, scale-in)", start,
-                new Awaited.Leaving(fleet.live()), STEP_LIMIT));
+                new Awaited.Leaving(fleet.live()), STEP_LIMIT), fleet);
         if (leaving.process().waitFor(30, TimeUnit.SECONDS)) {
-            out.printf("  instance %s exited with status %d%n", name, leaving.process().exitValue());
+            out.printf("  instance %s exited %,d ms after SIGTERM with status %d%n", name,
+                    TimeUnit.NANOSECONDS.toMillis(exited.join() - start), leaving.process().exitValue());
         } else {
             out.printf("  instance %s did not exit within 30 s of the step's end; killed%n", name);
             leaving.process().destroyForcibly();
@@ -167,11 +174,11 @@ public final class ScaleBenchmark {
         victim.process().destroyForcibly();
         ServeProcess restarted = fleet.restart(victim);
         return ended(measure.measure("SIGKILL instance " + name + ", restart", start, new Awaited.Joining(restarted),
-                STEP_LIMIT));
+                STEP_LIMIT), fleet);
     }
 
-    private Step ended(Step step) {
-        out.printf("  %s%n", step.ending());
+    private Step ended(Step step, Fleet fleet) {
+        out.printf("  %s; partitions then: %s%n", step.ending(), fleet.assignment());
         return step;
     }
 

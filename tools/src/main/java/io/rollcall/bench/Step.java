@@ -33,7 +33,8 @@ record Step(String name, long readyMs, long activeMs, long stoppedGrowingMs, lon
 
     String times() {
         return String.format(TIMES, name, cell(readyMs), cell(activeMs), cell(stoppedGrowingMs), cell(underBoundMs),
-                String.format("%,d", firstLag), String.format("%,d", maxLag), String.format("%,d", lastLag), String.format("%,.0f", inputRate),
+                String.format("%,d", firstLag), String.format("%,d", maxLag), String.format("%,d", lastLag),
+                String.format("%,.0f", inputRate),
                 String.format("%,d s", durationMs / 1000));
     }
 

@@ -41,7 +41,7 @@ final class StepMeasure {
         return rate * BOUND_SECONDS;
     }
 
-    /** Growth, in records, that {@link LagTrend#stoppedGrowing} tolerates within {@link #QUIET}: one second of input. */
+    /** Growth, in records, that {@link LagTrend#stoppedGrowing} tolerates within {@link #QUIET}: 1 s of input. */
     long tolerance() {
         return rate;
     }
@@ -92,7 +92,8 @@ final class StepMeasure {
                         .orElse(Step.NOT_SEEN),
                 LagTrend.underFor(samples, start, bound(), QUIET).map(s -> since(start, s.atNanos()))
                         .orElse(Step.NOT_SEEN),
-                LagTrend.at(samples, start), LagTrend.max(samples, start, end), last == null ? 0 : last.lag(), since(start, end), settled,
+                LagTrend.at(samples, start), LagTrend.max(samples, start, end), last == null ? 0 : last.lag(),
+                since(start, end), settled,
                 (input.sent() - sentBefore) / ((end - start) / 1e9), ReadTally.of(reader.drain()));
     }
 

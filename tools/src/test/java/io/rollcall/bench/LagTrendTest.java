@@ -41,6 +41,14 @@ class LagTrendTest {
     }
 
     @Test
+    void aLevelStretchFollowedByMoreGrowthIsNotAStop() {
+        List<LagTrend.Sample> samples = everySecond(300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 400,
+                500, 600, 700, 800, 900, 1000, 1100, 1200, 1300, 1400, 1500);
+
+        assertThat(LagTrend.stoppedGrowing(samples, 0, 50, WINDOW)).isEmpty();
+    }
+
+    @Test
     void growthWithinTheToleranceCountsAsStopped() {
         List<LagTrend.Sample> samples = everySecond(500, 510, 520, 505, 530, 540, 515, 525, 545, 535, 540, 530);
 
