@@ -68,19 +68,19 @@ public final class ScaleBenchmark {
         }
         LoadGenerator.preload(config.kafkaProperties(), new LoadGenerator.Settings(topic, 0, stateEvents,
                 settings.series(), 3), event -> withState.add(event.getId()), Duration.ofMinutes(5));
+        out.printf("scale bench: %,d series (%,d with state from %,d events), %d partitions; instances are "
+                        + "rollcall serve JVMs of their own (fresh, cold JIT when they join), 1 stream thread, %s; "
+                        + "settings %s; broker, producer and reader in this JVM; %d cores%n",
+                settings.series(), withState.size(), stateEvents, settings.partitions(),
+                System.getProperty("rollcall.instance.jvm-options", "-Xmx1g"),
+                settings.overrides().isEmpty() ? "as rollcall's defaults" : settings.overrides(),
+                Runtime.getRuntime().availableProcessors());
         try (Admin admin = Admin.create(config.kafkaProperties());
              LagProbe lag = LagProbe.start(admin, config.applicationId(), topic);
              Fleet fleet = new Fleet(config, settings.overrides())) {
             ServeProcess first = fleet.add("1");
             Capacity capacity = new Capacity(config, settings.series(), lag, fleet, out);
             double catchUp = capacity.awaitCommitted(stateEvents, CATCH_UP_LIMIT);
-            out.printf("scale bench: %,d series (%,d with state from %,d events), %d partitions; instances are "
-                            + "rollcall serve JVMs of their own (fresh, cold JIT when they join), 1 stream thread, %s; "
-                            + "settings %s; broker, producer and reader in this JVM; %d cores%n",
-                    settings.series(), withState.size(), stateEvents, settings.partitions(),
-                    System.getProperty("rollcall.instance.jvm-options", "-Xmx1g"),
-                    settings.overrides().isEmpty() ? "as rollcall's defaults" : settings.overrides(),
-                    Runtime.getRuntime().availableProcessors());
             out.printf("instance 1 committed the state's %,d events at %,.0f events/s (cold JVM)%n", stateEvents,
                     catchUp);
             double measured = capacity.measure(catchUp);
