@@ -54,8 +54,8 @@ final class Capacity {
             last = lag.latestSince(0);
             first = first == null && last != null && last.committed() > 0 ? last : first;
         }
-        double seconds = first == null || first == last ? 1 : (last.atNanos() - first.atNanos()) / 1e9;
-        return (last.committed() - (first == null || first == last ? 0 : first.committed())) / seconds;
+        // All committed between two samples: no rate to tell, the whole count in about a second.
+        return first == null || first == last ? last.committed() : LagTrend.committedRate(first, last);
     }
 
     /**
@@ -89,7 +89,7 @@ final class Capacity {
         LagTrend.Sample first = busy.get(0);
         LagTrend.Sample end = busy.get(busy.size() - 1);
         double seconds = (end.atNanos() - first.atNanos()) / 1e9;
-        double rate = (end.committed() - first.committed()) / seconds;
+        double rate = LagTrend.committedRate(first, end);
         out.printf("capacity of one instance: %,.0f events/s (committed offsets over %.0f s, with a backlog of %,d "
                 + "events written before, warm JVM)%s%n", rate, seconds, backlog,
                 seconds < SHORTEST_WINDOW.toSeconds() ? "; the backlog ran out early: a short window" : "");

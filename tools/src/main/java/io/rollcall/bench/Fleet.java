@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -125,7 +126,7 @@ final class Fleet implements AutoCloseable {
         Optional<List<InstanceView>> views = all.isEmpty() ? Optional.empty() : members(all.get(0));
         return views.map(list -> list.stream().map(view -> String.format("%s: %d active, %d standby",
                         nameAt(view.instance()), view.activePartitions().size(), view.standbyPartitions().size()))
-                .collect(java.util.stream.Collectors.joining("; "))).orElse("no answer");
+                .collect(Collectors.joining("; "))).orElse("no answer");
     }
 
     private String nameAt(String hostAndPort) {

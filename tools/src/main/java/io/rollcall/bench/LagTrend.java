@@ -62,10 +62,15 @@ final class LagTrend {
         return Optional.empty();
     }
 
-    /** The lag of the newest sample taken at or before {@code atNanos}, 0 when there is none. */
-    static long at(List<Sample> samples, long atNanos) {
-        return samples.stream().filter(s -> s.atNanos() <= atNanos).reduce((older, newer) -> newer)
-                .map(Sample::lag).orElse(0L);
+    /** The newest sample taken at or before {@code atNanos}, if any. */
+    static Optional<Sample> at(List<Sample> samples, long atNanos) {
+        return samples.stream().filter(s -> s.atNanos() <= atNanos).reduce((older, newer) -> newer);
+    }
+
+    /** Events per second committed from sample {@code from} to sample {@code to}; 0 when they are one. */
+    static double committedRate(Sample from, Sample to) {
+        double seconds = (to.atNanos() - from.atNanos()) / 1e9;
+        return seconds <= 0 ? 0 : (to.committed() - from.committed()) / seconds;
     }
 
     /** The largest lag sampled in [{@code fromNanos}, {@code toNanos}], 0 when none was. */

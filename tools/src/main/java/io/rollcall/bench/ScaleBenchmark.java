@@ -85,8 +85,9 @@ public final class ScaleBenchmark {
                     catchUp);
             double measured = capacity.measure(catchUp);
             long rate = settings.rate() > 0 ? settings.rate() : Math.round(OVERLOAD * measured);
-            out.printf("input rate during the steps: %,d events/s (%s)%n", rate, settings.rate() > 0 ? "--rate"
-                    : String.format("%.1f × one instance's capacity", OVERLOAD));
+            out.printf("input rate during the steps: %,d events/s (%s); the producer shares the cores: the "
+                    + "1-instance step's processed/s is one instance's capacity under the input%n", rate,
+                    settings.rate() > 0 ? "--rate" : String.format("%.1f × one instance's capacity", OVERLOAD));
             List<String> ids = withState.stream().map(id -> SeriesId.of(id).toString()).toList();
             List<Step> steps = steps(fleet, lag, first, ids, config, rate);
             print(steps, lag.failures());

@@ -1,5 +1,6 @@
 package io.rollcall.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -16,25 +17,28 @@ import java.util.List;
  * @param lastLag          the lag sampled last in the step
  * @param settled          whether the step ended by settling rather than by its time limit
  * @param inputRate        events per second the producer sent during the step
+ * @param processedRate    events per second the group committed during the step
  */
 record Step(String name, long readyMs, long activeMs, long stoppedGrowingMs, long underBoundMs, long firstLag,
-            long maxLag, long lastLag, long durationMs, boolean settled, double inputRate, ReadTally reads) {
+            long maxLag, long lastLag, long durationMs, boolean settled, double inputRate, double processedRate,
+            ReadTally reads) {
 
     static final long NOT_SEEN = -1;
     static final long NOT_ASKED = -2;
 
-    private static final String TIMES = "%-36s %16s %16s %17s %16s %12s %12s %12s %9s %7s%n";
+    private static final String TIMES = "%-36s %16s %16s %17s %16s %12s %12s %9s %11s %7s%n";
     private static final String READS = "%-36s %11s %11s %11s %9s %10s %16s%n";
 
     static String timesHeader() {
         return String.format(TIMES, "step", "ready", "active", "lag stops growing", "lag under bound",
-                "lag at start", "max lag", "lag at end", "input/s", "lasted");
+                "lag at start", "max lag", "lag at end", "input/s", "processed/s",
+                "lasted");
     }
 
     String times() {
         return String.format(TIMES, name, cell(readyMs), cell(activeMs), cell(stoppedGrowingMs), cell(underBoundMs),
                 String.format("%,d", firstLag), String.format("%,d", maxLag), String.format("%,d", lastLag),
-                String.format("%,.0f", inputRate),
+                String.format("%,.0f", inputRate), String.format("%,.0f", processedRate),
                 String.format("%,d s", durationMs / 1000));
     }
 
@@ -57,7 +61,7 @@ record Step(String name, long readyMs, long activeMs, long stoppedGrowingMs, lon
 
     /** Lines about reads that were not 200 or 503 with Retry-After, or got no answer; none when all were. */
     List<String> readProblems() {
-        List<String> lines = new java.util.ArrayList<>();
+        List<String> lines = new ArrayList<>();
         if (reads.others() > 0) {
             lines.add(String.format("NOT ACCEPTABLE: %s: %,d answers neither 200 nor 503 with Retry-After: %s", name,
                     reads.others(), reads.other()));

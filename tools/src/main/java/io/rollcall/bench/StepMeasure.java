@@ -87,14 +87,15 @@ final class StepMeasure {
         long end = System.nanoTime();
         List<LagTrend.Sample> samples = lag.samples();
         LagTrend.Sample last = lag.latestSince(start);
+        LagTrend.Sample first = LagTrend.at(samples, start).orElse(last);
         return new Step(name, ready, active,
                 LagTrend.stoppedGrowing(samples, start, tolerance(), QUIET).map(s -> since(start, s.atNanos()))
                         .orElse(Step.NOT_SEEN),
                 LagTrend.underFor(samples, start, bound(), QUIET).map(s -> since(start, s.atNanos()))
                         .orElse(Step.NOT_SEEN),
-                LagTrend.at(samples, start), LagTrend.max(samples, start, end), last == null ? 0 : last.lag(),
-                since(start, end), settled,
-                (input.sent() - sentBefore) / ((end - start) / 1e9), ReadTally.of(reader.drain()));
+                first == null ? 0 : first.lag(), LagTrend.max(samples, start, end), last == null ? 0 : last.lag(),
+                since(start, end), settled, (input.sent() - sentBefore) / ((end - start) / 1e9),
+                first == null || last == null ? 0 : LagTrend.committedRate(first, last), ReadTally.of(reader.drain()));
     }
 
     private static long since(long start) {

@@ -34,10 +34,11 @@ import picocli.CommandLine.Parameters;
                 "the rollouts and which targets each met (--seed, --rollouts, --scenario;",
                 "one pass, cold JVM).",
                 "restore: state restoration from the changelogs after the state directory is deleted (--series ids).",
-                "scale: instances (rollcall serve JVMs, 1 stream thread) under a fixed input rate above one",
-                "instance's capacity, while a 2nd and 3rd instance join, one stops (SIGTERM) and one is killed",
-                "(SIGKILL) and restarted on its state: per step, when the instance is ready and active, when",
-                "the lag stops growing and is back under a bound, and what reads saw (about 15 minutes)."})
+                "scale: rollcall serve JVMs (1 stream thread each) under a fixed input rate",
+                "above one instance's capacity while a 2nd and a 3rd instance join, one stops",
+                "(SIGTERM) and one is killed (SIGKILL) and restarted on its state; per step:",
+                "when the instance is ready and active, when the lag stops growing and is",
+                "back under a bound, and what reads saw (about 15 minutes)."})
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", defaultValue = "pipeline",

@@ -95,6 +95,12 @@ class LagTrendTest {
     void theLagAtAMomentIsTheNewestSampleTakenByThen() {
         List<LagTrend.Sample> samples = everySecond(900, 50, 60);
 
-        assertThat(LagTrend.at(samples, SECOND + SECOND / 2)).isEqualTo(50);
+        assertThat(LagTrend.at(samples, SECOND + SECOND / 2)).map(LagTrend.Sample::lag).contains(50L);
+    }
+
+    @Test
+    void theCommittedRateIsTheCommittedOffsetsGainPerSecondBetweenTwoSamples() {
+        assertThat(LagTrend.committedRate(new LagTrend.Sample(0, 0, 1_000), new LagTrend.Sample(2 * SECOND, 0, 5_000)))
+                .isEqualTo(2_000.0);
     }
 }
