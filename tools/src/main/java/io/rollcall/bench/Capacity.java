@@ -3,14 +3,16 @@ package io.rollcall.bench;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.load.LoadGenerator;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
 
 /**
  * What the running instances process per second, from the group's committed offsets: while they
- * catch up with what is on the topic, and with a backlog produced before the measurement (so the
- * producer does not compete for the cores while it runs).
+ * catch up with what is on the topic, with a backlog produced before the measurement (the producer
+ * idle), and while a producer writes faster than that (sharing the cores, as in a benchmark's steps).
  */
 final class Capacity {
 
@@ -90,9 +92,38 @@ final class Capacity {
         LagTrend.Sample end = busy.get(busy.size() - 1);
         double seconds = (end.atNanos() - first.atNanos()) / 1e9;
         double rate = LagTrend.committedRate(first, end);
-        out.printf("capacity of one instance: %,.0f events/s (committed offsets over %.0f s, with a backlog of %,d "
+        out.printf("capacity of one instance, producer idle: %,.0f events/s (committed offsets over %.0f s, with a backlog of %,d "
                 + "events written before, warm JVM)%s%n", rate, seconds, backlog,
                 seconds < SHORTEST_WINDOW.toSeconds() ? "; the backlog ran out early: a short window" : "");
+        awaitLagUnder(Math.round(rate));
+        return rate;
+    }
+
+    /**
+     * Produces at {@code inputRate} for {@link #SETTLE} + {@link #WINDOW}, measures the committed
+     * rate over the window, prints it, and returns once the lag is processed: the capacity while a
+     * producer shares the cores, as it does in the steps.
+     */
+    double underInput(double inputRate) throws InterruptedException {
+        long started = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(config.kafkaProperties())) {
+            LoadGenerator input = new LoadGenerator(producer, new LoadGenerator.Settings(config.eventsTopic(),
+                    Math.round(inputRate), 0, series, 6), Clock.systemUTC());
+            Thread producing = new Thread(input, "bench-calibration-input");
+            producing.setDaemon(true);
+            producing.start();
+            while (System.nanoTime() - started < SETTLE.plus(WINDOW).toNanos()) {
+                fleet.checkAlive();
+                TimeUnit.SECONDS.sleep(1);
+            }
+            input.stop();
+            producing.join(10_000);
+        }
+        long from = started + SETTLE.toNanos();
+        List<LagTrend.Sample> window = lag.samples().stream().filter(s -> s.atNanos() >= from).toList();
+        double rate = window.size() < 2 ? 0 : LagTrend.committedRate(window.get(0), window.get(window.size() - 1));
+        out.printf("capacity of one instance while %,.0f events/s are produced: %,.0f events/s%s%n", inputRate, rate,
+                rate > 0.95 * inputRate ? " (it kept up: at least this)" : "");
         awaitLagUnder(Math.round(rate));
         return rate;
     }

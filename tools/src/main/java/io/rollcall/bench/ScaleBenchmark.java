@@ -32,6 +32,7 @@ public final class ScaleBenchmark {
      * Parameters of the run.
      *
      * @param rate      events per second during the steps; 0 for {@link #OVERLOAD} × the capacity measured
+     *                  while a producer shares the cores
      * @param overrides settings of every instance, on top of the benchmark's
      */
     public record Settings(String bootstrapServers, int series, int partitions, long rate,
@@ -83,11 +84,10 @@ public final class ScaleBenchmark {
             double catchUp = capacity.awaitCommitted(stateEvents, CATCH_UP_LIMIT);
             out.printf("instance 1 committed the state's %,d events at %,.0f events/s (cold JVM)%n", stateEvents,
                     catchUp);
-            double measured = capacity.measure(catchUp);
+            double measured = capacity.underInput(capacity.measure(catchUp));
             long rate = settings.rate() > 0 ? settings.rate() : Math.round(OVERLOAD * measured);
-            out.printf("input rate during the steps: %,d events/s (%s); the producer shares the cores: the "
-                    + "1-instance step's processed/s is one instance's capacity under the input%n", rate,
-                    settings.rate() > 0 ? "--rate" : String.format("%.1f × one instance's capacity", OVERLOAD));
+            out.printf("input rate during the steps: %,d events/s (%s)%n", rate, settings.rate() > 0 ? "--rate"
+                    : String.format("%.1f × one instance's capacity while producing", OVERLOAD));
             List<String> ids = withState.stream().map(id -> SeriesId.of(id).toString()).toList();
             List<Step> steps = steps(fleet, lag, first, ids, config, rate);
             print(steps, lag.failures());

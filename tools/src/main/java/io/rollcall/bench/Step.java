@@ -26,7 +26,7 @@ record Step(String name, long readyMs, long activeMs, long stoppedGrowingMs, lon
     static final long NOT_SEEN = -1;
     static final long NOT_ASKED = -2;
 
-    private static final String TIMES = "%-36s %16s %16s %17s %16s %12s %12s %9s %11s %7s%n";
+    private static final String TIMES = "%-36s %16s %16s %17s %16s %12s %12s %12s %9s %11s %7s%n";
     private static final String READS = "%-36s %11s %11s %11s %9s %10s %16s%n";
 
     static String timesHeader() {

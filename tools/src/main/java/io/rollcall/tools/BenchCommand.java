@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
     java.util.List<Integer> instances;
 
     @Option(names = "--rate", description = {"query: requests per second (default: 2,000); scale: events per second "
-            + "produced during the steps (default: " + ScaleBenchmark.OVERLOAD + " × one instance's measured capacity)."})
+            + "produced during the steps (default: " + ScaleBenchmark.OVERLOAD + " × one instance's capacity measured while producing)."})
     Integer rate;
 
     @Option(names = "--ingest-rate", defaultValue = "20000",
