@@ -168,7 +168,7 @@ public final class RestoreBenchmark {
                 try {
                     var response = readSeries(survivor, id);
                     failure = response.statusCode() == 200 ? null
-                            : response.statusCode() + " " + abbreviate(response.body());
+                            : response.statusCode() + " " + ReadTally.abbreviate(response.body());
                     if (failure == null && response.body().contains("\"stale\":true")) {
                         stale++;
                     }
@@ -186,11 +186,6 @@ public final class RestoreBenchmark {
             }
         }
         return new Outage(reads, failed, stale, first, last, reasons);
-    }
-
-    private static String abbreviate(String text) {
-        String shape = text.replaceAll("\\d+", "N").replaceAll("127\\.N\\.N\\.N:N", "HOST");
-        return shape.length() > 200 ? shape.substring(0, 200) + "…" : shape;
     }
 
     private static String instancesView(ServeProcess instance) {

@@ -5,6 +5,7 @@ import io.rollcall.bench.CodecBenchmark;
 import io.rollcall.bench.PipelineBenchmark;
 import io.rollcall.bench.QueryBenchmark;
 import io.rollcall.bench.RestoreBenchmark;
+import io.rollcall.bench.ScaleBenchmark;
 import io.rollcall.bench.VerdictBenchmark;
 import io.rollcall.bench.quality.Scenarios;
 import io.rollcall.bench.quality.VerdictQualityBenchmark;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks that print figures: pipeline (default), all, codec, query, verdict,",
-                "verdicts, restore, failover.",
+                "verdicts, restore, failover, scale.",
                 "pipeline: pipeline throughput vs. a plain consumer and an in-memory peer on the",
                 "same preloaded topic; starts an embedded broker in this JVM unless --bootstrap-servers is given.",
                 "all: pipeline (with 1, 2 and 3 instances), query, verdict and restore in one run (about ten minutes),",
@@ -32,11 +33,16 @@ import picocli.CommandLine.Parameters;
                 "reference judges (point estimates; Mann-Whitney U); prints how each ended",
                 "the rollouts and which targets each met (--seed, --rollouts, --scenario;",
                 "one pass, cold JVM).",
-                "restore: state restoration from the changelogs after the state directory is deleted (--series ids)."})
+                "restore: state restoration from the changelogs after the state directory is deleted (--series ids).",
+                "scale: rollcall serve JVMs (1 stream thread each) under a fixed input rate",
+                "above one instance's capacity while a 2nd and a 3rd instance join, one stops",
+                "(SIGTERM) and one is killed (SIGKILL) and restarted on its state; per step:",
+                "when the instance is ready and active, when the lag stops growing and is",
+                "back under a bound, and what reads saw (about 15 minutes)."})
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", defaultValue = "pipeline",
-            description = "pipeline, all, codec, query, verdict, verdicts, restore or failover (default: ${DEFAULT-VALUE}).")
+            description = "pipeline, all, codec, query, verdict, verdicts, restore, failover or scale (default: ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = {"-b", "--bootstrap-servers"}, description = "Use this cluster instead of an embedded broker.")
@@ -56,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean warmup;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "pipeline, verdict: a Kafka Streams or client setting for the app under test, e.g. --set commit.interval.ms=1000 (repeatable).")
+            description = "pipeline, verdict, scale: a Kafka Streams or client setting for the app under test, e.g. --set commit.interval.ms=1000 (repeatable).")
     java.util.Map<String, String> overrides = new java.util.HashMap<>();
 
     @Option(names = "--baseline", paramLabel = "KEY=VALUE",
@@ -69,8 +75,9 @@ final class BenchCommand implements Callable<Integer> {
                     + "(one group) and check every id against the events (all defaults to 1,2,3).")
     java.util.List<Integer> instances;
 
-    @Option(names = "--rate", defaultValue = "2000", description = "query: requests per second (default: ${DEFAULT-VALUE}).")
-    int rate;
+    @Option(names = "--rate", description = {"query: requests per second (default: 2,000); scale: events per second "
+            + "produced during the steps (default: " + ScaleBenchmark.OVERLOAD + " × one instance's capacity measured while producing)."})
+    Integer rate;
 
     @Option(names = "--ingest-rate", defaultValue = "20000",
             description = "query: events per second ingested during the second pair of scenarios; 0 skips them "
@@ -111,6 +118,10 @@ final class BenchCommand implements Callable<Integer> {
             return withBroker(servers -> new RestoreBenchmark(new RestoreBenchmark.Settings(servers, series, partitions),
                     System.out).run());
         }
+        if (what.equals("scale")) {
+            return withBroker(servers -> new ScaleBenchmark(new ScaleBenchmark.Settings(servers, series, partitions,
+                    rate == null ? 0 : rate, overrides), System.out).run());
+        }
         if (what.equals("verdict")) {
             return withBroker(servers -> new VerdictBenchmark(new VerdictBenchmark.Settings(servers, rollouts,
                     Math.max(10, rollouts / 10), 10, overrides), System.out).run());
@@ -127,7 +138,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (what.equals("query")) {
             return withBroker(servers -> new QueryBenchmark(new QueryBenchmark.Settings(servers,
-                    Math.min(series, 20_000), rate, Duration.ofSeconds(5), Duration.ofSeconds(seconds), ingestRate),
+                    Math.min(series, 20_000), rate == null ? 2_000 : rate, Duration.ofSeconds(5), Duration.ofSeconds(seconds), ingestRate),
                     System.out).run());
         }
         if (what.equals("codec")) {
@@ -136,7 +147,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (!what.equals("pipeline")) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "unknown benchmark '" + what + "'; choose pipeline, all, codec, query, verdict, verdicts, restore or failover");
+                    "unknown benchmark '" + what + "'; choose pipeline, all, codec, query, verdict, verdicts, restore, failover or scale");
         }
         System.out.printf("rollcall bench: %,d events, %,d series, %d partitions, broker %s%n", events, series,
                 partitions, bootstrapServers == null ? "embedded in this JVM" : bootstrapServers);
