@@ -89,6 +89,11 @@ final class Fleet implements AutoCloseable {
         return get(instance, "/health/ready").map(r -> r.statusCode() == 200).orElse(false);
     }
 
+    /** What {@code instance} says about restoring its stores; empty when it does not answer. */
+    static Optional<Restoring> restoring(ServeProcess instance) {
+        return get(instance, "/metrics").filter(r -> r.statusCode() == 200).flatMap(r -> Restoring.parse(r.body()));
+    }
+
     /** The instances as {@code asked} sees them; empty when it does not answer. */
     static Optional<List<InstanceView>> members(ServeProcess asked) {
         return get(asked, "/api/v1/instances").filter(r -> r.statusCode() == 200).map(r -> {

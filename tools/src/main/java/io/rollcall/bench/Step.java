@@ -18,25 +18,32 @@ import java.util.List;
  * @param settled          whether the step ended by settling rather than by its time limit
  * @param inputRate        events per second the producer sent during the step
  * @param processedRate    events per second the group committed during the step
+ * @param restored         changelog records the joining instance restored since it started, as its
+ *                         {@code /metrics} said last ({@link #NOT_ASKED} where no instance joins)
+ * @param restoringMs      how long it said records remained to restore, in whole polled seconds
  */
 record Step(String name, long readyMs, long activeMs, long stoppedGrowingMs, long underBoundMs, long firstLag,
             long maxLag, long lastLag, long durationMs, boolean settled, double inputRate, double processedRate,
-            ReadTally reads) {
+            long restored, long restoringMs, ReadTally reads) {
 
     static final long NOT_SEEN = -1;
     static final long NOT_ASKED = -2;
 
-    private static final String TIMES = "%-36s %16s %16s %17s %16s %12s %12s %12s %9s %11s %7s%n";
+    private static final String TIMES = "%-36s %16s %16s %22s %17s %16s %12s %12s %12s %9s %11s %7s%n";
     private static final String READS = "%-36s %11s %11s %11s %9s %10s %16s%n";
 
     static String timesHeader() {
-        return String.format(TIMES, "step", "ready", "active", "lag stops growing", "lag under bound",
+        return String.format(TIMES, "step", "ready", "active", "restored", "restoring for", "lag stops growing",
+                "lag under bound",
                 "lag at start", "max lag", "lag at end", "input/s", "processed/s",
                 "lasted");
     }
 
     String times() {
-        return String.format(TIMES, name, cell(readyMs), cell(activeMs), cell(stoppedGrowingMs), cell(underBoundMs),
+        return String.format(TIMES, name, cell(readyMs), cell(activeMs),
+                restored == NOT_ASKED ? "-" : String.format("%,d records", restored),
+                restored == NOT_ASKED ? "-" : String.format("%,d s", restoringMs / 1000),
+                cell(stoppedGrowingMs), cell(underBoundMs),
                 String.format("%,d", firstLag), String.format("%,d", maxLag), String.format("%,d", lastLag),
                 String.format("%,.0f", inputRate), String.format("%,.0f", processedRate),
                 String.format("%,d s", durationMs / 1000));

@@ -4,6 +4,7 @@ import io.rollcall.load.LoadGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -65,6 +66,8 @@ final class StepMeasure {
         long ready = awaited instanceof Awaited.Joining ? Step.NOT_SEEN : Step.NOT_ASKED;
         long active = awaited instanceof Awaited.Nothing ? Step.NOT_ASKED : Step.NOT_SEEN;
         long sentBefore = input.sent();
+        long restoringSeconds = 0;
+        long restored = awaited instanceof Awaited.Joining ? 0 : Step.NOT_ASKED;
         boolean settled = false;
         while (!settled && System.nanoTime() - start < limit.toNanos()) {
             TimeUnit.SECONDS.sleep(1);
@@ -76,6 +79,11 @@ final class StepMeasure {
                 }
                 if (active == Step.NOT_SEEN && Fleet.active(joining.instance())) {
                     active = since(start);
+                }
+                Optional<Restoring> restoring = Fleet.restoring(joining.instance());
+                if (restoring.isPresent()) {
+                    restoringSeconds += restoring.get().remaining() > 0 ? 1 : 0;
+                    restored = restoring.get().restored();
                 }
             } else if (awaited instanceof Awaited.Leaving leaving && active == Step.NOT_SEEN
                     && Fleet.activeOn(leaving.survivors().get(0), leaving.survivors()).size() == partitions) {
@@ -95,7 +103,8 @@ final class StepMeasure {
                         .orElse(Step.NOT_SEEN),
                 first == null ? 0 : first.lag(), LagTrend.max(samples, start, end), last == null ? 0 : last.lag(),
                 since(start, end), settled, (input.sent() - sentBefore) / ((end - start) / 1e9),
-                first == null || last == null ? 0 : LagTrend.committedRate(first, last), ReadTally.of(reader.drain()));
+                first == null || last == null ? 0 : LagTrend.committedRate(first, last), restored,
+                restoringSeconds * 1000, ReadTally.of(reader.drain()));
     }
 
     private static long since(long start) {
