@@ -99,8 +99,7 @@ class CrashIT {
     void stop() throws InterruptedException {
         for (Instance instance : instances) {
             if (instance != null) {
-                instance.process().destroyForcibly();
-                instance.process().waitFor(30, TimeUnit.SECONDS);
+                instance.kill();
             }
         }
     }

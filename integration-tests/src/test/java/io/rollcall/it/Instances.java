@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** rollcall instances as separate JVMs running {@code rollcall serve}, so a test can SIGKILL one. */
 final class Instances {
@@ -78,6 +79,12 @@ final class Instances {
                 expected.forEach((start, cs) -> assertThat(actual.get(start)).as("window %d of %s", start, id)
                         .containsExactly(cs));
             }
+        }
+
+        /** SIGKILL, and the process reaped (an {@code @AfterAll} that must not leave JVMs behind). */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
         }
 
         boolean ready() {

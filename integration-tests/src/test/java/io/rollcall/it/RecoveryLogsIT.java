@@ -88,8 +88,7 @@ class RecoveryLogsIT {
     @AfterAll
     void stop() throws InterruptedException {
         if (instance != null) {
-            instance.process().destroyForcibly();
-            instance.process().waitFor(30, TimeUnit.SECONDS);
+            instance.kill();
         }
     }
 

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.query.InstanceView;
 import java.io.IOException;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,17 +85,17 @@ final class Fleet implements AutoCloseable {
 
     /** Whether {@code instance} answers {@code /health/ready} with 200. */
     static boolean ready(ServeProcess instance) {
-        return get(instance, "/health/ready").map(r -> r.statusCode() == 200).orElse(false);
+        return instance.tryGet("/health/ready").map(r -> r.statusCode() == 200).orElse(false);
     }
 
     /** What {@code instance} says about restoring its stores; empty when it does not answer. */
     static Optional<Restoring> restoring(ServeProcess instance) {
-        return get(instance, "/metrics").filter(r -> r.statusCode() == 200).flatMap(r -> Restoring.parse(r.body()));
+        return instance.tryGet("/metrics").filter(r -> r.statusCode() == 200).flatMap(r -> Restoring.parse(r.body()));
     }
 
     /** The instances as {@code asked} sees them; empty when it does not answer. */
     static Optional<List<InstanceView>> members(ServeProcess asked) {
-        return get(asked, "/api/v1/instances").filter(r -> r.statusCode() == 200).map(r -> {
+        return asked.tryGet("/api/v1/instances").filter(r -> r.statusCode() == 200).map(r -> {
             try {
                 JsonNode instances = JSON.readTree(r.body()).get("instances");
                 List<InstanceView> out = new ArrayList<>();
@@ -142,17 +141,6 @@ final class Fleet implements AutoCloseable {
     /** The active partitions {@code asked} sees on {@code instance}. */
     static int activeCount(ServeProcess asked, ServeProcess instance) {
         return activeOn(asked, List.of(instance)).size();
-    }
-
-    private static Optional<HttpResponse<String>> get(ServeProcess instance, String path) {
-        try {
-            return Optional.of(instance.get(path));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
     }
 
     /** Stops every live instance cleanly and deletes every state directory. */

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -115,14 +116,26 @@ public final class ServeProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** As {@link #get}, empty when the instance does not answer (starting, stopped, killed). */
+    public Optional<HttpResponse<String>> tryGet(String path) {
+        try {
+            return Optional.of(get(path));
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
     /** Active partitions of this instance once the other one is in the group too; empty until then. */
     public List<Integer> activePartitions(int otherPort) {
+        Optional<HttpResponse<String>> answer = tryGet("/api/v1/instances");
+        if (answer.isEmpty() || answer.get().statusCode() != 200) {
+            return List.of();
+        }
         try {
-            HttpResponse<String> response = get("/api/v1/instances");
-            if (response.statusCode() != 200) {
-                return List.of();
-            }
-            JsonNode instances = JSON.readTree(response.body()).get("instances");
+            JsonNode instances = JSON.readTree(answer.get().body()).get("instances");
             List<Integer> mine = new ArrayList<>();
             boolean otherSeen = false;
             for (JsonNode instance : instances) {
@@ -133,9 +146,6 @@ public final class ServeProcess implements AutoCloseable {
             }
             return otherSeen ? mine : List.of();
         } catch (IOException e) {
-            return List.of();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return List.of();
         }
     }
