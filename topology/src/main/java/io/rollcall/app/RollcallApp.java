@@ -128,7 +128,9 @@ public final class RollcallApp implements AutoCloseable {
                         .map(p -> "schema registry unavailable since " + p.since() + ": " + p.cause())
                         .stream().toList()));
         monitoring.bindReady(http::ready);
-        int standbyReplicas = new StreamsConfig(props).getInt(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
+        // Read as given: new StreamsConfig(props) would log every setting once more.
+        int standbyReplicas = Integer.parseInt(
+                props.getProperty(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0").trim());
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 Assignments assignments = Assignments.of(streams, standbyReplicas);
