@@ -26,6 +26,8 @@ RUN groupadd --gid 10001 rollcall \
 COPY --from=build /src/topology/target/rollcall.jar /opt/rollcall/topology/target/rollcall.jar
 COPY rollcall /opt/rollcall/rollcall
 ENV ROLLCALL_STATE_DIR=/var/lib/rollcall/state
+# The launcher keeps its class data sharing archive beside the state (a volume in the StatefulSet).
+ENV ROLLCALL_CDS_DIR=/var/lib/rollcall/cds
 USER 10001:10001
 WORKDIR /var/lib/rollcall
 EXPOSE 8080

@@ -55,6 +55,7 @@ umoci config --image "$OUT:$TAG" \
   --config.workingdir /var/lib/rollcall \
   --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   --config.env ROLLCALL_STATE_DIR=/var/lib/rollcall/state \
+  --config.env ROLLCALL_CDS_DIR=/var/lib/rollcall/cds \
   --config.exposedports 8080/tcp \
   --config.entrypoint /opt/rollcall/rollcall \
   --config.cmd serve \

@@ -19,12 +19,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A {@code rollcall serve} instance in a JVM of its own, for benchmarks and tests that kill instances. */
 public final class ServeProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = io.rollcall.query.Json.mapper();
+    /** The system property with each instance's CPU limit in cores; none when unset. */
+    public static final String CPUS_PROPERTY = "rollcall.instance.cpus";
+    private static final AtomicInteger QUOTAS = new AtomicInteger();
 
     private final Process process;
     private final int port;
@@ -83,10 +87,18 @@ public final class ServeProcess implements AutoCloseable {
         command.addAll(List.of(options.trim().split("\\s+")));
         command.addAll(program);
         command.addAll(List.of("serve", "--config", file.toString()));
-        Process process = new ProcessBuilder(command)
+        // A CPU limit per instance, as a pod's, e.g. -Drollcall.instance.cpus=0.5 (a cgroup quota).
+        String cpus = System.getProperty(CPUS_PROPERTY, "");
+        CpuQuota quota = cpus.isBlank() ? null : CpuQuota.create(
+                "rollcall-" + ProcessHandle.current().pid() + "-" + name + "-" + QUOTAS.incrementAndGet(),
+                Double.parseDouble(cpus));
+        Process process = new ProcessBuilder(quota == null ? command : quota.wrap(command))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
+        if (quota != null) {
+            process.onExit().thenRun(quota::remove);
+        }
         return new ServeProcess(process, port, log);
     }
 

@@ -215,6 +215,8 @@ public final class RollcallSettings {
     /** Environment variables read by the launcher or the logging, not settings: name and meaning. */
     static final Map<String, String> OTHER_VARIABLES = orderedMap(
             "ROLLCALL_CONFIG", "the properties file, when `--config` is not given",
+            "ROLLCALL_CDS_DIR", "where the launcher keeps the class data sharing archive that shortens a start "
+                    + "(default `~/.cache/rollcall`, in the image `/var/lib/rollcall/cds`; empty: none)",
             "ROLLCALL_LOG_LEVEL", "level of rollcall's own loggers (default `INFO`)",
             "ROLLCALL_LOG_FORMAT", "`console` (default): one readable line per event; `json`: one JSON object per "
                     + "line, with context fields such as `rolloutId` (see operations.md, Logs)",
