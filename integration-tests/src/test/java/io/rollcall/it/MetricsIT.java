@@ -52,6 +52,7 @@ class MetricsIT {
             "rollcall_rollout_judge_delay_seconds_bucket", "rollcall_reads_forwarded_total",
             "rollcall_reads_stale_total", "rollcall_reads_stale_lag_records_bucket",
             "rollcall_store_estimated_keys", "rollcall_restore_remaining_records", "rollcall_restore_records_total",
+            "rollcall_restore_seconds_total",
             "rollcall_ready", "rollcall_rebalances_total", "rollcall_consumer_lag_records");
 
     private RollcallConfig config;

@@ -5,20 +5,23 @@ import java.util.Optional;
 /**
  * What an instance says about restoring its stores, read from its own {@code /metrics}
  * ({@code rollcall_restore_remaining_records} and {@code rollcall_restore_records_total},
- * summed over stores).
+ * summed over stores, and {@code rollcall_restore_seconds_total}).
  *
  * @param remaining changelog records still to restore (0 when nothing restores)
  * @param restored  changelog records restored since the instance started
+ * @param seconds   seconds since the instance started during which it restored
  */
-record Restoring(long remaining, long restored) {
+record Restoring(long remaining, long restored, double seconds) {
 
     static final String REMAINING = "rollcall_restore_remaining_records";
     static final String RESTORED = "rollcall_restore_records_total";
+    static final String SECONDS = "rollcall_restore_seconds_total";
 
-    /** Sums the two metrics' samples in a Prometheus text exposition; empty when neither is in it. */
+    /** Sums the metrics' samples in a Prometheus text exposition; empty when neither record count is in it. */
     static Optional<Restoring> parse(String exposition) {
         double remaining = 0;
         double restored = 0;
+        double seconds = 0;
         boolean seen = false;
         for (String line : exposition.split("\n")) {
             if (line.startsWith(REMAINING + "{") || line.startsWith(REMAINING + " ")) {
@@ -27,13 +30,17 @@ record Restoring(long remaining, long restored) {
             } else if (line.startsWith(RESTORED + "{") || line.startsWith(RESTORED + " ")) {
                 restored += value(line);
                 seen = true;
+            } else if (line.startsWith(SECONDS + "{") || line.startsWith(SECONDS + " ")) {
+                seconds += value(line);
             }
         }
-        return seen ? Optional.of(new Restoring((long) remaining, (long) restored)) : Optional.empty();
+        return seen ? Optional.of(new Restoring((long) remaining, (long) restored, seconds)) : Optional.empty();
     }
 
+    /** The value of a sample, {@code name{labels} value [timestamp]} or {@code name value [timestamp]}. */
     private static double value(String sample) {
-        String[] fields = sample.substring(sample.lastIndexOf('}') + 1).trim().split("\\s+");
+        int labels = sample.lastIndexOf('}');
+        String[] fields = sample.substring(labels >= 0 ? labels + 1 : sample.indexOf(' ')).trim().split("\\s+");
         return Double.parseDouble(fields[0]);
     }
 }

@@ -65,6 +65,32 @@ public final class ServeProcess implements AutoCloseable {
      */
     public static ServeProcess start(List<String> program, RollcallConfig base, String name,
             Map<String, String> overrides) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(jvmOptions(name).split("\\s+")));
+        command.addAll(program);
+        return start(command, Map.of(), base, name, overrides);
+    }
+
+    /**
+     * {@code rollcall serve} as the container image starts it: through the launcher script
+     * {@code launcher}, with the JVM options in {@code JAVA_OPTS} and the launcher's class data
+     * sharing archive in {@code archives} (none when empty).
+     */
+    public static ServeProcess launch(Path launcher, Optional<Path> archives, RollcallConfig base, String name,
+            Map<String, String> overrides) throws IOException {
+        return start(List.of(launcher.toString()), Map.of("JAVA_OPTS", jvmOptions(name),
+                "ROLLCALL_CDS_DIR", archives.map(Path::toString).orElse("")), base, name, overrides);
+    }
+
+    /** JVM options of the instances, e.g. -Drollcall.instance.jvm-options="-Xmx1g -XX:+UseZGC"; {name} is the instance's. */
+    private static String jvmOptions(String name) {
+        return System.getProperty("rollcall.instance.jvm-options", "-Xmx1g").replace("{name}", name).trim();
+    }
+
+    /** {@code command serve --config FILE}, FILE holding {@code base} and {@code overrides}, with {@code environment}. */
+    private static ServeProcess start(List<String> program, Map<String, String> environment, RollcallConfig base,
+            String name, Map<String, String> overrides) throws IOException {
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -79,23 +105,18 @@ public final class ServeProcess implements AutoCloseable {
         settings.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         Files.writeString(file, text);
         Path log = Files.createTempFile("rollcall-" + name, ".log");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // JVM options of the instances, e.g. -Drollcall.instance.jvm-options="-Xmx1g -XX:+UseZGC";
-        // {name} is replaced by the instance's name (per-instance GC logs or recordings).
-        String options = System.getProperty("rollcall.instance.jvm-options", "-Xmx1g").replace("{name}", name);
-        command.addAll(List.of(options.trim().split("\\s+")));
-        command.addAll(program);
+        List<String> command = new ArrayList<>(program);
         command.addAll(List.of("serve", "--config", file.toString()));
         // A CPU limit per instance, as a pod's, e.g. -Drollcall.instance.cpus=0.5 (a cgroup quota).
         String cpus = System.getProperty(CPUS_PROPERTY, "");
         CpuQuota quota = cpus.isBlank() ? null : CpuQuota.create(
                 "rollcall-" + ProcessHandle.current().pid() + "-" + name + "-" + QUOTAS.incrementAndGet(),
                 Double.parseDouble(cpus));
-        Process process = new ProcessBuilder(quota == null ? command : quota.wrap(command))
+        ProcessBuilder builder = new ProcessBuilder(quota == null ? command : quota.wrap(command))
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         if (quota != null) {
             process.onExit().thenRun(quota::remove);
         }

@@ -66,7 +66,7 @@ final class StepMeasure {
         long ready = awaited instanceof Awaited.Joining ? Step.NOT_SEEN : Step.NOT_ASKED;
         long active = awaited instanceof Awaited.Nothing ? Step.NOT_ASKED : Step.NOT_SEEN;
         long sentBefore = input.sent();
-        long restoringSeconds = 0;
+        double restoringSeconds = 0;
         long restored = awaited instanceof Awaited.Joining ? 0 : Step.NOT_ASKED;
         boolean settled = false;
         while (!settled && System.nanoTime() - start < limit.toNanos()) {
@@ -82,7 +82,7 @@ final class StepMeasure {
                 }
                 Optional<Restoring> restoring = Fleet.restoring(joining.instance());
                 if (restoring.isPresent()) {
-                    restoringSeconds += restoring.get().remaining() > 0 ? 1 : 0;
+                    restoringSeconds = restoring.get().seconds();
                     restored = restoring.get().restored();
                 }
             } else if (awaited instanceof Awaited.Leaving leaving && active == Step.NOT_SEEN
@@ -104,7 +104,7 @@ final class StepMeasure {
                 first == null ? 0 : first.lag(), LagTrend.max(samples, start, end), last == null ? 0 : last.lag(),
                 since(start, end), settled, (input.sent() - sentBefore) / ((end - start) / 1e9),
                 first == null || last == null ? 0 : LagTrend.committedRate(first, last), restored,
-                restoringSeconds * 1000, ReadTally.of(reader.drain()));
+                Math.round(restoringSeconds * 1000), ReadTally.of(reader.drain()));
     }
 
     private static long since(long start) {

@@ -5,6 +5,7 @@ import io.rollcall.bench.CodecBenchmark;
 import io.rollcall.bench.PipelineBenchmark;
 import io.rollcall.bench.QueryBenchmark;
 import io.rollcall.bench.RestoreBenchmark;
+import io.rollcall.bench.RestartBenchmark;
 import io.rollcall.bench.ScaleBenchmark;
 import io.rollcall.bench.VerdictBenchmark;
 import io.rollcall.bench.quality.Scenarios;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks that print figures: pipeline (default), all, codec, query, verdict,",
-                "verdicts, restore, failover, scale.",
+                "verdicts, restore, failover, scale, restart.",
                 "pipeline: pipeline throughput vs. a plain consumer and an in-memory peer on the",
                 "same preloaded topic; starts an embedded broker in this JVM unless --bootstrap-servers is given.",
                 "all: pipeline (with 1, 2 and 3 instances), query, verdict and restore in one run (about ten minutes),",
@@ -38,11 +39,17 @@ import picocli.CommandLine.Parameters;
                 "above one instance's capacity while a 2nd and a 3rd instance join, one stops",
                 "(SIGTERM) and one is killed (SIGKILL) and restarted on its state; per step:",
                 "when the instance is ready and active, when the lag stops growing and is",
-                "back under a bound, and what reads saw (about 15 minutes)."})
+                "back under a bound, and what reads saw (about 15 minutes).",
+                "restart: one rollcall serve instance started by the launcher (as in the image) with",
+                "--series of state, stopped (SIGTERM) and killed (SIGKILL) and restarted on its state",
+                "while --rate events/s (default 5,000) flow, with and without its class data archive;",
+                "per restart: when it is ready, how long it restored, when it caught up (about 4",
+                "minutes). -Drollcall.instance.cpus=N limits the instance to N cores (cgroup, root)."})
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(index = "0", defaultValue = "pipeline",
-            description = "pipeline, all, codec, query, verdict, verdicts, restore, failover or scale (default: ${DEFAULT-VALUE}).")
+            description = "pipeline, all, codec, query, verdict, verdicts, restore, failover, scale or restart "
+                    + "(default: ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = {"-b", "--bootstrap-servers"}, description = "Use this cluster instead of an embedded broker.")
@@ -62,7 +69,7 @@ final class BenchCommand implements Callable<Integer> {
     boolean warmup;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "pipeline, verdict, scale: a Kafka Streams or client setting for the app under test, e.g. --set commit.interval.ms=1000 (repeatable).")
+            description = "pipeline, verdict, scale, restart: a Kafka Streams or client setting for the app under test, e.g. --set commit.interval.ms=1000 (repeatable).")
     java.util.Map<String, String> overrides = new java.util.HashMap<>();
 
     @Option(names = "--baseline", paramLabel = "KEY=VALUE",
@@ -76,7 +83,8 @@ final class BenchCommand implements Callable<Integer> {
     java.util.List<Integer> instances;
 
     @Option(names = "--rate", description = {"query: requests per second (default: 2,000); scale: events per second "
-            + "produced during the steps (default: " + ScaleBenchmark.OVERLOAD + " × one instance's capacity measured while producing)."})
+            + "produced during the steps (default: " + ScaleBenchmark.OVERLOAD + " × one instance's capacity measured while producing); "
+            + "restart: events per second during the restarts (default: 5,000)."})
     Integer rate;
 
     @Option(names = "--ingest-rate", defaultValue = "20000",
@@ -118,6 +126,10 @@ final class BenchCommand implements Callable<Integer> {
             return withBroker(servers -> new RestoreBenchmark(new RestoreBenchmark.Settings(servers, series, partitions),
                     System.out).run());
         }
+        if (what.equals("restart")) {
+            return withBroker(servers -> new RestartBenchmark(new RestartBenchmark.Settings(servers, series, partitions,
+                    rate == null ? 5_000 : rate, overrides), System.out).run());
+        }
         if (what.equals("scale")) {
             return withBroker(servers -> new ScaleBenchmark(new ScaleBenchmark.Settings(servers, series, partitions,
                     rate == null ? 0 : rate, overrides), System.out).run());
@@ -147,7 +159,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (!what.equals("pipeline")) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "unknown benchmark '" + what + "'; choose pipeline, all, codec, query, verdict, verdicts, restore, failover or scale");
+                    "unknown benchmark '" + what + "'; choose pipeline, all, codec, query, verdict, verdicts, restore, failover, scale or restart");
         }
         System.out.printf("rollcall bench: %,d events, %,d series, %d partitions, broker %s%n", events, series,
                 partitions, bootstrapServers == null ? "embedded in this JVM" : bootstrapServers);

@@ -84,8 +84,15 @@ public final class Monitoring implements AutoCloseable {
                 .register(registry);
     }
 
-    /** {@code rollcall_restore_remaining_records{store}} and {@code rollcall_restore_records_total{store}}. */
+    /**
+     * {@code rollcall_restore_remaining_records{store}}, {@code rollcall_restore_records_total{store}}
+     * and {@code rollcall_restore_seconds_total}.
+     */
     void bind(RestoreLog restores) {
+        FunctionCounter.builder("rollcall.restore", restores, RestoreLog::restoringSeconds)
+                .description("Seconds since start during which state was being restored from changelogs")
+                .baseUnit("seconds")
+                .register(registry);
         for (String store : StoreNames.ALL) {
             Gauge.builder("rollcall.restore.remaining", restores, r -> r.remaining(store))
                     .description("Changelog records still to restore into a store (an upper bound; 0 when none runs)")

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.slf4j.Logger;
@@ -41,10 +42,22 @@ final class RestoreLog implements StateRestoreListener {
     private long total;
     private long roundStart;
     private long lastReport;
+    /** Time of the rounds that ended: a round is one span, however many partitions it restores at once. */
+    private long endedRoundsNanos;
+    private final LongSupplier nanos;
+
+    RestoreLog() {
+        this(System::nanoTime);
+    }
+
+    /** With a clock of {@code nanos}, as {@link System#nanoTime()}. */
+    RestoreLog(LongSupplier nanos) {
+        this.nanos = nanos;
+    }
 
     @Override
     public void onRestoreStart(TopicPartition partition, String store, long startingOffset, long endingOffset) {
-        long now = System.nanoTime();
+        long now = nanos.getAsLong();
         synchronized (lock) {
             if (startedNanos.isEmpty()) {
                 roundStart = now;
@@ -71,7 +84,7 @@ final class RestoreLog implements StateRestoreListener {
         if (left != null) {
             left.left().addAndGet(-numRestored);
         }
-        long now = System.nanoTime();
+        long now = nanos.getAsLong();
         String report = null;
         synchronized (lock) {
             done += numRestored;
@@ -109,13 +122,14 @@ final class RestoreLog implements StateRestoreListener {
 
     private void finished(TopicPartition partition, String store, long totalRestored, String what) {
         restoring.remove(partition);
-        long now = System.nanoTime();
+        long now = nanos.getAsLong();
         Long started;
         String summary = null;
         synchronized (lock) {
             started = startedNanos.remove(partition);
             if (started != null && startedNanos.isEmpty()) {
                 summary = summary(now);
+                endedRoundsNanos += now - roundStart;
             }
         }
         long ms = started == null ? -1 : (now - started) / 1_000_000;
@@ -153,6 +167,14 @@ final class RestoreLog implements StateRestoreListener {
 
     /** A changelog partition being restored into {@code store}, and the offsets it has {@code left}. */
     private record Restoring(String store, AtomicLong left) {
+    }
+
+    /** Seconds since start during which a restoration was in progress (rounds that overlap count once). */
+    double restoringSeconds() {
+        synchronized (lock) {
+            long ongoing = startedNanos.isEmpty() ? 0 : nanos.getAsLong() - roundStart;
+            return (endedRoundsNanos + ongoing) / 1e9;
+        }
     }
 
     /** Records restored so far, by store. */

@@ -18,6 +18,7 @@ import io.rollcall.schema.registry.RegistryUnavailableException;
 import java.time.Clock;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.topology.RollcallTopology;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -131,10 +132,15 @@ public final class RollcallApp implements AutoCloseable {
         // Read as given: new StreamsConfig(props) would log every setting once more.
         int standbyReplicas = Integer.parseInt(
                 props.getProperty(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0").trim());
+        double[] streamsStarted = new double[1];
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 Assignments assignments = Assignments.of(streams, standbyReplicas);
                 LOG.info("state {} -> {}: {}", before, now, assignments.describe());
+                if (app.running.getCount() > 0) {
+                    LOG.info(new StartUp(streamsStarted[0], uptimeSeconds(), restores.restoringSeconds(),
+                            restores.totals().values().stream().mapToLong(Long::longValue).sum()).describe());
+                }
                 if (assignments.standbysMissing()) {
                     LOG.warn(assignments.missing());
                 }
@@ -149,8 +155,13 @@ public final class RollcallApp implements AutoCloseable {
         streams.setUncaughtExceptionHandler(restarts);
         LOG.info("starting {} on {} partitions of {} as group member {}", config.applicationId(), partitions,
                 config.eventsTopic(), props.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+        streamsStarted[0] = uptimeSeconds();
         streams.start();
         return app;
+    }
+
+    private static double uptimeSeconds() {
+        return ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0;
     }
 
     /**

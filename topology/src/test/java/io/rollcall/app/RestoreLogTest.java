@@ -57,6 +57,23 @@ class RestoreLogTest {
     }
 
     @Test
+    void restoringTimeCountsOverlappingPartitionsOnceAndNotTheGapsBetweenRounds() {
+        long[] now = {0};
+        RestoreLog log = new RestoreLog(() -> now[0]);
+        log.onRestoreStart(P0, STORE, 0, 10);
+        now[0] = 1_000_000_000L;
+        log.onRestoreStart(P1, STORE, 0, 10);
+        now[0] = 3_000_000_000L;
+        log.onRestoreEnd(P0, STORE, 10);
+        now[0] = 4_000_000_000L;
+        log.onRestoreEnd(P1, STORE, 10);
+        now[0] = 10_000_000_000L; // nothing restores for 6 s
+        log.onRestoreStart(P0, STORE, 10, 20);
+        now[0] = 10_500_000_000L;
+        assertThat(log.restoringSeconds()).isEqualTo(4.5);
+    }
+
+    @Test
     void whatIsLeftToRestoreIsPerStoreAndZeroOnceDone() {
         RestoreLog log = new RestoreLog();
         TopicPartition p0 = new TopicPartition("app-aggregates-all-time-changelog", 0);
