@@ -11,11 +11,16 @@ import io.rollcall.app.RollcallApp;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.query.Answer;
 import io.rollcall.schema.SeriesId;
+import io.rollcall.topology.StoreNames;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +60,19 @@ class AggregationGroundTruthIT {
     void theWorkloadHasEveryEventAndIdsAtOrAbove2To63() {
         assertThat(expected.values().stream().mapToLong(s -> s.count).sum()).isEqualTo(EVENTS);
         assertThat(expected.keySet().stream().filter(id -> id < 0)).as("ids at or above 2^63").isNotEmpty();
+    }
+
+    @Test
+    void theAggregateChangelogsAreCreatedToBeCompactedAtLeastEveryMinute() throws Exception {
+        try (Admin admin = Admin.create(config.kafkaProperties())) {
+            for (String store : List.of(StoreNames.ALL_TIME, StoreNames.WINDOWED)) {
+                ConfigResource changelog = new ConfigResource(ConfigResource.Type.TOPIC,
+                        config.applicationId() + "-" + store + "-changelog");
+                Config described = admin.describeConfigs(List.of(changelog)).all().get().get(changelog);
+                assertThat(described.get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG).value()).as(changelog.name())
+                        .isEqualTo("60000");
+            }
+        }
     }
 
     @Test

@@ -2,10 +2,12 @@ package io.rollcall.app;
 
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.store.RocksDbTuning;
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.assignment.assignors.StickyTaskAssignor;
 import org.apache.kafka.streams.state.HostInfo;
@@ -20,6 +22,9 @@ public final class StreamsSettings {
 
     /** Largest record the app's producers send: 64 MiB, above any sane max.message.bytes. */
     static final int MAX_REQUEST_BYTES = 64 << 20;
+
+    /** Longest a changelog update stays uncompacted (measured in BENCHMARKS.md, "Restarts"). */
+    static final Duration CHANGELOG_MAX_COMPACTION_LAG = Duration.ofMinutes(1);
 
     /**
      * The settings of the instance other instances reach at {@code self}: {@link #of(RollcallConfig)}
@@ -52,6 +57,14 @@ public final class StreamsSettings {
         // and it judges "caught up" by changelog offsets, which on a long-lived compacted changelog
         // are far above what a restore reads: a scale-out then helps only after many minutes.
         props.put(StreamsConfig.TASK_ASSIGNOR_CLASS_CONFIG, StickyTaskAssignor.class.getName());
+        // A restore (a new instance, or one restarted after an unclean exactly-once stop) reads a
+        // changelog from its start, and Kafka compacts only closed segments (1 GiB by default):
+        // the records a restore reads grow with every update. With a maximum compaction lag the
+        // broker closes and compacts changelog segments at least this often, so a restore reads
+        // the compacted state plus at most about this long of updates (repartition topics, not
+        // compacted, ignore it). Streams sets it when it creates a changelog topic.
+        props.put(StreamsConfig.topicPrefix(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG),
+                Long.toString(CHANGELOG_MAX_COMPACTION_LAG.toMillis()));
         // Bad input never reaches a deserializer: the source reads raw bytes and the
         // validator routes bad records to the dead-letter topic itself. Only the internal
         // repartition topic is deserialized, and we wrote it; if that ever fails, log and

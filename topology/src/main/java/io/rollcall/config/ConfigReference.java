@@ -95,6 +95,10 @@ public final class ConfigReference {
                   instance takes its share at the first rebalance, restoring it from the changelogs (instances
                   holding a standby copy are preferred), instead of warming copies up and moving at most two
                   tasks per 10-minute probing rebalance;
+                - `topic.max.compaction.lag.ms` = 60000: the broker compacts changelog topics at least every
+                  minute, so a restore reads the compacted state plus at most about a minute of updates instead
+                  of every update since a 1 GiB segment last closed (set when Streams creates a changelog;
+                  repartition topics are not compacted and ignore it);
                 - `application.server` = `rollcall.http.advertised-host` and the bound HTTP port;
                 - `group.instance.id` = the same address as `HOST-PORT` (static membership): a restarted
                   instance rejoins as the member it was, without a rebalance. A clean stop still leaves the

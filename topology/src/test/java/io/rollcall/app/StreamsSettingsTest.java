@@ -41,4 +41,12 @@ class StreamsSettingsTest {
                 .get(StreamsConfig.TASK_ASSIGNOR_CLASS_CONFIG))
                 .isEqualTo("org.apache.kafka.streams.processor.internals.assignment.HighAvailabilityTaskAssignor");
     }
+
+    @Test
+    void changelogsAreCompactedAtLeastEveryMinuteUnlessTheUserSetsAnotherLag() {
+        assertThat(StreamsSettings.of(RollcallConfig.of(Map.of())).get("topic.max.compaction.lag.ms"))
+                .isEqualTo("60000");
+        assertThat(StreamsSettings.of(RollcallConfig.of(Map.of("topic.max.compaction.lag.ms", "600000")))
+                .get("topic.max.compaction.lag.ms")).isEqualTo("600000");
+    }
 }
