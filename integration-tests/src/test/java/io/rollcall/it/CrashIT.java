@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Exactly once through crashes: two instances (separate JVMs, one standby replica) while a
- * producer writes 500,000 events; each instance in turn is killed with SIGKILL at a random
+ * producer writes 300,000 events; each instance in turn is killed with SIGKILL at a random
  * point of the stream and started again on its state directory. At the end every
  * series' count and sum, every window's count and sum, and the aggregates topic
  * (read_committed) equal an independent ground truth, and the rollout judged meanwhile has
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CrashIT {
 
-    private static final int EVENTS = 500_000;
+    private static final int EVENTS = 300_000;
     private static final int SERIES = 5_000;
     private static final int RATE = 20_000;
     private static final int KILLS = 2;

@@ -2,7 +2,6 @@ package io.rollcall.it;
 
 import static io.rollcall.it.KafkaCluster.topic;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.rollcall.config.RollcallConfig;
 import java.io.IOException;
@@ -18,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,7 +59,7 @@ class LauncherIT {
 
         Path firstLog = Files.createTempFile("rollcall-launcher-1", ".log");
         Process first = launch(settings, firstLog);
-        awaitReady();
+        await("/health/ready");
         first.destroy();
         assertThat(first.waitFor(90, TimeUnit.SECONDS)).as("the first instance stops after SIGTERM").isTrue();
         firstOutput = Files.readString(firstLog);
@@ -73,15 +73,15 @@ class LauncherIT {
 
         Path secondLog = Files.createTempFile("rollcall-launcher-2", ".log");
         second = launch(settings, secondLog);
-        awaitReady();
+        await("/health/live"); // a JVM that cannot map its archive under -Xshare:on exits at once
         secondOutput = Files.readString(secondLog);
     }
 
     @AfterAll
     void stop() throws InterruptedException {
         if (second != null) {
-            second.destroy();
-            second.waitFor(90, TimeUnit.SECONDS);
+            second.destroyForcibly();
+            second.waitFor(30, TimeUnit.SECONDS);
         }
     }
 
@@ -116,10 +116,10 @@ class LauncherIT {
         return builder.start();
     }
 
-    private void awaitReady() {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
+    private void await(String health) {
+        Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
             try {
-                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + health))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
                         .statusCode() == 200;
             } catch (IOException e) {
