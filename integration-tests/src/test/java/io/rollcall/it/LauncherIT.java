@@ -24,10 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The launcher ({@code ./rollcall serve}, the image's entry point) and class data sharing: the
- * first instance writes an archive of the classes it loaded when it stops cleanly, and the next
- * one starts with it. Both run with {@code -Xshare:on}, so a JVM that cannot map the archive
- * does not start at all. A copy cut short, as by a kill during the write, is found and discarded.
+ * The launcher ({@code ./rollcall serve}, the image's entry point) and class data sharing: an
+ * instance of a build without an archive writes one soon after it is ready; killed, it is
+ * started again with it. Every JVM runs with {@code -Xshare:on}, so one that cannot map its
+ * archive does not start at all. An archive cut short, as by a kill while it is written, is
+ * found and discarded, and the instance starts without one.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LauncherIT {
@@ -36,21 +37,23 @@ class LauncherIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private Path archives;
-    private String firstOutput;
-    private List<String> afterFirstStop;
-    private String secondOutput;
-    private Process second;
+    private Path settings;
     private int port;
+    private String firstOutput;
+    private String secondOutput;
+    private List<String> afterSecondStart;
+    private String thirdOutput;
+    private List<String> afterThirdStart;
 
     @BeforeAll
-    void startStopAndStartAgain() throws Exception {
+    void startKillAndStartAgain() throws Exception {
         RollcallConfig config = Fixtures.uniqueConfig("launcher");
         KafkaCluster.get().createTopics(List.of(topic(config.eventsTopic(), 2)));
         archives = Files.createTempDirectory("rollcall-cds");
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        Path settings = Files.createTempFile("rollcall-launcher", ".properties");
+        settings = Files.createTempFile("rollcall-launcher", ".properties");
         StringBuilder text = new StringBuilder();
         config.asMap().forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
         text.append("rollcall.http.port=").append(port).append('\n');
@@ -58,56 +61,68 @@ class LauncherIT {
         Files.writeString(settings, text);
 
         Path firstLog = Files.createTempFile("rollcall-launcher-1", ".log");
-        Process first = launch(settings, firstLog);
-        await("/health/ready");
-        first.destroy();
-        assertThat(first.waitFor(90, TimeUnit.SECONDS)).as("the first instance stops after SIGTERM").isTrue();
+        Process first = launch(firstLog);
+        try {
+            await("/health/ready");
+            Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.readString(firstLog).contains("wrote the class data archive"));
+        } finally {
+            first.destroyForcibly();
+            first.waitFor(30, TimeUnit.SECONDS);
+        }
         firstOutput = Files.readString(firstLog);
-        afterFirstStop = names();
-
-        // What a kill in the middle of writing leaves: a file that is not a whole archive.
-        Path written = Files.list(archives).filter(p -> p.toString().endsWith(".new")).findFirst().orElseThrow();
-        byte[] whole = Files.readAllBytes(written);
-        Files.write(written.resolveSibling(written.getFileName().toString().replaceFirst("\\.\\d+\\.new$", ".1.new")),
-                Arrays.copyOf(whole, whole.length / 3));
 
         Path secondLog = Files.createTempFile("rollcall-launcher-2", ".log");
-        second = launch(settings, secondLog);
-        await("/health/live"); // a JVM that cannot map its archive under -Xshare:on exits at once
-        secondOutput = Files.readString(secondLog);
-    }
+        secondOutput = startUntilLive(secondLog);
+        afterSecondStart = names();
 
-    @AfterAll
-    void stop() throws InterruptedException {
-        if (second != null) {
-            second.destroyForcibly();
-            second.waitFor(30, TimeUnit.SECONDS);
-        }
+        // What a kill in the middle of writing leaves: a file that is not a whole archive.
+        Path archive = archives.resolve(afterSecondStart.get(0));
+        byte[] whole = Files.readAllBytes(archive);
+        Files.delete(archive);
+        Files.write(archives.resolve(archive.getFileName().toString().replace(".jsa", ".1.new")),
+                Arrays.copyOf(whole, whole.length / 3));
+        Path thirdLog = Files.createTempFile("rollcall-launcher-3", ".log");
+        thirdOutput = startUntilLive(thirdLog);
+        afterThirdStart = names();
     }
 
     @Test
-    void aCleanStopLeavesAnArchiveOfTheLoadedClasses() {
-        assertThat(firstOutput).contains("no class data sharing archive for this build yet");
-        assertThat(afterFirstStop).singleElement().asString().matches("rollcall-\\d+\\.\\d+\\.new");
+    void anInstanceWritesAnArchiveSoonAfterItIsReady() {
+        assertThat(firstOutput).contains("no class data sharing archive for this build yet")
+                .contains("wrote the class data archive");
     }
 
     @Test
     void writingTheArchiveAddsNoWarningToTheLog() {
-        assertThat(firstOutput).contains("rollcall: stopped cleanly")
-                .doesNotContain("[warning]", "ignoring environment variable");
+        assertThat(firstOutput).doesNotContain("[warning]", "ignoring environment variable");
     }
 
     @Test
-    void theNextInstanceStartsWithTheArchive() {
+    void anInstanceKilledAndStartedAgainStartsWithTheCheckedArchive() {
         assertThat(secondOutput).containsPattern("class data sharing archive \\S+/rollcall-\\d+\\.jsa");
+        assertThat(afterSecondStart).singleElement().asString().matches("rollcall-\\d+\\.jsa");
     }
 
     @Test
-    void anArchiveCutShortIsDiscarded() throws IOException {
-        assertThat(names()).singleElement().asString().matches("rollcall-\\d+\\.jsa");
+    void anArchiveCutShortIsDiscardedAndTheInstanceStartsWithoutOne() {
+        assertThat(thirdOutput).contains("no class data sharing archive for this build yet");
+        assertThat(afterThirdStart).isEmpty();
     }
 
-    private Process launch(Path settings, Path log) throws IOException {
+    /** Starts an instance until it answers HTTP (its JVM started, with its archive if any), then kills it. */
+    private String startUntilLive(Path log) throws Exception {
+        Process instance = launch(log);
+        try {
+            await("/health/live");
+        } finally {
+            instance.destroyForcibly();
+            instance.waitFor(30, TimeUnit.SECONDS);
+        }
+        return Files.readString(log);
+    }
+
+    private Process launch(Path log) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "serve", "--config", settings.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("ROLLCALL_CDS_DIR", archives.toString());

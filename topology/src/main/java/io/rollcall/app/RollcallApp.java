@@ -140,6 +140,7 @@ public final class RollcallApp implements AutoCloseable {
                 if (app.running.getCount() > 0) {
                     LOG.info(new StartUp(streamsStarted[0], uptimeSeconds(), restores.restoringSeconds(),
                             restores.totals().values().stream().mapToLong(Long::longValue).sum()).describe());
+                    ClassDataArchive.requested().ifPresent(ClassDataArchive::writeLater);
                 }
                 if (assignments.standbysMissing()) {
                     LOG.warn(assignments.missing());
