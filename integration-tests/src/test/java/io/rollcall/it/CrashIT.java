@@ -99,11 +99,7 @@ class CrashIT {
 
     @AfterAll
     void stop() throws InterruptedException {
-        for (Instance instance : instances) {
-            if (instance != null) {
-                instance.kill();
-            }
-        }
+        Instances.killAll(instances);
     }
 
     @Test

@@ -102,6 +102,15 @@ final class Instances {
     private Instances() {
     }
 
+    /** SIGKILLs every instance started (null: not started), for an {@code @AfterAll}. */
+    static void killAll(Instance... instances) throws InterruptedException {
+        for (Instance instance : instances) {
+            if (instance != null) {
+                instance.kill();
+            }
+        }
+    }
+
     static Instance start(RollcallConfig config, String name, Map<String, String> overrides) throws IOException {
         return start(List.of("-jar", JAR.toString()), config, name, overrides);
     }

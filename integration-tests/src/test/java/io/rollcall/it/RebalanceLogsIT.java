@@ -80,11 +80,7 @@ class RebalanceLogsIT {
 
     @AfterAll
     void stop() throws InterruptedException {
-        for (Instance instance : instances) {
-            if (instance != null) {
-                instance.kill();
-            }
-        }
+        Instances.killAll(instances);
     }
 
     @Test

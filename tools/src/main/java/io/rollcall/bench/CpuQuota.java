@@ -63,12 +63,12 @@ final class CpuQuota {
         return wrapped;
     }
 
-    /** Removes the cgroup once no process is left in it; a failure leaves it for the next run to reuse. */
+    /** Removes the cgroup once no process is left in it; one still busy is left behind (empty, harmless). */
     void remove() {
         try {
             Files.deleteIfExists(group);
         } catch (IOException e) {
-            // busy or already gone: create() reuses a group of the same name
+            // still busy: the kernel refuses to remove a cgroup with processes in it
         }
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -56,7 +57,7 @@ public final class RestartBenchmark {
 
     /** One restart, in milliseconds from its process start (-1: not seen). */
     private record Row(String what, boolean archive, long live, long ready, long restoringMs, long restored,
-                       long caughtUp, String startUp) {
+                       long caughtUp) {
     }
 
     public void run() throws Exception {
@@ -143,12 +144,8 @@ public final class RestartBenchmark {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
 
-    private interface Written {
-        long events();
-    }
-
     private Row measure(String what, boolean archive, ServeProcess serving, long start, Admin admin,
-            RollcallConfig config, Written written) throws Exception {
+            RollcallConfig config, LongSupplier written) throws Exception {
         long live = -1;
         long ready = -1;
         long caughtUp = -1;
@@ -167,7 +164,7 @@ public final class RestartBenchmark {
             if (ready < 0 && Fleet.ready(serving)) {
                 ready = since(start);
             }
-            if (ready >= 0 && written.events() - Offsets.committed(admin, config.applicationId(),
+            if (ready >= 0 && written.getAsLong() - Offsets.committed(admin, config.applicationId(),
                     config.eventsTopic()) <= bound) {
                 caughtUp = since(start);
             }
@@ -177,7 +174,7 @@ public final class RestartBenchmark {
         String startUp = Files.readAllLines(serving.log()).stream().filter(l -> l.contains("after the JVM started"))
                 .findFirst().map(l -> l.substring(l.indexOf(" - ") + 3)).orElse("(no start-up line in the log)");
         Row row = new Row(what, archive, live, ready, Math.round(restoring.seconds() * 1000), restoring.restored(),
-                caughtUp, startUp);
+                caughtUp);
         out.printf("%s (%s): ready %,d ms, restoring %,d ms; the instance says: %s%n", what,
                 archive ? "class data archive" : "no archive", ready, row.restoringMs(), startUp);
         return row;
