@@ -29,6 +29,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.rocksdb.CompressionType;
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.aggregate.SeriesState;
 import io.rollcall.schema.AvroSerde;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.schema.SeriesId;
@@ -384,11 +385,11 @@ public final class PipelineBenchmark {
         for (int attempt = 0; ; attempt++) {
             try {
                 Map<Long, Aggregate> out = new HashMap<>();
-                ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<Aggregate>> store = app.streams().store(
+                ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<SeriesState>> store = app.streams().store(
                         StoreQueryParameters.fromNameAndType(StoreNames.ALL_TIME,
-                                QueryableStoreTypes.<byte[], Aggregate>timestampedKeyValueStore()));
-                try (KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> all = store.all()) {
-                    all.forEachRemaining(kv -> out.put(SeriesId.fromBytes(kv.key).bits(), kv.value.value()));
+                                QueryableStoreTypes.<byte[], SeriesState>timestampedKeyValueStore()));
+                try (KeyValueIterator<byte[], ValueAndTimestamp<SeriesState>> all = store.all()) {
+                    all.forEachRemaining(kv -> out.put(SeriesId.fromBytes(kv.key).bits(), kv.value.value().allTime()));
                 }
                 return out;
             } catch (InvalidStateStoreException e) {
