@@ -67,7 +67,7 @@ public final class AllBenchmark {
                         row.figures().rate(), ""));
             }
             for (PipelineBenchmark.Ratio ratio : PipelineBenchmark.RATIOS) {
-                pipeline.ratio(load, ratio).ifPresent(value -> row(named + ratio.label(), "%.3f", value,
+                ratio.of(pipeline.rows(), load).ifPresent(value -> row(named + ratio.label(), "%.3f", value,
                         ratio.target().apply(load.spread())));
             }
             pipeline.row(load, PipelineBenchmark.Engine.DSL).ifPresent(row -> row(named + "Streams DSL check", "%s",

@@ -1,5 +1,6 @@
 package io.rollcall.bench;
 
+import io.rollcall.aggregate.Aggregate;
 import io.rollcall.app.Offsets;
 import io.rollcall.app.Topics;
 import io.rollcall.app.RollcallApp;
@@ -7,11 +8,17 @@ import io.rollcall.app.StreamsSettings;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.load.LoadGenerator;
 import io.rollcall.load.Spread;
+import io.rollcall.schema.AvroSerde;
+import io.rollcall.schema.SeriesId;
+import io.rollcall.schema.avro.MetricEvent;
+import io.rollcall.store.RocksDbTuning;
+import io.rollcall.topology.StoreNames;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,13 +38,6 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.rocksdb.CompressionType;
-import io.rollcall.aggregate.Aggregate;
-import io.rollcall.schema.AvroSerde;
-import io.rollcall.schema.avro.MetricEvent;
-import io.rollcall.schema.SeriesId;
-import io.rollcall.store.RocksDbTuning;
-import io.rollcall.topology.StoreNames;
-import java.util.HashMap;
 
 /**
  * Throughput of the aggregation pipeline against the ceiling of the same machine, per workload
@@ -103,6 +103,19 @@ public final class PipelineBenchmark {
         public String label() {
             return over.shortName + " / " + under.shortName;
         }
+
+        /** Its value on {@code load}, when {@code rows} have both of its engines' rows there. */
+        public OptionalDouble of(List<Row> rows, Load load) {
+            Optional<Row> top = find(rows, load, over);
+            Optional<Row> bottom = find(rows, load, under);
+            return top.isPresent() && bottom.isPresent()
+                    ? OptionalDouble.of(top.get().figures().rate() / bottom.get().figures().rate())
+                    : OptionalDouble.empty();
+        }
+    }
+
+    private static Optional<Row> find(List<Row> rows, Load load, Engine engine) {
+        return rows.stream().filter(r -> r.load().equals(load) && r.engine() == engine).findFirst();
     }
 
     /** The ratios reported for every workload that has both engines' rows. */
@@ -138,16 +151,7 @@ public final class PipelineBenchmark {
         }
 
         public Optional<Row> row(Load load, Engine engine) {
-            return rows.stream().filter(r -> r.load().equals(load) && r.engine() == engine).findFirst();
-        }
-
-        /** {@code ratio} on {@code load}, when both of its engines ran. */
-        public OptionalDouble ratio(Load load, Ratio ratio) {
-            Optional<Row> over = row(load, ratio.over());
-            Optional<Row> under = row(load, ratio.under());
-            return over.isPresent() && under.isPresent()
-                    ? OptionalDouble.of(over.get().figures().rate() / under.get().figures().rate())
-                    : OptionalDouble.empty();
+            return find(rows, load, engine);
         }
 
         public double stateBytesPerId() {
@@ -298,16 +302,11 @@ public final class PipelineBenchmark {
             DslOutcome dsl = dsl(config("dsl"));
             rows.add(print("(d)", new Row(load, Engine.DSL, dsl.figures(), String.format("%,d of %,d ids wrong",
                     dsl.wrong(), truth.ids()))));
-            StringBuilder ratios = new StringBuilder();
+            List<String> ratios = new ArrayList<>();
             for (Ratio ratio : RATIOS) {
-                Optional<Row> over = rows.stream().filter(r -> r.engine() == ratio.over()).findFirst();
-                Optional<Row> under = rows.stream().filter(r -> r.engine() == ratio.under()).findFirst();
-                if (over.isPresent() && under.isPresent()) {
-                    ratios.append(String.format("%s%s = %.3f", ratios.isEmpty() ? "" : ", ", ratio.label(),
-                            over.get().figures().rate() / under.get().figures().rate()));
-                }
+                ratio.of(rows, load).ifPresent(value -> ratios.add(String.format("%s = %.3f", ratio.label(), value)));
             }
-            out.printf("%s: ratios %s%n", load.label(), ratios);
+            out.printf("%s: ratios %s%n", load.label(), String.join(", ", ratios));
             return rows;
         }
 
