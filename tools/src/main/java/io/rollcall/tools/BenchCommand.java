@@ -65,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--series", description = {"Distinct series ids (default: 100,000; for the skewed workload "
             + "1,000,000)."})
-    Integer series;
+    Integer seriesOption;
 
     @Option(names = "--workload", paramLabel = "uniform|skewed|both",
             description = {"pipeline, all: how events fall on the series: uniform, skewed (Zipf: a few hot series "
@@ -131,7 +131,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int series = this.series == null ? new Spread.Uniform().defaultSeries() : this.series;
+        int series = seriesOption == null ? new Spread.Uniform().defaultSeries() : seriesOption;
         if (what.equals("all")) {
             List<PipelineBenchmark.Load> loads = loads("both");
             return withBroker(servers -> new AllBenchmark(new AllBenchmark.Settings(servers,
@@ -214,7 +214,7 @@ final class BenchCommand implements Callable<Integer> {
         List<PipelineBenchmark.Load> loads = new ArrayList<>();
         for (Spread spread : spreads) {
             List<Integer> counts = cardinality != null ? cardinality
-                    : List.of(series != null ? series : spread.defaultSeries());
+                    : List.of(seriesOption != null ? seriesOption : spread.defaultSeries());
             for (int count : counts) {
                 if (count <= 0) {
                     throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
