@@ -1,19 +1,31 @@
 package io.rollcall.bench;
 
+import io.rollcall.aggregate.Aggregate;
+import io.rollcall.aggregate.SeriesState;
 import io.rollcall.app.Offsets;
 import io.rollcall.app.Topics;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.app.StreamsSettings;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.load.LoadGenerator;
+import io.rollcall.load.Spread;
+import io.rollcall.schema.AvroSerde;
+import io.rollcall.schema.SeriesId;
+import io.rollcall.schema.avro.MetricEvent;
+import io.rollcall.store.RocksDbTuning;
+import io.rollcall.topology.StoreNames;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Properties;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -22,32 +34,96 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.rocksdb.CompressionType;
-import io.rollcall.aggregate.Aggregate;
-import io.rollcall.aggregate.SeriesState;
-import io.rollcall.schema.AvroSerde;
-import io.rollcall.schema.avro.MetricEvent;
-import io.rollcall.schema.SeriesId;
-import io.rollcall.store.RocksDbTuning;
-import io.rollcall.topology.StoreNames;
-import java.util.HashMap;
 
 /**
- * Throughput of the aggregation pipeline against the ceiling of the same machine: on one
- * preloaded topic, (a) a plain consumer that only reads, (b) rollcall's full pipeline with
- * its production settings (exactly-once v2). Both run once to warm the JVM, then measured.
+ * Throughput of the aggregation pipeline against the ceiling of the same machine, per workload
+ * (how events fall on series, how many series): on one preloaded topic per workload, (a) a
+ * plain consumer that only reads, (b) an in-memory peer, (c) rollcall's full pipeline with its
+ * production settings (exactly-once v2), (d) the same job as an idiomatic Streams DSL
+ * application. The first workload runs each once first to warm the JVM; its pipeline is also
+ * measured with the baseline settings and with several instances.
  */
 public final class PipelineBenchmark {
 
-    /** Parameters; {@code bootstrapServers} is the cluster to use (the command starts an embedded one when absent). */
-    public record Settings(String bootstrapServers, long events, int series, int partitions, boolean warmup,
+    /**
+     * Parameters; {@code bootstrapServers} is the cluster to use (the command starts an embedded one when absent);
+     * every workload gets {@code events} events.
+     */
+    public record Settings(String bootstrapServers, long events, List<Load> loads, int partitions, boolean warmup,
                            Map<String, String> overrides, Map<String, String> baseline, List<Integer> scaling) {
+        public Settings {
+            if (loads.isEmpty()) {
+                throw new IllegalArgumentException("no workload to run");
+            }
+            loads = List.copyOf(loads);
+        }
     }
+
+    /** A workload: how events fall on series, and over how many series. */
+    public record Load(Spread spread, int series) {
+        /** How every printed figure names its workload, e.g. {@code skewed s=1.1, 1,000,000 series}. */
+        public String label() {
+            return String.format("%s, %,d series", spread.label(), series);
+        }
+    }
+
+    /** What processes the preloaded topic. */
+    public enum Engine {
+        RAW("raw", "plain consumer read (ceiling)"),
+        PEER("in-memory peer", "in-memory peer"),
+        PIPELINE("pipeline", "rollcall pipeline, exactly_once_v2"),
+        DSL("Streams DSL", "Streams DSL application, exactly_once_v2");
+
+        private final String shortName;
+        private final String label;
+
+        Engine(String shortName, String label) {
+            this.shortName = shortName;
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** One measured pass: a workload, an engine, its figures and what else it found. */
+    public record Row(Load load, Engine engine, Result figures, String note) {
+        public double microsPerEvent() {
+            return 1e6 / figures.rate();
+        }
+    }
+
+    /** A ratio of two engines' rates on one workload and its target, which may differ between spreads. */
+    public record Ratio(Engine over, Engine under, Function<Spread, String> target) {
+        public String label() {
+            return over.shortName + " / " + under.shortName;
+        }
+
+        /** Its value on {@code load}, when {@code rows} have both of its engines' rows there. */
+        public OptionalDouble of(List<Row> rows, Load load) {
+            Optional<Row> top = find(rows, load, over);
+            Optional<Row> bottom = find(rows, load, under);
+            return top.isPresent() && bottom.isPresent()
+                    ? OptionalDouble.of(top.get().figures().rate() / bottom.get().figures().rate())
+                    : OptionalDouble.empty();
+        }
+    }
+
+    private static Optional<Row> find(List<Row> rows, Load load, Engine engine) {
+        return rows.stream().filter(r -> r.load().equals(load) && r.engine() == engine).findFirst();
+    }
+
+    /** The ratios reported for every workload that has both engines' rows. */
+    public static final List<Ratio> RATIOS = List.of(
+            new Ratio(Engine.PIPELINE, Engine.PEER, spread -> spread instanceof Spread.Zipf ? ">= 0.5" : ">= 0.35"),
+            new Ratio(Engine.PIPELINE, Engine.RAW, spread -> ">= 0.30"),
+            new Ratio(Engine.PIPELINE, Engine.DSL, spread -> ""));
 
     /**
      * One measured run; {@code stateBytes} is the pipeline's state directory after a clean close,
@@ -63,15 +139,20 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** The measured passes and what they imply. */
-    public record Summary(Result consumer, InMemoryPeer.Outcome peer, Result pipeline, Result baseline, int seriesIds,
+    /**
+     * The measured passes of every workload; the baseline, instances and state figures are those of
+     * the first workload, {@code detailed}.
+     */
+    public record Summary(List<Row> rows, Load detailed, Result pipeline, Result baseline, int seriesIds,
                           long peakRssBytes, List<Scaled> scaling) {
-        public double pipelineToRaw() {
-            return pipeline.rate() / consumer.rate();
+
+        /** The workloads, in the order they ran. */
+        public List<Load> loads() {
+            return rows.stream().map(Row::load).distinct().toList();
         }
 
-        public double pipelineToPeer() {
-            return pipeline.rate() / peer.rate();
+        public Optional<Row> row(Load load, Engine engine) {
+            return find(rows, load, engine);
         }
 
         public double stateBytesPerId() {
@@ -125,86 +206,204 @@ public final class PipelineBenchmark {
     }
 
     public Summary run() throws Exception {
-        Map<String, String> all = new java.util.HashMap<>(settings.overrides());
+        Map<String, String> all = new HashMap<>(settings.overrides());
         all.put("bootstrap.servers", settings.bootstrapServers());
         all.putIfAbsent("rollcall.http.port", "0");
         RollcallConfig base = RollcallConfig.of(all);
-        String topic = "bench-events-" + runId;
-        try (Admin admin = Admin.create(base.kafkaProperties())) {
-            Topics.create(admin, List.of(new NewTopic(topic, settings.partitions(), (short) 1)));
-        }
-        Result preload = preload(base, topic);
-        out.printf("preloaded %,d events over %,d series into %s (%d partitions) at %,.0f events/s%n",
-                settings.events(), settings.series(), topic, settings.partitions(), preload.rate());
         Properties streams = StreamsSettings.of(base);
         int threads = Integer.parseInt(streams.getProperty(StreamsConfig.NUM_STREAM_THREADS_CONFIG));
-
-        if (settings.warmup()) {
-            out.println("warm-up: one pass of each, not reported…");
-            consume(base, topic);
-            InMemoryPeer.run(base.kafkaProperties(), topic, settings.partitions(), threads, settings.events(),
-                    base.windowSize());
-            pipeline(base, topic, "warmup");
-            if (!settings.baseline().isEmpty()) {
-                pipeline(base.with(settings.baseline()), topic, "warmup-baseline");
+        List<Row> rows = new ArrayList<>();
+        Detail detail = null;
+        for (int i = 0; i < settings.loads().size(); i++) {
+            Load load = settings.loads().get(i);
+            String topic = "bench-events-" + runId + "-" + i;
+            Pass pass = new Pass(base, topic, load, "rollcall-bench-" + runId + "-" + i + "-", threads);
+            List<Row> measured = pass.measure(i == 0 && settings.warmup());
+            rows.addAll(measured);
+            if (i == 0) {
+                detail = pass.detail(measured);
+            }
+            try (Admin admin = Admin.create(base.kafkaProperties())) {
+                deleteTopics(admin, topic, pass.appPrefix);
             }
         }
-        Result consumer = consume(base, topic);
-        out.printf("(a) plain consumer read (ceiling):      %,12.0f events/s  (%,d in %.2f s)%n",
-                consumer.rate(), consumer.records(), consumer.seconds());
-        InMemoryPeer.Outcome peer = InMemoryPeer.run(base.kafkaProperties(), topic, settings.partitions(), threads,
-                settings.events(), base.windowSize());
-        out.printf("(b) in-memory peer (%d consumer threads): %,10.0f events/s  (%,d in %.2f s; %,d series, %,d windows)%n",
-                threads, peer.rate(), peer.events(), peer.seconds(), peer.seriesIds(), peer.windows());
-        Result pipeline = pipeline(base, topic, "measured");
-        out.printf("(c) rollcall pipeline (EOS v2):         %,12.0f events/s  (%,d in %.2f s)%n",
-                pipeline.rate(), pipeline.records(), pipeline.seconds());
-        Result baseline = null;
-        if (!settings.baseline().isEmpty()) {
-            baseline = pipeline(base.with(settings.baseline()), topic, "baseline");
-            out.printf("(c0) the same pipeline with %s: %,10.0f events/s  (%,d in %.2f s); c/c0 = %.2f%n",
-                    settings.baseline(), baseline.rate(), baseline.records(), baseline.seconds(),
-                    pipeline.rate() / baseline.rate());
-            out.printf("     state per id c / c0: %,.0f / %,.0f bytes at close, %,.0f / %,.0f bytes compacted; "
-                            + "RocksDB memory at the end c: %s; c0: %s%n",
-                    (double) pipeline.stateBytes() / peer.seriesIds(), (double) baseline.stateBytes() / peer.seriesIds(),
-                    (double) pipeline.compactedBytes() / peer.seriesIds(),
-                    (double) baseline.compactedBytes() / peer.seriesIds(), pipeline.rocksMemory(),
-                    baseline.rocksMemory());
-        }
-        List<Scaled> scaling = new ArrayList<>();
-        if (!settings.scaling().isEmpty()) {
-            Map<Long, double[]> truth = truth(base, topic);
-            for (int instances : settings.scaling()) {
-                Scaled scaled = scaled(base, topic, "scaling-" + instances, instances, truth);
-                scaling.add(scaled);
-                out.printf("(s) %d instance(s) in this JVM: %,10.0f events/s in all, %,.0f per instance  "
-                                + "(%,d events in %.2f s); %,d ids, %d wrong, %d in two instances%n",
-                        instances, scaled.rate(), scaled.ratePerInstance(), scaled.events(), scaled.seconds(),
-                        scaled.ids(), scaled.wrong(), scaled.duplicated());
+        Summary summary = new Summary(List.copyOf(rows), detail.load(), detail.pipeline(), detail.baseline(),
+                detail.seriesIds(), peakRssBytes(), detail.scaling());
+        if (settings.loads().size() > 1) {
+            out.printf("%n%-36s %-42s %14s %10s%n", "workload", "engine", "events/s", "µs/event");
+            for (Row row : rows) {
+                out.printf("%-36s %-42s %,14.0f %10.2f%n", row.load().label(), row.engine().label(),
+                        row.figures().rate(), row.microsPerEvent());
             }
         }
-        Summary summary = new Summary(consumer, peer, pipeline, baseline, peer.seriesIds(), peakRssBytes(), scaling);
-        out.printf("ratios: pipeline/raw c/a = %.3f, pipeline/in-memory peer c/b = %.3f  (JVM %s)%n",
-                summary.pipelineToRaw(), summary.pipelineToPeer(),
-                settings.warmup() ? "warm: each measured pass follows a warm-up pass" : "cold");
-        out.printf("state after a clean close: %,d bytes in the state directory = %,.0f bytes per series id "
-                        + "(all-time and windowed stores, %,d ids); after a full compaction %,d bytes of SST files "
-                        + "= %,.0f bytes per id%n",
-                pipeline.stateBytes(), summary.stateBytesPerId(), summary.seriesIds(), pipeline.compactedBytes(),
-                summary.compactedBytesPerId());
-        out.printf("peak RSS of this JVM (broker, clients and pipeline together): %,d MB; heap limit %,d MB%n",
+        out.printf("JVM %s; peak RSS of this JVM (broker, clients and engines together): %,d MB; heap limit %,d MB%n",
+                settings.warmup() ? "warm: the first workload's passes follow a warm-up pass of each" : "cold",
                 summary.peakRssBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20);
-        out.printf("settings: %s=%s, %s=%s, %s=%s, %s=%s, %s, rocksdb %s, %d cores%n",
+        out.printf("settings: %s=%s, %s=%s, %s=%s, %s, %s, rocksdb %s, %d cores%n",
                 StreamsConfig.PROCESSING_GUARANTEE_CONFIG, streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG),
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads,
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, streams.getOrDefault(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
                         "100 (exactly-once default)"),
-                "window", base.windowSize(),
+                "window " + base.windowSize(),
                 "object-caching stores (" + base.storage().cachedAggregates() + " aggregates per store and task)",
                 base.storage().rocksDb() == null ? "Streams' defaults" : base.storage().rocksDb(),
                 Runtime.getRuntime().availableProcessors());
         return summary;
+    }
+
+    /** The passes over one workload's topic; every application id and output topic starts with {@code appPrefix}. */
+    private final class Pass {
+        private final RollcallConfig base;
+        private final String topic;
+        private final Load load;
+        private final String appPrefix;
+        private final int threads;
+        private Truth truth;
+        private int seriesIds;
+
+        Pass(RollcallConfig base, String topic, Load load, String appPrefix, int threads) {
+            this.base = base;
+            this.topic = topic;
+            this.load = load;
+            this.appPrefix = appPrefix;
+            this.threads = threads;
+        }
+
+        List<Row> measure(boolean warmup) throws Exception {
+            try (Admin admin = Admin.create(base.kafkaProperties())) {
+                Topics.create(admin, List.of(new NewTopic(topic, settings.partitions(), (short) 1)));
+            }
+            Result preload = preload(base, topic, load);
+            out.printf("%n-- %s: preloaded %,d events into %s (%d partitions) at %,.0f events/s%n", load.label(),
+                    settings.events(), topic, settings.partitions(), preload.rate());
+            truth = truth(base, topic);
+            if (warmup) {
+                out.printf("%s: warm-up, one pass of each, not reported…%n", load.label());
+                consume(base, topic);
+                InMemoryPeer.run(base.kafkaProperties(), topic, settings.partitions(), threads, settings.events(),
+                        base.windowSize());
+                pipeline(config("warmup"));
+                dsl(config("warmup-dsl"));
+                if (!settings.baseline().isEmpty()) {
+                    pipeline(config("warmup-baseline").with(settings.baseline()));
+                }
+            }
+            List<Row> rows = new ArrayList<>();
+            rows.add(print("(a)", new Row(load, Engine.RAW, consume(base, topic), "")));
+            InMemoryPeer.Outcome peer = InMemoryPeer.run(base.kafkaProperties(), topic, settings.partitions(), threads,
+                    settings.events(), base.windowSize());
+            seriesIds = peer.seriesIds();
+            rows.add(print("(b)", new Row(load, Engine.PEER, new Result(peer.events(), peer.seconds()),
+                    String.format("%d consumer threads; %,d series, %,d windows", threads, peer.seriesIds(),
+                            peer.windows()))));
+            Result pipeline = pipeline(config("measured"));
+            rows.add(print("(c)", new Row(load, Engine.PIPELINE, pipeline, String.format(
+                    "state per id %,.0f bytes at close, %,.0f compacted", (double) pipeline.stateBytes() / seriesIds,
+                    (double) pipeline.compactedBytes() / seriesIds))));
+            DslOutcome dsl = dsl(config("dsl"));
+            rows.add(print("(d)", new Row(load, Engine.DSL, dsl.figures(), String.format("%,d of %,d ids wrong",
+                    dsl.wrong(), truth.ids()))));
+            List<String> ratios = new ArrayList<>();
+            for (Ratio ratio : RATIOS) {
+                ratio.of(rows, load).ifPresent(value -> ratios.add(String.format("%s = %.3f", ratio.label(), value)));
+            }
+            out.printf("%s: ratios %s%n", load.label(), String.join(", ", ratios));
+            return rows;
+        }
+
+        /** Baseline settings and several instances on this workload. */
+        Detail detail(List<Row> measured) throws Exception {
+            Result pipeline = measured.stream().filter(r -> r.engine() == Engine.PIPELINE).findFirst().orElseThrow()
+                    .figures();
+            Result baseline = null;
+            if (!settings.baseline().isEmpty()) {
+                baseline = pipeline(config("baseline").with(settings.baseline()));
+                out.printf("(c0) %s: the same pipeline with %s: %,10.0f events/s  (%,d in %.2f s); c/c0 = %.2f%n",
+                        load.label(), settings.baseline(), baseline.rate(), baseline.records(), baseline.seconds(),
+                        pipeline.rate() / baseline.rate());
+                out.printf("     state per id c / c0: %,.0f / %,.0f bytes at close, %,.0f / %,.0f bytes compacted; "
+                                + "RocksDB memory at the end c: %s; c0: %s%n",
+                        (double) pipeline.stateBytes() / seriesIds, (double) baseline.stateBytes() / seriesIds,
+                        (double) pipeline.compactedBytes() / seriesIds, (double) baseline.compactedBytes() / seriesIds,
+                        pipeline.rocksMemory(), baseline.rocksMemory());
+            }
+            List<Scaled> scaling = new ArrayList<>();
+            for (int instances : settings.scaling()) {
+                Scaled scaled = scaled(instances);
+                scaling.add(scaled);
+                out.printf("(s) %s: %d instance(s) in this JVM: %,10.0f events/s in all, %,.0f per instance  "
+                                + "(%,d events in %.2f s); %,d ids, %d wrong, %d in two instances%n",
+                        load.label(), instances, scaled.rate(), scaled.ratePerInstance(), scaled.events(),
+                        scaled.seconds(), scaled.ids(), scaled.wrong(), scaled.duplicated());
+            }
+            return new Detail(load, pipeline, baseline, seriesIds, scaling);
+        }
+
+        private Row print(String tag, Row row) {
+            Result figures = row.figures();
+            out.printf("%s %s: %-42s %,12.0f events/s %7.2f µs/event  (%,d in %.2f s%s)%n", tag, load.label(),
+                    row.engine().label(), figures.rate(), row.microsPerEvent(), figures.records(), figures.seconds(),
+                    row.note().isEmpty() ? "" : "; " + row.note());
+            return row;
+        }
+
+        private RollcallConfig config(String pass) throws java.io.IOException {
+            return base.with(Map.of(
+                    "rollcall.application.id", appPrefix + pass,
+                    "rollcall.topic.events", topic,
+                    "rollcall.topic.aggregates", appPrefix + pass + "-aggregates",
+                    "rollcall.topic.dead-letter", appPrefix + pass + "-dlq",
+                    "rollcall.state.dir", Files.createTempDirectory("rollcall-bench-state").toString()));
+        }
+
+        private DslOutcome dsl(RollcallConfig config) throws Exception {
+            try (Admin admin = Admin.create(config.kafkaProperties());
+                 DslPipeline app = DslPipeline.start(config)) {
+                app.awaitRunning(Duration.ofMinutes(2));
+                long start = System.nanoTime();
+                awaitCommitted(admin, config.applicationId(), topic, start);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                return new DslOutcome(new Result(settings.events(), seconds), truth.wrong(app.allTime()));
+            }
+        }
+
+        /**
+         * {@code instances} apps in one group, started together; the rate counts the events committed
+         * after all of them were RUNNING (the first ones start working while the others join).
+         */
+        private Scaled scaled(int instances) throws Exception {
+            String pass = "scaling-" + instances;
+            String appId = appPrefix + pass;
+            List<RollcallApp> apps = new ArrayList<>();
+            List<Path> stateDirs = new ArrayList<>();
+            try (Admin admin = Admin.create(base.kafkaProperties())) {
+                for (int i = 0; i < instances; i++) {
+                    RollcallConfig config = config(pass);
+                    stateDirs.add(config.stateDir());
+                    apps.add(RollcallApp.start(config));
+                }
+                for (RollcallApp app : apps) {
+                    Running.await(app, Duration.ofMinutes(2));
+                }
+                long before = Offsets.committed(admin, appId, topic);
+                long start = System.nanoTime();
+                awaitCommitted(admin, appId, topic, start);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                return check(apps, instances, settings.events() - before, seconds, truth);
+            } finally {
+                apps.forEach(RollcallApp::close);
+                for (Path dir : stateDirs) {
+                    deleteTree(dir);
+                }
+            }
+        }
+    }
+
+    private record DslOutcome(Result figures, int wrong) {
+    }
+
+    /** The first workload's further figures; {@code seriesIds} is how many ids its events have. */
+    private record Detail(Load load, Result pipeline, Result baseline, int seriesIds, List<Scaled> scaling) {
     }
 
     /** The JVM's peak resident set (VmHWM), or 0 where /proc is not available. */
@@ -227,9 +426,9 @@ public final class PipelineBenchmark {
         }
     }
 
-    private Result preload(RollcallConfig config, String topic) {
+    private Result preload(RollcallConfig config, String topic, Load load) {
         Duration took = LoadGenerator.preload(config.kafkaProperties(),
-                new LoadGenerator.Settings(topic, 0, settings.events(), settings.series(), 7), event -> { },
+                new LoadGenerator.Settings(topic, 0, settings.events(), load.series(), 7, load.spread()), event -> { },
                 Duration.ofMinutes(2));
         return new Result(settings.events(), took.toNanos() / 1e9);
     }
@@ -264,27 +463,16 @@ public final class PipelineBenchmark {
         }
     }
 
-    private static RollcallConfig passConfig(RollcallConfig base, String topic, String appId, Path stateDir,
-                                             String pass) {
-        return base.with(Map.of(
-                "rollcall.application.id", appId,
-                "rollcall.topic.events", topic,
-                "rollcall.topic.aggregates", topic + "-" + pass + "-aggregates",
-                "rollcall.topic.dead-letter", topic + "-" + pass + "-dlq",
-                "rollcall.state.dir", stateDir.toString()));
-    }
-
-    private Result pipeline(RollcallConfig base, String topic, String pass) throws Exception {
-        Path stateDir = Files.createTempDirectory("rollcall-bench-state");
-        String appId = "rollcall-bench-" + runId + "-" + pass;
-        RollcallConfig config = passConfig(base, topic, appId, stateDir, pass);
+    /** One pass of the pipeline on {@code config}'s topics and state directory, which it deletes after measuring it. */
+    private Result pipeline(RollcallConfig config) throws Exception {
+        Path stateDir = config.stateDir();
         double seconds;
         RocksMemory memory;
         try (Admin admin = Admin.create(config.kafkaProperties());
              RollcallApp app = RollcallApp.start(config)) {
             Running.await(app, Duration.ofMinutes(2));
             long start = System.nanoTime();
-            awaitCommitted(admin, appId, topic, start);
+            awaitCommitted(admin, config.applicationId(), config.eventsTopic(), start);
             seconds = (System.nanoTime() - start) / 1e9;
             memory = rocksMemory(app, config.storage().rocksDb() != null);
         }
@@ -293,7 +481,23 @@ public final class PipelineBenchmark {
         RollcallConfig.RocksDb rocks = config.storage().rocksDb();
         long compacted = StateSize.compactedSstBytes(stateDir,
                 rocks == null ? CompressionType.NO_COMPRESSION : RocksDbTuning.compression(rocks.compression()));
+        deleteTree(stateDir);
         return new Result(settings.events(), seconds, atClose, compacted, memory);
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    /** Deletes the topics whose names start with one of {@code prefixes}: a finished workload's input, outputs and changelogs. */
+    private static void deleteTopics(Admin admin, String... prefixes) throws Exception {
+        List<String> names = admin.listTopics().names().get().stream()
+                .filter(name -> java.util.Arrays.stream(prefixes).anyMatch(name::startsWith)).toList();
+        admin.deleteTopics(names).all().get();
     }
 
     private static RocksMemory rocksMemory(RollcallApp app, boolean sharedCache) {
@@ -334,83 +538,39 @@ public final class PipelineBenchmark {
         }
     }
 
-    /**
-     * {@code instances} apps in one group, started together; the rate counts the events committed
-     * after all of them were RUNNING (the first ones start working while the others join).
-     */
-    private Scaled scaled(RollcallConfig base, String topic, String pass, int instances, Map<Long, double[]> truth)
-            throws Exception {
-        String appId = "rollcall-bench-" + runId + "-" + pass;
-        List<RollcallApp> apps = new ArrayList<>();
-        try (Admin admin = Admin.create(base.kafkaProperties())) {
-            for (int i = 0; i < instances; i++) {
-                apps.add(RollcallApp.start(passConfig(base, topic, appId,
-                        Files.createTempDirectory("rollcall-bench-state-" + i), pass)));
-            }
-            for (RollcallApp app : apps) {
-                Running.await(app, Duration.ofMinutes(2));
-            }
-            long before = Offsets.committed(admin, appId, topic);
-            long start = System.nanoTime();
-            awaitCommitted(admin, appId, topic, start);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return check(apps, instances, settings.events() - before, seconds, truth);
-        } finally {
-            apps.forEach(RollcallApp::close);
-        }
-    }
-
     /** Every id's count and sum in the instances' active stores against the events; ids in two instances. */
-    private static Scaled check(List<RollcallApp> apps, int instances, long events, double seconds,
-                                Map<Long, double[]> truth) throws InterruptedException {
+    private static Scaled check(List<RollcallApp> apps, int instances, long events, double seconds, Truth truth)
+            throws InterruptedException {
         Map<Long, Integer> seen = new HashMap<>();
         int wrong = 0;
         for (RollcallApp app : apps) {
             for (var entry : activeAggregates(app).entrySet()) {
                 seen.merge(entry.getKey(), 1, Integer::sum);
-                double[] expected = truth.get(entry.getKey());
-                Aggregate actual = entry.getValue();
-                if (expected == null || actual.count() != (long) expected[0]
-                        || Math.abs(actual.sum() - expected[1]) > 1e-9 * Math.max(1, Math.abs(expected[1]))) {
-                    wrong++;
-                }
+                wrong += truth.matches(entry.getKey(), entry.getValue()) ? 0 : 1;
             }
         }
-        int missing = (int) truth.keySet().stream().filter(id -> !seen.containsKey(id)).count();
         int duplicated = (int) seen.values().stream().filter(n -> n > 1).count();
-        return new Scaled(instances, events, seconds, seen.size(), wrong + missing, duplicated);
+        return new Scaled(instances, events, seconds, seen.size(), wrong + truth.missing(seen.keySet()), duplicated);
     }
 
     private static Map<Long, Aggregate> activeAggregates(RollcallApp app) throws InterruptedException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                Map<Long, Aggregate> out = new HashMap<>();
-                ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<SeriesState>> store = app.streams().store(
-                        StoreQueryParameters.fromNameAndType(StoreNames.ALL_TIME,
-                                QueryableStoreTypes.<byte[], SeriesState>timestampedKeyValueStore()));
-                try (KeyValueIterator<byte[], ValueAndTimestamp<SeriesState>> all = store.all()) {
-                    all.forEachRemaining(kv -> out.put(SeriesId.fromBytes(kv.key).bits(), kv.value.value().allTime()));
-                }
-                return out;
-            } catch (InvalidStateStoreException e) {
-                if (attempt == 100) {
-                    throw e;
-                }
-                Thread.sleep(100);
+        return StoreReads.once(() -> {
+            Map<Long, Aggregate> out = new HashMap<>();
+            ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<SeriesState>> store = app.streams().store(
+                    StoreQueryParameters.fromNameAndType(StoreNames.ALL_TIME,
+                            QueryableStoreTypes.<byte[], SeriesState>timestampedKeyValueStore()));
+            try (KeyValueIterator<byte[], ValueAndTimestamp<SeriesState>> all = store.all()) {
+                all.forEachRemaining(kv -> out.put(SeriesId.fromBytes(kv.key).bits(), kv.value.value().allTime()));
             }
-        }
+            return out;
+        });
     }
 
     /** Count and sum of every series id on the topic, read by a plain consumer: the ground truth. */
-    private Map<Long, double[]> truth(RollcallConfig config, String topic) {
+    private Truth truth(RollcallConfig config, String topic) {
         AvroSerde<MetricEvent> serde = AvroSerde.metricEvent();
-        Map<Long, double[]> truth = new HashMap<>();
-        readAll(config, topic, record -> {
-            MetricEvent event = serde.deserialize(record.value());
-            double[] sums = truth.computeIfAbsent(event.getId(), id -> new double[2]);
-            sums[0]++;
-            sums[1] += event.getValue();
-        });
+        Truth truth = new Truth();
+        readAll(config, topic, record -> truth.add(serde.deserialize(record.value())));
         return truth;
     }
 }

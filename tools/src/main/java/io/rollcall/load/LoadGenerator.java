@@ -33,7 +33,11 @@ public final class LoadGenerator implements Runnable {
     }
 
     /** Parameters of one run. {@code rate} 0 means unthrottled; {@code count} 0 means until stopped. */
-    public record Settings(String topic, long rate, long count, int series, long seed) {
+    public record Settings(String topic, long rate, long count, int series, long seed, Spread spread) {
+        /** Uniform over the series. */
+        public Settings(String topic, long rate, long count, int series, long seed) {
+            this(topic, rate, count, series, seed, new Spread.Uniform());
+        }
     }
 
     private final Producer<byte[], byte[]> producer;
@@ -51,7 +55,7 @@ public final class LoadGenerator implements Runnable {
     public LoadGenerator(Producer<byte[], byte[]> producer, Settings settings, Clock clock) {
         this.producer = producer;
         this.settings = settings;
-        this.workload = new Workload(settings.series(), settings.seed());
+        this.workload = new Workload(settings.series(), settings.seed(), settings.spread());
         this.clock = clock;
     }
 

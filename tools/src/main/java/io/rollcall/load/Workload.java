@@ -3,16 +3,21 @@ package io.rollcall.load;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.schema.avro.MetricType;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.AbstractList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.SplittableRandom;
+import java.util.function.IntSupplier;
 
 /**
  * A realistic, reproducible mix of metric events: several services, each with a stable and
  * a canary revision and a few pods in two regions; per pod, request and dependency latencies
  * (TIMER, log-normal, with some 4xx and 5xx), memory (GAUGE), bytes sent (COUNTER) and a
- * signed clock-skew gauge. Series ids are spread over the whole unsigned 64-bit range.
+ * signed clock-skew gauge. Series ids are spread over the whole unsigned 64-bit range. Events
+ * fall on the series as a {@link Spread} says: uniformly, or skewed towards a few hot series.
  *
  * <p>Not thread-safe: one instance per producing thread.
  */
@@ -20,6 +25,10 @@ public final class Workload {
 
     static final String[] SERVICES = {"checkout", "search", "payments", "catalog", "auth"};
     static final String[] REGIONS = {"eu-west-1", "us-east-1"};
+    private static final String[] STABLE_REVISIONS = Arrays.stream(SERVICES).map(Workload::stableRevision)
+            .toArray(String[]::new);
+    private static final String[] CANARY_REVISIONS = Arrays.stream(SERVICES).map(Workload::canaryRevision)
+            .toArray(String[]::new);
 
     /** Per-pod series; three of six are TIMERs and TIMERs are drawn twice as often: a TIMER-heavy mix. */
     public enum Template {
@@ -53,48 +62,69 @@ public final class Workload {
     public static final double REGRESSION_SLOWDOWN = 2.5;
     public static final double REGRESSION_ERROR_RATE = 0.06;
 
-    private final List<Series> series;
-    private final int[] weighted;
+    private static final Template[] TEMPLATES = Template.values();
+
+    private final int seriesCount;
+    private final long seed;
     private final SplittableRandom random;
+    /** Running sums of weight × series per template: a template is drawn as often as the uniform catalogue has it. */
+    private final long[] cumulativeWeight;
+    /** Per template, the next draw among its series: an index from 0 to that template's series count. */
+    private final IntSupplier[] within;
+
+    /** Uniform over {@code seriesCount} series; {@code seed} fixes the ids and the event sequence. */
+    public Workload(int seriesCount, long seed) {
+        this(seriesCount, seed, new Spread.Uniform());
+    }
 
     /**
      * @param seriesCount number of distinct series ids
      * @param seed        same seed, same ids and same event sequence
+     * @param spread      how each template's events fall on its series; the mix of templates is the same for all
      */
-    public Workload(int seriesCount, long seed) {
+    public Workload(int seriesCount, long seed, Spread spread) {
         if (seriesCount <= 0) {
             throw new IllegalArgumentException("seriesCount must be positive, got " + seriesCount);
         }
+        this.seriesCount = seriesCount;
+        this.seed = seed;
         this.random = new SplittableRandom(seed);
-        this.series = catalogue(seriesCount, seed);
-        List<Integer> draw = new ArrayList<>();
-        for (int i = 0; i < series.size(); i++) {
-            for (int w = 0; w < series.get(i).template().weight; w++) {
-                draw.add(i);
-            }
+        this.cumulativeWeight = new long[TEMPLATES.length];
+        this.within = new IntSupplier[TEMPLATES.length];
+        long total = 0;
+        for (int t = 0; t < TEMPLATES.length; t++) {
+            int n = seriesOf(t);
+            total += (long) TEMPLATES[t].weight * n;
+            cumulativeWeight[t] = total;
+            // One stream of randomness for the whole workload: same seed, same events.
+            within[t] = n == 0 ? () -> 0 : spread.draw(random::nextLong, n);
         }
-        this.weighted = draw.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static List<Series> catalogue(int count, long seed) {
-        Template[] templates = Template.values();
-        List<Series> out = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            Template template = templates[i % templates.length];
-            int pod = i / templates.length;
-            String service = SERVICES[pod % SERVICES.length];
-            boolean canary = (pod / SERVICES.length) % 4 == 3; // a quarter of pods run the canary
-            String revision = canary ? canaryRevision(service) : stableRevision(service);
-            String region = REGIONS[(pod / SERVICES.length / 4) % REGIONS.length];
-            Map<String, String> labels = Map.of(
-                    "service", service,
-                    "revision", revision,
-                    "pod", service + "-" + Integer.toHexString(pod),
-                    "region", region);
-            double median = 8 + 6 * (service.hashCode() & 7) + (template == Template.DB ? 2 : 0);
-            out.add(new Series(seriesId(seed, i), service, revision, template, labels, median));
-        }
-        return List.copyOf(out);
+    /** How many of the catalogue's series use template {@code t}: those whose index is {@code t} modulo the templates. */
+    private int seriesOf(int t) {
+        return seriesCount / TEMPLATES.length + (t < seriesCount % TEMPLATES.length ? 1 : 0);
+    }
+
+    /**
+     * Series {@code index} (from 0), built from the index alone: the catalogue holds no series, so
+     * a million of them cost no memory.
+     */
+    public Series series(int index) {
+        Objects.checkIndex(index, seriesCount);
+        Template template = TEMPLATES[index % TEMPLATES.length];
+        int pod = index / TEMPLATES.length;
+        int service = pod % SERVICES.length;
+        boolean canary = (pod / SERVICES.length) % 4 == 3; // a quarter of pods run the canary
+        String revision = canary ? CANARY_REVISIONS[service] : STABLE_REVISIONS[service];
+        String region = REGIONS[(pod / SERVICES.length / 4) % REGIONS.length];
+        Map<String, String> labels = Map.of(
+                "service", SERVICES[service],
+                "revision", revision,
+                "pod", SERVICES[service] + "-" + Integer.toHexString(pod),
+                "region", region);
+        double median = 8 + 6 * (SERVICES[service].hashCode() & 7) + (template == Template.DB ? 2 : 0);
+        return new Series(seriesId(seed, index), SERVICES[service], revision, template, labels, median);
     }
 
     /** SplitMix64 finalizer: distinct inputs give distinct, uniformly spread 64-bit ids. */
@@ -122,14 +152,31 @@ public final class Workload {
         return service + "-r41";
     }
 
+    /** Every series, in index order; each built when it is read. */
     public List<Series> series() {
-        return series;
+        return new SeriesView();
     }
 
-    /** The next event, stamped with {@code timeMs}. */
+    private final class SeriesView extends AbstractList<Series> implements RandomAccess {
+        @Override
+        public Series get(int index) {
+            return series(index);
+        }
+
+        @Override
+        public int size() {
+            return seriesCount;
+        }
+    }
+
+    /** The next event, stamped with {@code timeMs}: a template by its weight, then one of its series by the spread. */
     public MetricEvent next(long timeMs) {
-        Series s = series.get(weighted[random.nextInt(weighted.length)]);
-        return event(s, timeMs);
+        long roll = random.nextLong(cumulativeWeight[TEMPLATES.length - 1]);
+        int t = 0;
+        while (roll >= cumulativeWeight[t]) {
+            t++;
+        }
+        return event(series(t + TEMPLATES.length * within[t].getAsInt()), timeMs);
     }
 
     MetricEvent event(Series s, long timeMs) {

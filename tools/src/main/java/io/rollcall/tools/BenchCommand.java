@@ -10,8 +10,12 @@ import io.rollcall.bench.ScaleBenchmark;
 import io.rollcall.bench.VerdictBenchmark;
 import io.rollcall.bench.quality.Scenarios;
 import io.rollcall.bench.quality.VerdictQualityBenchmark;
+import io.rollcall.load.Spread;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import io.rollcall.embedded.EmbeddedKafka;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,10 +25,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmarks that print figures: pipeline (default), all, codec, query, verdict,",
                 "verdicts, restore, failover, scale, restart.",
-                "pipeline: pipeline throughput vs. a plain consumer and an in-memory peer on the",
-                "same preloaded topic; starts an embedded broker in this JVM unless --bootstrap-servers is given.",
-                "all: pipeline (with 1, 2 and 3 instances), query, verdict and restore in one run (about ten minutes),",
-                "with a summary against the targets.",
+                "pipeline: pipeline throughput vs. a plain consumer, an in-memory peer and the same job as an",
+                "idiomatic Streams DSL application, on one preloaded topic per workload (--workload, --cardinality);",
+                "starts an embedded broker in this JVM unless --bootstrap-servers is given.",
+                "all: pipeline on both workloads (the first with 1, 2 and 3 instances), query, verdict and restore in",
+                "one run (about a quarter of an hour), with a summary against the targets.",
                 "codec: cost per event of the aggregation step without Kafka.",
                 "query: HTTP query latency at a fixed rate, local and forwarded, alone and while ingesting.",
                 "verdict: time from the event that makes a rollback conclusive to the verdict being readable.",
@@ -58,8 +63,25 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--events", description = "Events to preload (default: 1,000,000; 2,000,000 for all).")
     Long events;
 
-    @Option(names = "--series", defaultValue = "100000", description = "Distinct series ids (default: ${DEFAULT-VALUE}).")
-    int series;
+    @Option(names = "--series", description = {"Distinct series ids (default: 100,000; for the skewed workload "
+            + "1,000,000)."})
+    Integer seriesOption;
+
+    @Option(names = "--workload", paramLabel = "uniform|skewed|both",
+            description = {"pipeline, all: how events fall on the series: uniform, skewed (Zipf: a few hot series "
+                    + "carry most events; the same mix of metrics) or both, each on its own topic (default: uniform; "
+                    + "both for all)."})
+    String workload;
+
+    @Option(names = "--zipf-exponent", paramLabel = "S", defaultValue = "" + Spread.Zipf.DEFAULT_EXPONENT,
+            description = "pipeline, all: exponent of the skewed workload's Zipf distribution (default: ${DEFAULT-VALUE}).")
+    double zipfExponent;
+
+    @Option(names = "--cardinality", split = ",", paramLabel = "N[,N…]",
+            description = {"pipeline, all: run each workload at each of these series counts, with the same number of "
+                    + "events, and print a table of the rows, e.g. --cardinality 10000,100000,1000000 "
+                    + "(default: --series)."})
+    List<Integer> cardinality;
 
     @Option(names = "--partitions", defaultValue = "6", description = "Partitions of the topic (default: ${DEFAULT-VALUE}).")
     int partitions;
@@ -109,9 +131,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        int series = seriesOption == null ? new Spread.Uniform().defaultSeries() : seriesOption;
         if (what.equals("all")) {
+            List<PipelineBenchmark.Load> loads = loads("both");
             return withBroker(servers -> new AllBenchmark(new AllBenchmark.Settings(servers,
-                    events == null ? 2_000_000 : events, series, partitions, warmup, overrides,
+                    events == null ? 2_000_000 : events, loads, series, partitions, warmup, overrides,
                     baseline == null ? Map.of("rollcall.rocksdb.tuning", "streams-default") : baseline,
                     seconds == null ? 10 : seconds, rollouts,
                     instances == null ? java.util.List.of(1, 2, 3) : instances), System.out).run());
@@ -161,12 +185,45 @@ final class BenchCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "unknown benchmark '" + what + "'; choose pipeline, all, codec, query, verdict, verdicts, restore, failover, scale or restart");
         }
-        System.out.printf("rollcall bench: %,d events, %,d series, %d partitions, broker %s%n", events, series,
-                partitions, bootstrapServers == null ? "embedded in this JVM" : bootstrapServers);
+        List<PipelineBenchmark.Load> loads = loads("uniform");
+        System.out.printf("rollcall bench: %,d events per workload (%s), %d partitions, broker %s%n", events,
+                loads.stream().map(PipelineBenchmark.Load::label).collect(Collectors.joining("; ")), partitions,
+                bootstrapServers == null ? "embedded in this JVM" : bootstrapServers);
         return withBroker(servers -> new PipelineBenchmark(
-                new PipelineBenchmark.Settings(servers, events, series, partitions, warmup, overrides,
+                new PipelineBenchmark.Settings(servers, events, loads, partitions, warmup, overrides,
                         baseline == null ? Map.of() : baseline, instances == null ? java.util.List.of() : instances),
                 System.out).run());
+    }
+
+    /** The workloads --workload names, each at every --cardinality (or --series, or its own default). */
+    private List<PipelineBenchmark.Load> loads(String defaultWorkload) {
+        List<Spread> spreads;
+        try {
+            Spread uniform = new Spread.Uniform();
+            Spread skewed = new Spread.Zipf(zipfExponent);
+            spreads = switch (workload == null ? defaultWorkload : workload) {
+                case "uniform" -> List.of(uniform);
+                case "skewed" -> List.of(skewed);
+                case "both" -> List.of(uniform, skewed);
+                default -> throw new IllegalArgumentException("unknown workload '" + workload
+                        + "'; choose uniform, skewed or both");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
+        List<PipelineBenchmark.Load> loads = new ArrayList<>();
+        for (Spread spread : spreads) {
+            List<Integer> counts = cardinality != null ? cardinality
+                    : List.of(seriesOption != null ? seriesOption : spread.defaultSeries());
+            for (int count : counts) {
+                if (count <= 0) {
+                    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                            "series counts must be positive, got " + count);
+                }
+                loads.add(new PipelineBenchmark.Load(spread, count));
+            }
+        }
+        return loads;
     }
 
     private interface Run {
