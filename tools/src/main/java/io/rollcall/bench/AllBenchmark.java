@@ -61,6 +61,13 @@ public final class AllBenchmark {
         }
         row("pipeline / raw", "%.3f", pipeline.pipelineToRaw(), ">= 0.30");
         row("pipeline / in-memory peer", "%.3f", pipeline.pipelineToPeer(), ">= 0.35");
+        pipeline.flink().ifPresent(flink -> {
+            row("Flink, same freshness", "%,.0f events/s", flink.matched().rate(), "");
+            row("pipeline / Flink, same freshness", "%.3f", pipeline.pipeline().rate() / flink.matched().rate(), ">= 1.0");
+            row("Flink, 1-minute checkpoints", "%,.0f events/s", flink.common().rate(), "");
+            row("pipeline / Flink, 1-minute checkpoints", "%.3f", pipeline.pipeline().rate() / flink.common().rate(), "");
+            row("  Flink ids wrong (both runs)", "%d", flink.matched().wrong() + flink.common().wrong(), "0");
+        });
         row("HTTP local p99, alone", "%.2f ms", get(q, "local hits"), "");
         row("HTTP local p99, ingesting", "%.2f ms", get(q, "local hits, ingesting"), "<= 2 ms");
         row("HTTP forwarded p99, ingesting", "%.2f ms", get(q, "forwarded hits, ingesting"), "");

@@ -64,7 +64,7 @@ public final class PipelineBenchmark {
 
     /** The measured passes and what they imply. */
     public record Summary(Result consumer, InMemoryPeer.Outcome peer, Result pipeline, Result baseline, int seriesIds,
-                          long peakRssBytes, List<Scaled> scaling) {
+                          long peakRssBytes, List<Scaled> scaling, java.util.Optional<FlinkPeer.Comparison> flink) {
         public double pipelineToRaw() {
             return pipeline.rate() / consumer.rate();
         }
@@ -158,6 +158,11 @@ public final class PipelineBenchmark {
         Result pipeline = pipeline(base, topic, "measured");
         out.printf("(c) rollcall pipeline (EOS v2):         %,12.0f events/s  (%,d in %.2f s)%n",
                 pipeline.rate(), pipeline.records(), pipeline.seconds());
+        var flink = FlinkPeer.compare(base, topic, settings.partitions(), threads,
+                Duration.ofMillis(new StreamsConfig(streams).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)),
+                () -> truth(base, topic), settings.warmup(), out);
+        flink.ifPresent(f -> out.printf("%s%n%s%n", f.matched().line("(f) Flink, same freshness:  ", pipeline.rate()),
+                f.common().line("(f1) Flink, common interval:", pipeline.rate())));
         Result baseline = null;
         if (!settings.baseline().isEmpty()) {
             baseline = pipeline(base.with(settings.baseline()), topic, "baseline");
@@ -183,7 +188,8 @@ public final class PipelineBenchmark {
                         scaled.ids(), scaled.wrong(), scaled.duplicated());
             }
         }
-        Summary summary = new Summary(consumer, peer, pipeline, baseline, peer.seriesIds(), peakRssBytes(), scaling);
+        Summary summary = new Summary(consumer, peer, pipeline, baseline, peer.seriesIds(), peakRssBytes(), scaling,
+                flink);
         out.printf("ratios: pipeline/raw c/a = %.3f, pipeline/in-memory peer c/b = %.3f  (JVM %s)%n",
                 summary.pipelineToRaw(), summary.pipelineToPeer(),
                 settings.warmup() ? "warm: each measured pass follows a warm-up pass" : "cold");
@@ -367,10 +373,7 @@ public final class PipelineBenchmark {
         for (RollcallApp app : apps) {
             for (var entry : activeAggregates(app).entrySet()) {
                 seen.merge(entry.getKey(), 1, Integer::sum);
-                double[] expected = truth.get(entry.getKey());
-                Aggregate actual = entry.getValue();
-                if (expected == null || actual.count() != (long) expected[0]
-                        || Math.abs(actual.sum() - expected[1]) > 1e-9 * Math.max(1, Math.abs(expected[1]))) {
+                if (!matches(entry.getValue(), truth.get(entry.getKey()))) {
                     wrong++;
                 }
             }
@@ -378,6 +381,12 @@ public final class PipelineBenchmark {
         int missing = (int) truth.keySet().stream().filter(id -> !seen.containsKey(id)).count();
         int duplicated = (int) seen.values().stream().filter(n -> n > 1).count();
         return new Scaled(instances, events, seconds, seen.size(), wrong + missing, duplicated);
+    }
+
+    /** Whether an aggregate (null: none) has the count and sum of the events ({@code expected}, null: none). */
+    static boolean matches(Aggregate actual, double[] expected) {
+        return actual != null && expected != null && actual.count() == (long) expected[0]
+                && Math.abs(actual.sum() - expected[1]) <= 1e-9 * Math.max(1, Math.abs(expected[1]));
     }
 
     private static Map<Long, Aggregate> activeAggregates(RollcallApp app) throws InterruptedException {
@@ -401,7 +410,7 @@ public final class PipelineBenchmark {
     }
 
     /** Count and sum of every series id on the topic, read by a plain consumer: the ground truth. */
-    private Map<Long, double[]> truth(RollcallConfig config, String topic) {
+    Map<Long, double[]> truth(RollcallConfig config, String topic) {
         AvroSerde<MetricEvent> serde = AvroSerde.metricEvent();
         Map<Long, double[]> truth = new HashMap<>();
         readAll(config, topic, record -> {
