@@ -74,20 +74,17 @@ public final class RollcallFlinkJob {
      * {@code seconds} (Double: from the first record read until the job finished),
      * {@code foldedSeconds} (Double: until the last event was folded), {@code checkpoints} (Long,
      * completed) and {@code checkpointMillis} (Long: their mean end-to-end duration), the last two
-     * from the job's checkpoint statistics.
+     * from the job's checkpoint statistics. To be called with this module's class loader as the
+     * thread's context class loader, from before this class is initialized.
      *
      * @param settings see {@link JobSettings}
      */
     public static Map<String, Object> run(Map<String, String> settings) throws Exception {
         JobSettings job = JobSettings.of(settings);
         Path work = Files.createTempDirectory("rollcall-flink");
-        Thread thread = Thread.currentThread();
-        ClassLoader caller = thread.getContextClassLoader();
-        thread.setContextClassLoader(RollcallFlinkJob.class.getClassLoader());
         try {
             return run(job, work);
         } finally {
-            thread.setContextClassLoader(caller);
             delete(work);
         }
     }

@@ -410,7 +410,7 @@ public final class PipelineBenchmark {
     }
 
     /** Count and sum of every series id on the topic, read by a plain consumer: the ground truth. */
-    Map<Long, double[]> truth(RollcallConfig config, String topic) {
+    private Map<Long, double[]> truth(RollcallConfig config, String topic) {
         AvroSerde<MetricEvent> serde = AvroSerde.metricEvent();
         Map<Long, double[]> truth = new HashMap<>();
         readAll(config, topic, record -> {
