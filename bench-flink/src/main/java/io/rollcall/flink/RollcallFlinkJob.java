@@ -73,8 +73,9 @@ public final class RollcallFlinkJob {
      * final checkpoint has committed the last output. Returns {@code events} (Long),
      * {@code seconds} (Double: from the first record read until the job finished),
      * {@code foldedSeconds} (Double: until the last event was folded), {@code checkpoints} (Long,
-     * completed) and {@code checkpointMillis} (Long: their mean end-to-end duration), the last two
-     * from the job's checkpoint statistics. To be called with this module's class loader as the
+     * completed), {@code checkpointMillis} (Long: their mean end-to-end duration) and
+     * {@code failedCheckpoints} (Long: failed or declined, e.g. triggered while tasks finished), the
+     * last three from the job's checkpoint statistics. To be called with this module's class loader as the
      * thread's context class loader, from before this class is initialized.
      *
      * @param settings see {@link JobSettings}
@@ -116,6 +117,7 @@ public final class RollcallFlinkJob {
             figures.put("seconds", (finished - firstRead) / 1e3);
             figures.put("foldedSeconds", (lastFolded - firstRead) / 1e3);
             figures.put("checkpoints", checkpoints.getCounts().getNumberOfCompletedCheckpoints());
+            figures.put("failedCheckpoints", checkpoints.getCounts().getNumberOfFailedCheckpoints());
             figures.put("checkpointMillis", checkpoints.getSummaryStats().getEndToEndDurationStats().getAverage());
             return figures;
         }

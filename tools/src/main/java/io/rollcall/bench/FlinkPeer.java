@@ -64,10 +64,11 @@ final class FlinkPeer {
      * @param foldedSeconds from the first record read until the last event was folded into its aggregate
      * @param checkpoints   completed checkpoints, final one included
      * @param checkpointMillis their mean end-to-end duration
+     * @param failedCheckpoints checkpoints that failed or were declined (one triggered while the tasks finish is declined)
      * @param wrong         ids whose last all-time aggregate on the output topic differs in count or sum from the events, or is missing
      */
     record Outcome(Duration interval, long events, double seconds, double foldedSeconds, long checkpoints,
-                   long checkpointMillis, int ids, int wrong) {
+                   long checkpointMillis, long failedCheckpoints, int ids, int wrong) {
         /** Events per second until all were visible to read_committed readers. */
         double rate() {
             return events / seconds;
@@ -83,10 +84,10 @@ final class FlinkPeer {
             // A checkpoint starts only after the previous one completed: one that takes longer than
             // the interval spaces them out, and with them the output's visibility.
             return String.format("%s %,10.0f events/s  (%,d in %.2f s; all folded after %.2f s = %,.0f events/s; "
-                            + "%d checkpoints at an interval of %,d ms: one per %,.0f ms, taking %,d ms on average; "
-                            + "%,d ids, %d wrong); pipeline/Flink = %.3f",
+                            + "%d checkpoints at an interval of %,d ms: one per %,.0f ms, taking %,d ms on average, "
+                            + "%d failed or declined; %,d ids, %d wrong); pipeline/Flink = %.3f",
                     label, rate(), events, seconds, foldedSeconds, foldedRate(), checkpoints, interval.toMillis(),
-                    seconds * 1000 / checkpoints, checkpointMillis, ids, wrong, pipelineRate / rate());
+                    seconds * 1000 / checkpoints, checkpointMillis, failedCheckpoints, ids, wrong, pipelineRate / rate());
         }
     }
 
@@ -159,7 +160,7 @@ final class FlinkPeer {
                 .count() + (int) last.keySet().stream().filter(id -> !truth.containsKey(id)).count();
         return new Outcome(interval, (Long) figures.get("events"), (Double) figures.get("seconds"),
                 (Double) figures.get("foldedSeconds"), (Long) figures.get("checkpoints"),
-                (Long) figures.get("checkpointMillis"), last.size(), wrong);
+                (Long) figures.get("checkpointMillis"), (Long) figures.get("failedCheckpoints"), last.size(), wrong);
     }
 
     /** The Flink job's memory for RocksDB: rollcall's bound, or its default where rollcall runs RocksDB unbounded. */

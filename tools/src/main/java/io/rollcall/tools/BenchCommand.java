@@ -23,6 +23,8 @@ import picocli.CommandLine.Parameters;
                 "verdicts, restore, failover, scale, restart.",
                 "pipeline: pipeline throughput vs. a plain consumer and an in-memory peer on the",
                 "same preloaded topic; starts an embedded broker in this JVM unless --bootstrap-servers is given.",
+                "Also the same job on Apache Flink (module bench-flink, which ./rollcall bench builds), checkpointing",
+                "as often as the pipeline commits and once a minute, its output checked against the events.",
                 "all: pipeline (with 1, 2 and 3 instances), query, verdict and restore in one run (about ten minutes),",
                 "with a summary against the targets.",
                 "codec: cost per event of the aggregation step without Kafka.",
