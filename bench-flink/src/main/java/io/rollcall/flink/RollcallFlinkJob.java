@@ -74,8 +74,8 @@ public final class RollcallFlinkJob {
      * {@code seconds} (Double: from the first record read until the job finished),
      * {@code foldedSeconds} (Double: until the last event was folded), {@code checkpoints} (Long,
      * completed), {@code checkpointMillis} (Long: their mean end-to-end duration) and
-     * {@code failedCheckpoints} (Long: failed or declined, e.g. triggered while tasks finished), the
-     * last three from the job's checkpoint statistics. To be called with this module's class loader as the
+     * {@code failedCheckpoints} (Long: declined, e.g. as the tasks finish, or requested and not
+     * started), the last three from the job's checkpoint statistics. To be called with this module's class loader as the
      * thread's context class loader, from before this class is initialized.
      *
      * @param settings see {@link JobSettings}

@@ -64,7 +64,8 @@ final class FlinkPeer {
      * @param foldedSeconds from the first record read until the last event was folded into its aggregate
      * @param checkpoints   completed checkpoints, final one included
      * @param checkpointMillis their mean end-to-end duration
-     * @param failedCheckpoints checkpoints that failed or were declined (one triggered while the tasks finish is declined)
+     * @param failedCheckpoints what Flink counts as failed checkpoints: declined ones (as the bounded job's tasks
+     *                          finish) and requests it did not start
      * @param wrong         ids whose last all-time aggregate on the output topic differs in count or sum from the events, or is missing
      */
     record Outcome(Duration interval, long events, double seconds, double foldedSeconds, long checkpoints,
@@ -85,7 +86,7 @@ final class FlinkPeer {
             // the interval spaces them out, and with them the output's visibility.
             return String.format("%s %,10.0f events/s  (%,d in %.2f s; all folded after %.2f s = %,.0f events/s; "
                             + "%d checkpoints at an interval of %,d ms: one per %,.0f ms, taking %,d ms on average, "
-                            + "%d failed or declined; %,d ids, %d wrong); pipeline/Flink = %.3f",
+                            + "%d failed or not started; %,d ids, %d wrong); pipeline/Flink = %.3f",
                     label, rate(), events, seconds, foldedSeconds, foldedRate(), checkpoints, interval.toMillis(),
                     seconds * 1000 / checkpoints, checkpointMillis, failedCheckpoints, ids, wrong, pipelineRate / rate());
         }
