@@ -70,8 +70,10 @@ public final class AllBenchmark {
                 ratio.of(pipeline.rows(), load).ifPresent(value -> row(named + ratio.label(), "%.3f", value,
                         ratio.target().apply(load.spread())));
             }
-            pipeline.row(load, PipelineBenchmark.Engine.DSL).ifPresent(row -> row(named + "Streams DSL check", "%s",
-                    row.note(), "none wrong"));
+            for (PipelineBenchmark.Engine engine : PipelineBenchmark.Engine.values()) {
+                pipeline.row(load, engine).ifPresent(row -> row.wrongIds().ifPresent(wrong -> row(named
+                        + engine.label() + ": ids wrong", "%,d", wrong, "0")));
+            }
         }
         String detailed = pipeline.detailed().label() + ": ";
         if (pipeline.baseline() != null) {

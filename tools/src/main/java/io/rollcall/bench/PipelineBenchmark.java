@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
@@ -77,7 +78,9 @@ public final class PipelineBenchmark {
         RAW("raw", "plain consumer read (ceiling)"),
         PEER("in-memory peer", "in-memory peer"),
         PIPELINE("pipeline", "rollcall pipeline, exactly_once_v2"),
-        DSL("Streams DSL", "Streams DSL application, exactly_once_v2");
+        DSL("Streams DSL", "Streams DSL application, exactly_once_v2"),
+        FLINK("Flink", "Flink, checkpoints at the commit interval"),
+        FLINK_COMMON("Flink 1-min", "Flink, checkpoints every minute");
 
         private final String shortName;
         private final String label;
@@ -93,7 +96,11 @@ public final class PipelineBenchmark {
     }
 
     /** One measured pass: a workload, an engine, its figures and what else it found. */
-    public record Row(Load load, Engine engine, Result figures, String note) {
+    public record Row(Load load, Engine engine, Result figures, String note, OptionalInt wrongIds) {
+        Row(Load load, Engine engine, Result figures, String note) {
+            this(load, engine, figures, note, OptionalInt.empty());
+        }
+
         public double microsPerEvent() {
             return 1e6 / figures.rate();
         }
@@ -123,7 +130,9 @@ public final class PipelineBenchmark {
     public static final List<Ratio> RATIOS = List.of(
             new Ratio(Engine.PIPELINE, Engine.PEER, spread -> spread instanceof Spread.Zipf ? ">= 0.5" : ">= 0.35"),
             new Ratio(Engine.PIPELINE, Engine.RAW, spread -> ">= 0.30"),
-            new Ratio(Engine.PIPELINE, Engine.DSL, spread -> ""));
+            new Ratio(Engine.PIPELINE, Engine.DSL, spread -> ""),
+            new Ratio(Engine.PIPELINE, Engine.FLINK, spread -> ">= 1.0"),
+            new Ratio(Engine.PIPELINE, Engine.FLINK_COMMON, spread -> ""));
 
     /**
      * One measured run; {@code stateBytes} is the pipeline's state directory after a clean close,
@@ -302,7 +311,16 @@ public final class PipelineBenchmark {
                     (double) pipeline.compactedBytes() / seriesIds))));
             DslOutcome dsl = dsl(config("dsl"));
             rows.add(print("(d)", new Row(load, Engine.DSL, dsl.figures(), String.format("%,d of %,d ids wrong",
-                    dsl.wrong(), truth.ids()))));
+                    dsl.wrong(), truth.ids()), OptionalInt.of(dsl.wrong()))));
+            Duration freshness = Duration.ofMillis(new StreamsConfig(StreamsSettings.of(base))
+                    .getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+            FlinkPeer.compare(base, topic, settings.partitions(), threads, freshness, truth, warmup, out)
+                    .ifPresent(flink -> {
+                        rows.add(print("(f)", new Row(load, Engine.FLINK, flink.matched().figures(),
+                                flink.matched().note(), OptionalInt.of(flink.matched().wrong()))));
+                        rows.add(print("(f1)", new Row(load, Engine.FLINK_COMMON, flink.common().figures(),
+                                flink.common().note(), OptionalInt.of(flink.common().wrong()))));
+                    });
             List<String> ratios = new ArrayList<>();
             for (Ratio ratio : RATIOS) {
                 ratio.of(rows, load).ifPresent(value -> ratios.add(String.format("%s = %.3f", ratio.label(), value)));
