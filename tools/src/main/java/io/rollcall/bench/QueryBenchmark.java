@@ -48,6 +48,9 @@ public final class QueryBenchmark {
     private static final int PARTITIONS = 6;
     private static final Duration SETTLE = Duration.ofSeconds(15);
 
+    /** What a forwarded read may cost, as a multiple of a local read in the same run (p50 and p99). */
+    private static final double FORWARD_RATIO_TARGET = 2.5;
+
     /** Connections the client may use at once; requests beyond wait (and their wait counts as latency). */
     private static final int MAX_IN_FLIGHT = 64;
 
@@ -115,8 +118,9 @@ public final class QueryBenchmark {
                             + "%,d series with events (%,d owned by the asked instance, %,d by the other); %,d requests/s; "
                             + "warm-up %s, measured %s per scenario%n",
                     withEvents.size(), local.size(), remote.size(), settings.rate(), settings.warmup(), settings.measure());
-            out.printf("%-34s %9s %9s %9s %9s %11s %7s%n", "scenario", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
-                    "achieved/s", "errors");
+            instances = List.of(a, b);
+            out.printf("%-34s %9s %9s %9s %9s %11s %7s %12s%n", "scenario", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
+                    "achieved/s", "errors", "CPU ms/req");
             // Both kinds once, unreported, so neither pays for the JIT warming up the shared paths.
             load(target, local, settings.warmup(), null);
             load(target, remote, settings.warmup(), null);
@@ -125,6 +129,7 @@ public final class QueryBenchmark {
             scenario("local hits", target, local);
             scenario("forwarded hits", target, remote);
             if (settings.ingestRate() <= 0) {
+                ratios("");
                 return;
             }
             try (KafkaProducer<byte[], byte[]> producer = LoadGenerator.producer(base.kafkaProperties())) {
@@ -143,6 +148,8 @@ public final class QueryBenchmark {
                 out.printf("ingestion during the last two scenarios: %,.0f events/s (asked for %,d)%n", achieved,
                         settings.ingestRate());
             }
+            ratios("");
+            ratios(", ingesting");
         }
     }
 
@@ -152,6 +159,29 @@ public final class QueryBenchmark {
     }
 
     private final Map<String, double[]> results = new java.util.LinkedHashMap<>();
+    /** The serving instances, whose CPU time each scenario reports. */
+    private List<ServeProcess> instances = List.of();
+
+    /** Forwarded over local reads at p50 and p99, of the scenarios named with {@code suffix}. */
+    private void ratios(String suffix) {
+        double[] local = results.get("local hits" + suffix);
+        double[] forwarded = results.get("forwarded hits" + suffix);
+        if (local == null || forwarded == null) {
+            return;
+        }
+        String[] percentiles = {"p50", "p99"};
+        for (int i = 0; i < percentiles.length; i++) {
+            double ratio = forwarded[i] / local[i];
+            out.printf("forwarded / local %s%-14s %9.2f   target <= %.1f (%s)%n", percentiles[i], suffix, ratio,
+                    FORWARD_RATIO_TARGET, ratio <= FORWARD_RATIO_TARGET ? "met" : "missed");
+        }
+    }
+
+    /** CPU time all instances' JVMs have used so far, in nanoseconds. */
+    private long instancesCpuNanos() {
+        return instances.stream().mapToLong(instance -> instance.process().info().totalCpuDuration()
+                .map(Duration::toNanos).orElse(0L)).sum();
+    }
 
     private void scenario(String name, String target, List<String> ids) throws InterruptedException {
         if (ids.isEmpty()) {
@@ -161,13 +191,16 @@ public final class QueryBenchmark {
         load(target, ids, settings.warmup(), null);
         Histogram histogram = new ConcurrentHistogram(TimeUnit.SECONDS.toNanos(60), 3);
         AtomicLong errors = new AtomicLong();
+        long cpuBefore = instancesCpuNanos();
         long started = System.nanoTime();
         long sent = load(target, ids, settings.measure(), histogram, errors);
         double seconds = (System.nanoTime() - started) / 1e9;
-        out.printf("%-34s %9.3f %9.3f %9.3f %9.3f %,11.0f %7d%n", name,
+        // Both instances' JVMs, stream threads included: what a read costs the cluster, not one JVM.
+        double cpuPerRequest = (instancesCpuNanos() - cpuBefore) / 1e6 / Math.max(1, sent);
+        out.printf("%-34s %9.3f %9.3f %9.3f %9.3f %,11.0f %7d %12.3f%n", name,
                 histogram.getValueAtPercentile(50) / 1e6, histogram.getValueAtPercentile(99) / 1e6,
                 histogram.getValueAtPercentile(99.9) / 1e6, histogram.getMaxValue() / 1e6,
-                histogram.getTotalCount() / seconds, errors.get());
+                histogram.getTotalCount() / seconds, errors.get(), cpuPerRequest);
         results.put(name, new double[] {histogram.getValueAtPercentile(50) / 1e6,
                 histogram.getValueAtPercentile(99) / 1e6, histogram.getValueAtPercentile(99.9) / 1e6});
         if (sent != histogram.getTotalCount() + errors.get()) {
