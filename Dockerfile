@@ -8,6 +8,7 @@ COPY mvnw pom.xml ./
 COPY schemas/ schemas/
 COPY topology/ topology/
 COPY tools/pom.xml tools/pom.xml
+COPY bench-flink/pom.xml bench-flink/pom.xml
 COPY connectors/pom.xml connectors/pom.xml
 COPY connectors/apicurio-converter/pom.xml connectors/apicurio-converter/pom.xml
 COPY integration-tests/pom.xml integration-tests/pom.xml
