@@ -1,7 +1,6 @@
 package io.rollcall.bench;
 
 import io.rollcall.aggregate.Aggregate;
-import io.rollcall.aggregate.SeriesState;
 import io.rollcall.app.Offsets;
 import io.rollcall.app.Topics;
 import io.rollcall.app.RollcallApp;
@@ -574,11 +573,11 @@ public final class PipelineBenchmark {
     private static Map<Long, Aggregate> activeAggregates(RollcallApp app) throws InterruptedException {
         return StoreReads.once(() -> {
             Map<Long, Aggregate> out = new HashMap<>();
-            ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<SeriesState>> store = app.streams().store(
+            ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<Aggregate>> store = app.streams().store(
                     StoreQueryParameters.fromNameAndType(StoreNames.ALL_TIME,
-                            QueryableStoreTypes.<byte[], SeriesState>timestampedKeyValueStore()));
-            try (KeyValueIterator<byte[], ValueAndTimestamp<SeriesState>> all = store.all()) {
-                all.forEachRemaining(kv -> out.put(SeriesId.fromBytes(kv.key).bits(), kv.value.value().allTime()));
+                            QueryableStoreTypes.<byte[], Aggregate>timestampedKeyValueStore()));
+            try (KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> all = store.all()) {
+                all.forEachRemaining(kv -> out.put(SeriesId.fromBytes(kv.key).bits(), kv.value.value()));
             }
             return out;
         });
