@@ -197,8 +197,8 @@ public final class RollcallSettings {
 
             .group("State stores")
             .define(STORE_CACHED_AGGREGATES, INT, 10000, positiveInt(), LOW,
-                    "Aggregates kept as objects per store and task until the commit flushes them "
-                            + "(pending ones beyond this are flushed early).")
+                    "Series kept as objects per task (all-time aggregate and newest window) until the commit "
+                            + "flushes them (pending ones beyond this are flushed early), and as many recently used.")
             .define(ROCKSDB_TUNING, STRING, "bounded", oneOf("bounded", "streams-default"), MEDIUM,
                     "`bounded`: every store gets the RocksDB settings below (`io.rollcall.store.RocksDbTuning`); "
                             + "`streams-default`: Kafka Streams' own RocksDB defaults.")
