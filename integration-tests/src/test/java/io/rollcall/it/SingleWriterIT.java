@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.SoftAssertions.assertSoftly;
 
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.aggregate.SeriesState;
 import io.rollcall.aggregate.AggregateCodec;
 import io.rollcall.app.RollcallApp;
 import io.rollcall.config.RollcallConfig;
@@ -137,15 +138,15 @@ class SingleWriterIT {
 
     /** Every aggregate in every partition's all-time store, by id; a series held twice shows up twice. */
     private static Map<Long, List<Aggregate>> storedAcrossAllPartitions(RollcallApp app) {
-        StateQueryResult<KeyValueIterator<byte[], Aggregate>> result = app.streams().query(
-                StateQueryRequest.inStore(StoreNames.ALL_TIME).withQuery(RangeQuery.<byte[], Aggregate>withNoBounds()));
+        StateQueryResult<KeyValueIterator<byte[], SeriesState>> result = app.streams().query(
+                StateQueryRequest.inStore(StoreNames.ALL_TIME).withQuery(RangeQuery.<byte[], SeriesState>withNoBounds()));
         Map<Long, List<Aggregate>> out = new HashMap<>();
         assertThat(result.getPartitionResults()).hasSize(PARTITIONS);
-        for (QueryResult<KeyValueIterator<byte[], Aggregate>> partition : result.getPartitionResults().values()) {
+        for (QueryResult<KeyValueIterator<byte[], SeriesState>> partition : result.getPartitionResults().values()) {
             assertThat(partition.isSuccess()).as(partition.toString()).isTrue();
-            try (KeyValueIterator<byte[], Aggregate> it = partition.getResult()) {
+            try (KeyValueIterator<byte[], SeriesState> it = partition.getResult()) {
                 it.forEachRemaining(kv -> out.computeIfAbsent(SeriesId.fromBytes(kv.key).bits(),
-                        id -> new ArrayList<>()).add(kv.value));
+                        id -> new ArrayList<>()).add(kv.value.allTime()));
             }
         }
         return out;

@@ -5,6 +5,7 @@ import io.rollcall.schema.avro.MetricAggregate;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.schema.avro.RolloutSpec;
 import io.rollcall.schema.avro.RolloutVerdict;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -102,18 +103,46 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     public T deserialize(byte[] bytes) {
         try {
             return decoder.decode(bytes);
-        } catch (MissingSchemaException e) {
-            throw new BadRecordException(Reason.UNKNOWN_SCHEMA,
-                    type.getSimpleName() + " written with an unknown schema: " + e.getMessage(), e);
-        } catch (BadHeaderException e) {
-            throw new BadRecordException(Reason.BAD_FRAMING,
-                    "not Avro single-object encoding (" + e.getMessage() + ")", e);
         } catch (IOException | RuntimeException e) {
-            // Garbage bodies surface from deep inside Avro's decoder as almost any runtime
-            // exception (EOF, index out of bounds, unsupported operation, limit exceeded).
-            throw new BadRecordException(Reason.MALFORMED,
-                    "cannot decode " + type.getSimpleName() + ": " + describe(e), e);
+            throw failure(e);
         }
+    }
+
+    /** A record read from the start of a byte array, and how many bytes it took. */
+    public record Leading<T>(T value, int length) {
+    }
+
+    /**
+     * Decodes the single-object record at the start of {@code bytes}; what follows it is left
+     * to the caller. A reader of the record alone ({@link #deserialize}, and every released
+     * version) ignores such trailing bytes, which lets a store append to a published record.
+     *
+     * @throws BadRecordException as {@link #deserialize} does
+     */
+    public Leading<T> deserializeLeading(byte[] bytes) {
+        // Avro decodes a message body from a stream without reading ahead, so what the stream
+        // has left afterwards is exactly what follows the record.
+        ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+        try {
+            T value = decoder.decode(in, null);
+            return new Leading<>(value, bytes.length - in.available());
+        } catch (IOException | RuntimeException e) {
+            throw failure(e);
+        }
+    }
+
+    private BadRecordException failure(Exception e) {
+        if (e instanceof MissingSchemaException) {
+            return new BadRecordException(Reason.UNKNOWN_SCHEMA,
+                    type.getSimpleName() + " written with an unknown schema: " + e.getMessage(), e);
+        }
+        if (e instanceof BadHeaderException) {
+            return new BadRecordException(Reason.BAD_FRAMING,
+                    "not Avro single-object encoding (" + e.getMessage() + ")", e);
+        }
+        // Garbage bodies surface from deep inside Avro's decoder as almost any runtime
+        // exception (EOF, index out of bounds, unsupported operation, limit exceeded).
+        return new BadRecordException(Reason.MALFORMED, "cannot decode " + type.getSimpleName() + ": " + describe(e), e);
     }
 
     @Override

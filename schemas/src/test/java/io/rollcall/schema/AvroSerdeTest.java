@@ -89,6 +89,33 @@ class AvroSerdeTest {
     }
 
     @Test
+    void aLeadingRecordIsReadWithTheNumberOfBytesItTook() {
+        byte[] record = serde.serialize(event());
+        byte[] followed = Arrays.copyOf(record, record.length + 5);
+
+        AvroSerde.Leading<MetricEvent> leading = serde.deserializeLeading(followed);
+
+        assertThat(leading.value()).isEqualTo(event());
+        assertThat(leading.length()).isEqualTo(record.length);
+    }
+
+    @Test
+    void aReaderOfTheRecordAloneIgnoresBytesAfterIt() {
+        byte[] record = serde.serialize(event());
+
+        assertThat(serde.deserialize(Arrays.copyOf(record, record.length + 5))).isEqualTo(event());
+    }
+
+    @Test
+    void aTruncatedLeadingRecordIsATypedError() {
+        byte[] record = serde.serialize(event());
+
+        assertThatThrownBy(() -> serde.deserializeLeading(Arrays.copyOf(record, record.length - 1)))
+                .isInstanceOfSatisfying(BadRecordException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED));
+    }
+
+    @Test
     void rejectsBytesWithoutTheSingleObjectMarker() {
         assertThatThrownBy(() -> serde.deserialize("{\"id\":1}".getBytes()))
                 .isInstanceOfSatisfying(BadRecordException.class,

@@ -1,6 +1,7 @@
 package io.rollcall.bench;
 
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.aggregate.SeriesState;
 import io.rollcall.app.Offsets;
 import io.rollcall.app.Topics;
 import io.rollcall.app.RollcallApp;
@@ -573,11 +574,11 @@ public final class PipelineBenchmark {
     private static Map<Long, Aggregate> activeAggregates(RollcallApp app) throws InterruptedException {
         return StoreReads.once(() -> {
             Map<Long, Aggregate> out = new HashMap<>();
-            ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<Aggregate>> store = app.streams().store(
+            ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<SeriesState>> store = app.streams().store(
                     StoreQueryParameters.fromNameAndType(StoreNames.ALL_TIME,
-                            QueryableStoreTypes.<byte[], Aggregate>timestampedKeyValueStore()));
-            try (KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> all = store.all()) {
-                all.forEachRemaining(kv -> out.put(SeriesId.fromBytes(kv.key).bits(), kv.value.value()));
+                            QueryableStoreTypes.<byte[], SeriesState>timestampedKeyValueStore()));
+            try (KeyValueIterator<byte[], ValueAndTimestamp<SeriesState>> all = store.all()) {
+                all.forEachRemaining(kv -> out.put(SeriesId.fromBytes(kv.key).bits(), kv.value.value().allTime()));
             }
             return out;
         });

@@ -6,6 +6,7 @@ import io.rollcall.schema.avro.MetricAggregate;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -58,6 +59,59 @@ public final class AggregateCodec {
             return bytes;
         };
         return Serdes.serdeFrom(serializer, serde(true).deserializer());
+    }
+
+    /** First byte after the all-time record when a window follows it in {@link #stateSerde}: the window's layout. */
+    public static final byte WINDOW_FORMAT = 1;
+
+    /**
+     * Serde of the all-time store's {@link SeriesState}: the all-time aggregate encoded by
+     * {@code allTime} (the topic's serde, so a flush encodes it once for both), followed, when
+     * the series has a newest window, by {@link #WINDOW_FORMAT}, the window's start and
+     * timestamp (8 bytes each, big-endian) and its aggregate in the store encoding. A reader of
+     * {@code MetricAggregate} alone, every released one included, reads the all-time aggregate
+     * and ignores the rest; a value without the rest (as releases before this layout wrote it)
+     * reads as a series without a newest window.
+     */
+    public static Serde<SeriesState> stateSerde(Serde<Aggregate> allTime) {
+        Serializer<Aggregate> allTimeWriter = allTime.serializer();
+        Serializer<SeriesState> serializer = (topic, state) -> {
+            if (state == null) {
+                return null;
+            }
+            byte[] head = allTimeWriter.serialize(topic, state.allTime());
+            if (state.newest().isEmpty()) {
+                return head;
+            }
+            SeriesState.Window window = state.newest().get();
+            byte[] tail = AVRO.serialize(toAvro(window.aggregate(), false));
+            return ByteBuffer.allocate(head.length + 1 + 16 + tail.length)
+                    .put(head).put(WINDOW_FORMAT).putLong(window.start()).putLong(window.timestamp()).put(tail)
+                    .array();
+        };
+        Deserializer<SeriesState> deserializer = (topic, bytes) -> bytes == null ? null : readState(bytes);
+        return Serdes.serdeFrom(serializer, deserializer);
+    }
+
+    private static SeriesState readState(byte[] bytes) {
+        AvroSerde.Leading<MetricAggregate> head = AVRO.deserializeLeading(bytes);
+        Aggregate allTime = fromAvro(head.value());
+        if (head.length() == bytes.length) {
+            return SeriesState.of(allTime);
+        }
+        ByteBuffer rest = ByteBuffer.wrap(bytes, head.length(), bytes.length - head.length());
+        byte format = rest.get();
+        if (format != WINDOW_FORMAT || rest.remaining() < 16) {
+            throw new IllegalStateException("series state of " + allTime.id() + " has " + (bytes.length - head.length())
+                    + " bytes after its all-time aggregate in an unknown layout " + format + "; this release reads "
+                    + "layout " + WINDOW_FORMAT);
+        }
+        long start = rest.getLong();
+        long timestamp = rest.getLong();
+        byte[] window = new byte[rest.remaining()];
+        rest.get(window);
+        return new SeriesState(allTime,
+                Optional.of(new SeriesState.Window(start, fromAvro(AVRO.deserialize(window)), timestamp)));
     }
 
     private static Serde<Aggregate> serde(boolean withQuantiles) {

@@ -1,6 +1,6 @@
 package io.rollcall.query;
 
-import io.rollcall.aggregate.Aggregate;
+import io.rollcall.aggregate.SeriesState;
 import java.util.Collection;
 import java.util.Optional;
 import org.apache.kafka.streams.StreamsMetadata;
@@ -26,7 +26,7 @@ interface Cluster {
     Collection<StreamsMetadata> members();
 
     /** This instance's replica of a partition of the all-time store (a standby or restoring one if {@code standby}). */
-    ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<Aggregate>> allTime(int partition, boolean standby);
+    ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<SeriesState>> allTime(int partition, boolean standby);
 
     /** Another instance's answer; empty when it cannot be reached or is not ready (503). */
     Optional<Forwarder.Reply> ask(HostInfo host, String pathAndQuery);
@@ -44,7 +44,7 @@ interface Cluster {
             }
 
             @Override
-            public ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<Aggregate>> allTime(int partition,
+            public ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<SeriesState>> allTime(int partition,
                                                                                       boolean standby) {
                 return queries.allTimeStore(partition, standby);
             }

@@ -2,6 +2,7 @@ package io.rollcall.query;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.aggregate.SeriesState;
 import io.rollcall.schema.SeriesId;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -124,11 +125,11 @@ public final class ClusterScan {
                 throw new IllegalArgumentException("partition must be within [0, " + partitions + "), got " + partition);
             }
             int taken = 0;
-            try (KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> it =
+            try (KeyValueIterator<byte[], ValueAndTimestamp<SeriesState>> it =
                          cluster.allTime(partition, standby).range(lower.toBytes(), upper.toBytes())) {
                 while (taken < limit && it.hasNext()) {
-                    KeyValue<byte[], ValueAndTimestamp<Aggregate>> kv = it.next();
-                    out.add(AggregateView.of(kv.value.value(), null, null, null));
+                    KeyValue<byte[], ValueAndTimestamp<SeriesState>> kv = it.next();
+                    out.add(AggregateView.of(kv.value.value().allTime(), null, null, null));
                     taken++;
                 }
                 full |= taken == limit && it.hasNext();

@@ -1,6 +1,7 @@
 package io.rollcall.query;
 
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.aggregate.SeriesState;
 import io.rollcall.metrics.PipelineMetrics;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.topology.StoreNames;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.NavigableMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,7 +26,6 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Reads of one series, routed to the instance that owns it: answered from a local store
@@ -195,14 +196,20 @@ public final class MetricQueries {
     }
 
     /** One read of the all-time store of a local partition: found, absent, or not queryable here. */
-    private Answer<Aggregate> readAllTime(SeriesId id, int partition, boolean standby) {
+    private Answer<SeriesState> readState(SeriesId id, int partition, boolean standby) {
         try {
-            ValueAndTimestamp<Aggregate> value = allTimeStore(partition, standby).get(id.toBytes());
+            ValueAndTimestamp<SeriesState> value = allTimeStore(partition, standby).get(id.toBytes());
             Served served = served(StoreNames.ALL_TIME, partition, standby);
             return value == null ? absent(served, partition) : new Answer.Local<>(value.value(), served);
         } catch (InvalidStateStoreException e) {
             return Answer.NotReady.notQueryable(partition, e);
         }
+    }
+
+    private Answer<Aggregate> readAllTime(SeriesId id, int partition, boolean standby) {
+        Answer<SeriesState> read = readState(id, partition, standby);
+        return read instanceof Answer.Local<SeriesState> found
+                ? new Answer.Local<>(found.value().allTime(), found.served()) : retype(read);
     }
 
     private Answer<AggregateView> localAggregate(SeriesId id, int partition, boolean standby) {
@@ -213,9 +220,10 @@ public final class MetricQueries {
         return retype(read);
     }
 
+    /** The window store's windows in [from, to], with the series' newest window (held by its state) in its place. */
     private Answer<WindowsView> localWindows(SeriesId id, Instant from, Instant to, int partition, boolean standby) {
-        Answer<Aggregate> series = readAllTime(id, partition, standby);
-        if (!(series instanceof Answer.Local<Aggregate> known)) {
+        Answer<SeriesState> series = readState(id, partition, standby);
+        if (!(series instanceof Answer.Local<SeriesState> known)) {
             return retype(series);
         }
         Served served = known.served();
@@ -223,11 +231,10 @@ public final class MetricQueries {
             ReadOnlyWindowStore<byte[], ValueAndTimestamp<Aggregate>> store = streams.store(localPartition(
                     StoreNames.WINDOWED, QueryableStoreTypes.<byte[], Aggregate>timestampedWindowStore(), partition,
                     standby));
+            NavigableMap<Long, Aggregate> byStart = SeriesWindows.between(store, id, known.value(), from, to);
             List<AggregateView> windows = new ArrayList<>();
-            try (WindowStoreIterator<ValueAndTimestamp<Aggregate>> it = store.fetch(id.toBytes(), from, to)) {
-                it.forEachRemaining(kv -> windows.add(AggregateView.of(kv.value.value(), kv.key,
-                        kv.key + windowSizeMs, null)));
-            }
+            byStart.forEach((start, aggregate) -> windows.add(AggregateView.of(aggregate, start,
+                    start + windowSizeMs, null)));
             return new Answer.Local<>(new WindowsView(id.toString(), from.toString(), to.toString(), windows,
                     served.instance(), served.standby(), served.lagRecords()), served);
         } catch (InvalidStateStoreException e) {
@@ -258,9 +265,9 @@ public final class MetricQueries {
         return new Answer.NotFound<>(served);
     }
 
-    ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<Aggregate>> allTimeStore(int partition, boolean stale) {
+    ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<SeriesState>> allTimeStore(int partition, boolean stale) {
         return streams.store(localPartition(StoreNames.ALL_TIME,
-                QueryableStoreTypes.<byte[], Aggregate>timestampedKeyValueStore(), partition, stale));
+                QueryableStoreTypes.<byte[], SeriesState>timestampedKeyValueStore(), partition, stale));
     }
 
     /** A read of this instance's replica of one partition of {@code store}: the active one, or any if {@code stale}. */

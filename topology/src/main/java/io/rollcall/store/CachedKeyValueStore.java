@@ -1,6 +1,5 @@
 package io.rollcall.store;
 
-import io.rollcall.aggregate.Aggregate;
 import io.rollcall.schema.SeriesId;
 import java.util.Comparator;
 import java.util.List;
@@ -13,30 +12,32 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
 
 /**
- * The all-time store: aggregates as objects in front of Streams' timestamped RocksDB store.
- * Point reads and key ranges see pending values; {@code reverseRange}, {@code reverseAll}
- * and {@code prefixScan} are not offered. Aggregates are never deleted.
+ * The all-time store: values per series id as objects in front of Streams' timestamped
+ * RocksDB store. Point reads and key ranges see pending values; {@code reverseRange},
+ * {@code reverseAll} and {@code prefixScan} are not offered. Values are never deleted.
+ *
+ * @param <V> the stored values, immutable
  */
-public final class CachedKeyValueStore
-        extends ObjectCachingStore<TimestampedKeyValueStore<byte[], Aggregate>, Long>
-        implements TimestampedKeyValueStore<byte[], Aggregate> {
+public final class CachedKeyValueStore<V>
+        extends ObjectCachingStore<TimestampedKeyValueStore<byte[], V>, Long, V>
+        implements TimestampedKeyValueStore<byte[], V> {
 
     private static final Comparator<Long> UNSIGNED = Long::compareUnsigned;
 
-    private CacheFlushListener<byte[], Aggregate> listener;
+    private CacheFlushListener<byte[], V> listener;
 
-    CachedKeyValueStore(TimestampedKeyValueStore<byte[], Aggregate> inner, int capacity) {
+    CachedKeyValueStore(TimestampedKeyValueStore<byte[], V> inner, int capacity) {
         super(inner, UNSIGNED, capacity);
     }
 
     @Override
-    public boolean setFlushListener(CacheFlushListener<byte[], Aggregate> flushListener, boolean sendOldValues) {
+    public boolean setFlushListener(CacheFlushListener<byte[], V> flushListener, boolean sendOldValues) {
         this.listener = flushListener;
         return true;
     }
 
     @Override
-    void write(Long id, ValueAndTimestamp<Aggregate> value) {
+    void write(Long id, ValueAndTimestamp<V> value) {
         byte[] key = SeriesId.of(id).toBytes();
         wrapped().put(key, value);
         if (listener != null) {
@@ -45,18 +46,18 @@ public final class CachedKeyValueStore
     }
 
     @Override
-    public ValueAndTimestamp<Aggregate> get(byte[] key) {
+    public ValueAndTimestamp<V> get(byte[] key) {
         return read(SeriesId.fromBytes(key).bits(), () -> wrapped().get(key));
     }
 
     @Override
-    public void put(byte[] key, ValueAndTimestamp<Aggregate> value) {
+    public void put(byte[] key, ValueAndTimestamp<V> value) {
         pend(SeriesId.fromBytes(key).bits(), value);
     }
 
     @Override
-    public ValueAndTimestamp<Aggregate> putIfAbsent(byte[] key, ValueAndTimestamp<Aggregate> value) {
-        ValueAndTimestamp<Aggregate> existing = get(key);
+    public ValueAndTimestamp<V> putIfAbsent(byte[] key, ValueAndTimestamp<V> value) {
+        ValueAndTimestamp<V> existing = get(key);
         if (existing == null) {
             put(key, value);
         }
@@ -64,17 +65,17 @@ public final class CachedKeyValueStore
     }
 
     @Override
-    public void putAll(List<KeyValue<byte[], ValueAndTimestamp<Aggregate>>> entries) {
+    public void putAll(List<KeyValue<byte[], ValueAndTimestamp<V>>> entries) {
         entries.forEach(entry -> put(entry.key, entry.value));
     }
 
     @Override
-    public ValueAndTimestamp<Aggregate> delete(byte[] key) {
-        throw new UnsupportedOperationException("aggregates are never deleted");
+    public ValueAndTimestamp<V> delete(byte[] key) {
+        throw new UnsupportedOperationException("values of the all-time store are never deleted");
     }
 
     @Override
-    public KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> range(byte[] from, byte[] to) {
+    public KeyValueIterator<byte[], ValueAndTimestamp<V>> range(byte[] from, byte[] to) {
         // The snapshot of pending values first, then the store's iterator: a value flushed in
         // between is then in both (same value), never in neither.
         var pending = cache.pendingBetween(from == null ? null : SeriesId.fromBytes(from).bits(),
@@ -84,23 +85,23 @@ public final class CachedKeyValueStore
     }
 
     @Override
-    public KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> all() {
+    public KeyValueIterator<byte[], ValueAndTimestamp<V>> all() {
         return range(null, null);
     }
 
     @Override
-    public KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> reverseRange(byte[] from, byte[] to) {
+    public KeyValueIterator<byte[], ValueAndTimestamp<V>> reverseRange(byte[] from, byte[] to) {
         throw new UnsupportedOperationException("reverseRange is not offered by the all-time store; use range");
     }
 
     @Override
-    public KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> reverseAll() {
+    public KeyValueIterator<byte[], ValueAndTimestamp<V>> reverseAll() {
         throw new UnsupportedOperationException("reverseAll is not offered by the all-time store; use all");
     }
 
     @Override
     public <PS extends org.apache.kafka.common.serialization.Serializer<P>, P>
-            KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> prefixScan(P prefix, PS prefixKeySerializer) {
+            KeyValueIterator<byte[], ValueAndTimestamp<V>> prefixScan(P prefix, PS prefixKeySerializer) {
         throw new UnsupportedOperationException("prefixScan is not offered by the all-time store; use range");
     }
 

@@ -1,6 +1,5 @@
 package io.rollcall.store;
 
-import io.rollcall.aggregate.Aggregate;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -10,12 +9,11 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.apache.kafka.streams.state.internals.TimestampedKeyValueStoreBuilder;
-import org.apache.kafka.streams.state.internals.TimestampedWindowStoreBuilder;
 
 /**
- * Builders of the object-caching stores. They extend Streams' own timestamped builders so
- * that Streams configures the changelogs as for any such store (compacted; the window
- * store's also deleted after its retention); Streams' byte cache stays off underneath.
+ * Builders of the aggregate stores. The all-time store's extends Streams' own timestamped
+ * builder so that Streams configures the changelog as for any such store (compacted);
+ * Streams' byte cache stays off underneath.
  */
 public final class CachedStores {
 
@@ -23,31 +21,30 @@ public final class CachedStores {
     }
 
     /**
-     * @param capacity aggregates kept as objects per task: at most this many pending (more
-     *                 are flushed early) and as many recently used
+     * Values per series id, kept as objects between commits.
+     *
+     * @param capacity values kept as objects per task: at most this many pending (more are
+     *                 flushed early) and as many recently used
      */
-    public static StoreBuilder<TimestampedKeyValueStore<byte[], Aggregate>> allTime(String name, Serde<Aggregate> serde,
-                                                                                  int capacity) {
+    public static <V> StoreBuilder<TimestampedKeyValueStore<byte[], V>> allTime(String name, Serde<V> serde,
+                                                                             int capacity) {
         return new TimestampedKeyValueStoreBuilder<>(Stores.persistentTimestampedKeyValueStore(name),
                 Serdes.ByteArray(), serde, Time.SYSTEM) {
             @Override
-            public TimestampedKeyValueStore<byte[], Aggregate> build() {
-                return new CachedKeyValueStore(super.build(), capacity);
+            public TimestampedKeyValueStore<byte[], V> build() {
+                return new CachedKeyValueStore<>(super.build(), capacity);
             }
         };
     }
 
-    /** A store of tumbling windows of {@code size}, kept for {@code retention}; see {@link #allTime}. */
-    public static StoreBuilder<TimestampedWindowStore<byte[], Aggregate>> windowed(String name, Duration retention,
-                                                                                 Duration size,
-                                                                                 Serde<Aggregate> serde,
-                                                                                 int capacity) {
-        return new TimestampedWindowStoreBuilder<>(Stores.persistentTimestampedWindowStore(name, retention, size, false),
-                Serdes.ByteArray(), serde, Time.SYSTEM) {
-            @Override
-            public TimestampedWindowStore<byte[], Aggregate> build() {
-                return new CachedWindowStore(super.build(), capacity);
-            }
-        };
+    /**
+     * A store of tumbling windows of {@code size}, kept for {@code retention}, written
+     * through: a window is written when its series moves on to a later one, about once per
+     * series and window, so there is nothing for a cache to save.
+     */
+    public static <V> StoreBuilder<TimestampedWindowStore<byte[], V>> windowed(String name, Duration retention,
+                                                                            Duration size, Serde<V> serde) {
+        return Stores.timestampedWindowStoreBuilder(Stores.persistentTimestampedWindowStore(name, retention, size,
+                false), Serdes.ByteArray(), serde).withCachingDisabled();
     }
 }

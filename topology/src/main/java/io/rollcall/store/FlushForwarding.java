@@ -1,5 +1,6 @@
 package io.rollcall.store;
 
+import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
 import org.apache.kafka.streams.processor.internals.ProcessorNode;
@@ -16,24 +17,26 @@ public final class FlushForwarding {
     }
 
     /**
-     * From now on, every value {@code store} flushes is forwarded by {@code context}'s processor.
+     * From now on, {@code published} of every value {@code store} flushes is forwarded by
+     * {@code context}'s processor.
      *
      * @throws IllegalStateException when the store is not a caching store ({@link CachedStores})
      */
     @SuppressWarnings("unchecked")
-    public static <V> void forwardFlushes(ProcessorContext<byte[], V> context, TimestampedKeyValueStore<byte[], V> store) {
+    public static <V, O> void forwardFlushes(ProcessorContext<byte[], O> context,
+                                             TimestampedKeyValueStore<byte[], V> store, Function<V, O> published) {
         if (!(store instanceof CachedStateStore<?, ?> cached)) {
             throw new IllegalStateException("store " + store.name() + " does not cache, so it has no flushes to forward");
         }
         // Forwarding from a store flush, outside process(), needs the node set as the DSL's own
         // cache flush listener sets it (TimestampedCacheFlushListener).
-        InternalProcessorContext<byte[], V> internal = (InternalProcessorContext<byte[], V>) context;
+        InternalProcessorContext<byte[], O> internal = (InternalProcessorContext<byte[], O>) context;
         ProcessorNode<?, ?, ?, ?> self = internal.currentNode();
         boolean listening = ((CachedStateStore<byte[], V>) cached).setFlushListener(record -> {
             ProcessorNode<?, ?, ?, ?> previous = internal.currentNode();
             internal.setCurrentNode(self);
             try {
-                context.forward(record.withValue(record.value().newValue));
+                context.forward(record.withValue(published.apply(record.value().newValue)));
             } finally {
                 internal.setCurrentNode(previous);
             }

@@ -1,6 +1,5 @@
 package io.rollcall.store;
 
-import io.rollcall.aggregate.Aggregate;
 import java.util.Comparator;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.StateStore;
@@ -17,10 +16,11 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  *
  * @param <S> the wrapped Streams store
  * @param <K> the cache's key
+ * @param <V> the stored values, immutable
  */
-abstract class ObjectCachingStore<S extends StateStore, K> extends WrappedStateStore<S, byte[], Aggregate> {
+abstract class ObjectCachingStore<S extends StateStore, K, V> extends WrappedStateStore<S, byte[], V> {
 
-    final ObjectCache<K, Aggregate> cache;
+    final ObjectCache<K, V> cache;
     private InternalProcessorContext<?, ?> context;
 
     ObjectCachingStore(S inner, Comparator<K> order, int capacity) {
@@ -29,7 +29,7 @@ abstract class ObjectCachingStore<S extends StateStore, K> extends WrappedStateS
     }
 
     /** Writes a pending value into the wrapped store (and forwards it, where the store does). */
-    abstract void write(K key, ValueAndTimestamp<Aggregate> value);
+    abstract void write(K key, ValueAndTimestamp<V> value);
 
     @Override
     public void init(StateStoreContext stateStoreContext, StateStore root) {
@@ -58,8 +58,8 @@ abstract class ObjectCachingStore<S extends StateStore, K> extends WrappedStateS
     }
 
     /** The cached value of {@code key}, else the stored one (remembered when read by the writer). */
-    ValueAndTimestamp<Aggregate> read(K key, Supplier<ValueAndTimestamp<Aggregate>> stored) {
-        ValueAndTimestamp<Aggregate> value = cache.get(key);
+    ValueAndTimestamp<V> read(K key, Supplier<ValueAndTimestamp<V>> stored) {
+        ValueAndTimestamp<V> value = cache.get(key);
         if (value == null) {
             value = stored.get();
             if (value != null) {
@@ -70,9 +70,9 @@ abstract class ObjectCachingStore<S extends StateStore, K> extends WrappedStateS
     }
 
     /** Records a new value; flushes early when more keys are pending than the capacity. */
-    void pend(K key, ValueAndTimestamp<Aggregate> value) {
+    void pend(K key, ValueAndTimestamp<V> value) {
         if (value == null) {
-            throw new UnsupportedOperationException("aggregates are never deleted");
+            throw new UnsupportedOperationException("values are never deleted");
         }
         ProcessorRecordContext recordContext = context == null ? null : context.recordContext();
         if (cache.put(key, value, recordContext)) {

@@ -135,9 +135,9 @@ public final class RollcallTopology {
         int capacity = config.storage().cachedAggregates();
         // One encoding per flushed aggregate serves both the store and the topic.
         Serde<Aggregate> shared = AggregateCodec.sharedSerde();
-        builder.addStateStore(CachedStores.allTime(StoreNames.ALL_TIME, shared, capacity));
+        builder.addStateStore(CachedStores.allTime(StoreNames.ALL_TIME, AggregateCodec.stateSerde(shared), capacity));
         builder.addStateStore(CachedStores.windowed(StoreNames.WINDOWED, config.windowRetention(),
-                config.windowSize(), storeSerde, capacity));
+                config.windowSize(), storeSerde));
         owned.process(() -> new SeriesAggregator(config.windowSize(), config.windowGrace(), metrics),
                         Named.as("aggregate"), StoreNames.ALL_TIME, StoreNames.WINDOWED)
                 .to(config.aggregatesTopic(), Produced.with(keySerde, published(shared, aggregatesId)).withName("aggregates"));

@@ -1,12 +1,14 @@
 package io.rollcall.topology;
 
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.aggregate.SeriesState;
 import io.rollcall.log.LogContext;
 import io.rollcall.metrics.PipelineMetrics;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.store.FlushForwarding;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,8 +22,14 @@ import org.slf4j.LoggerFactory;
  * Folds each event of a series into its all-time aggregate and into its tumbling window,
  * with the semantics of the DSL's {@code aggregate} (timestamps: the larger of the old and
  * the record's; a window closes at the largest timestamp seen − grace, and later events for it are dropped
- * and counted). The all-time store forwards each changed aggregate when it is flushed, at
- * most once per series per commit, as the DSL's cache does.
+ * and counted).
+ *
+ * <p>Both live in one value of the all-time store ({@link SeriesState}): the all-time aggregate
+ * and the series' newest window. The store keeps it as an object until the commit, then writes
+ * and logs it once and forwards the all-time aggregate, at most once per series per commit, as
+ * the DSL's cache does. A window goes to the window store when the series moves on to a later
+ * window; an event for an earlier window that is still open (out of order, within the grace)
+ * updates the window store directly.
  */
 final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], Aggregate> {
 
@@ -30,7 +38,7 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
     private final long windowSizeMs;
     private final long graceMs;
     private ProcessorContext<byte[], Aggregate> context;
-    private TimestampedKeyValueStore<byte[], Aggregate> allTime;
+    private TimestampedKeyValueStore<byte[], SeriesState> states;
     private TimestampedWindowStore<byte[], Aggregate> windows;
     private final PipelineMetrics metrics;
     /** Largest timestamp this processor has seen, as the DSL's window aggregation keeps it. */
@@ -45,9 +53,9 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
     @Override
     public void init(ProcessorContext<byte[], Aggregate> context) {
         this.context = context;
-        allTime = context.getStateStore(StoreNames.ALL_TIME);
+        states = context.getStateStore(StoreNames.ALL_TIME);
         windows = context.getStateStore(StoreNames.WINDOWED);
-        FlushForwarding.forwardFlushes(context, allTime);
+        FlushForwarding.forwardFlushes(context, states, SeriesState::allTime);
     }
 
     @Override
@@ -56,8 +64,9 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
         MetricEvent event = record.value();
         long timestamp = record.timestamp();
 
-        ValueAndTimestamp<Aggregate> old = allTime.get(key);
-        allTime.put(key, updated(old, event, timestamp));
+        ValueAndTimestamp<SeriesState> old = states.get(key);
+        Aggregate allTime = (old == null ? Aggregate.empty() : old.value().allTime()).add(event);
+        Optional<SeriesState.Window> newest = old == null ? Optional.empty() : old.value().newest();
         metrics.aggregated();
 
         long windowStart = timestamp - Math.floorMod(timestamp, windowSizeMs);
@@ -66,7 +75,7 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
         observedStreamTime = Math.max(observedStreamTime, timestamp);
         long closesAt = observedStreamTime - graceMs;
         if (windowStart + windowSizeMs > closesAt) {
-            windows.put(key, updated(windows.fetch(key, windowStart), event, timestamp), windowStart);
+            newest = addToWindow(key, newest, windowStart, event, timestamp);
         } else {
             metrics.lateEvent();
             if (LOG.isDebugEnabled()) {
@@ -78,12 +87,34 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
                 }
             }
         }
+        long allTimeTimestamp = old == null ? timestamp : Math.max(old.timestamp(), timestamp);
+        states.put(key, ValueAndTimestamp.make(new SeriesState(allTime, newest), allTimeTimestamp));
     }
 
-    private static ValueAndTimestamp<Aggregate> updated(ValueAndTimestamp<Aggregate> old, MetricEvent event,
-                                                        long timestamp) {
-        return old == null
-                ? ValueAndTimestamp.make(Aggregate.empty().add(event), timestamp)
-                : ValueAndTimestamp.make(old.value().add(event), Math.max(old.timestamp(), timestamp));
+    /** The series' newest window once {@code event} is counted in the window starting at {@code start}. */
+    private Optional<SeriesState.Window> addToWindow(byte[] key, Optional<SeriesState.Window> newest, long start,
+                                                     MetricEvent event, long timestamp) {
+        if (newest.isPresent() && newest.get().start() == start) {
+            return Optional.of(newest.get().add(event, timestamp));
+        }
+        if (newest.isPresent() && newest.get().start() > start) {
+            store(key, stored(key, start).add(event, timestamp));
+            return newest;
+        }
+        newest.ifPresent(done -> store(key, done));
+        // Start from the window store: it holds this window when a release that kept every window
+        // there wrote it, before this series' state held its newest window.
+        return Optional.of(stored(key, start).add(event, timestamp));
+    }
+
+    /** The window starting at {@code start} as the window store holds it; empty when absent. */
+    private SeriesState.Window stored(byte[] key, long start) {
+        ValueAndTimestamp<Aggregate> stored = windows.fetch(key, start);
+        return stored == null ? SeriesState.Window.empty(start)
+                : new SeriesState.Window(start, stored.value(), stored.timestamp());
+    }
+
+    private void store(byte[] key, SeriesState.Window window) {
+        windows.put(key, ValueAndTimestamp.make(window.aggregate(), window.timestamp()), window.start());
     }
 }

@@ -3,10 +3,16 @@ package io.rollcall.topology;
 /** Names of the queryable state stores; part of the changelog topic names, so never rename. */
 public final class StoreNames {
 
-    /** Timestamped key-value store: 8-byte series id → all-time {@link io.rollcall.aggregate.Aggregate}. */
+    /**
+     * Timestamped key-value store: 8-byte series id → {@link io.rollcall.aggregate.SeriesState}, the
+     * all-time aggregate and the newest window.
+     */
     public static final String ALL_TIME = "aggregates-all-time";
 
-    /** Timestamped window store: 8-byte series id × window → windowed {@link io.rollcall.aggregate.Aggregate}. */
+    /**
+     * Timestamped window store: 8-byte series id × window → windowed {@link io.rollcall.aggregate.Aggregate},
+     * for every window but a series' newest, which {@link #ALL_TIME} holds.
+     */
     public static final String WINDOWED = "aggregates-windowed";
 
     /** Global in-memory store: service → {@code RolloutSpec}, from the rollouts topic. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.aggregate.SeriesState;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.schema.avro.MetricType;
@@ -256,8 +257,8 @@ class ClusterScanTest {
     /** One instance: its replicas, and the answers it gives the others; {@link #down} makes it unreachable. */
     private final class Instance implements Cluster {
         final HostInfo self;
-        final Map<Integer, NavigableMap<Bytes, Aggregate>> active = new HashMap<>();
-        final Map<Integer, NavigableMap<Bytes, Aggregate>> standby = new HashMap<>();
+        final Map<Integer, NavigableMap<Bytes, SeriesState>> active = new HashMap<>();
+        final Map<Integer, NavigableMap<Bytes, SeriesState>> standby = new HashMap<>();
         final List<String> asked = new ArrayList<>();
         final ClusterScan scan;
         boolean down;
@@ -275,9 +276,10 @@ class ClusterScanTest {
             add(standby, partition, ids);
         }
 
-        private static void add(Map<Integer, NavigableMap<Bytes, Aggregate>> replicas, int partition, long... ids) {
-            NavigableMap<Bytes, Aggregate> replica = replicas.computeIfAbsent(partition, p -> new TreeMap<>());
-            Arrays.stream(ids).forEach(id -> replica.put(Bytes.wrap(SeriesId.of(id).toBytes()), aggregate(id)));
+        private static void add(Map<Integer, NavigableMap<Bytes, SeriesState>> replicas, int partition, long... ids) {
+            NavigableMap<Bytes, SeriesState> replica = replicas.computeIfAbsent(partition, p -> new TreeMap<>());
+            Arrays.stream(ids).forEach(id -> replica.put(Bytes.wrap(SeriesId.of(id).toBytes()),
+                    SeriesState.of(aggregate(id))));
         }
 
         @Override
@@ -295,8 +297,8 @@ class ClusterScanTest {
 
         /** A stale read may use any local replica, as {@code enableStaleStores} does. */
         @Override
-        public ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<Aggregate>> allTime(int partition, boolean stale) {
-            NavigableMap<Bytes, Aggregate> replica = active.get(partition);
+        public ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<SeriesState>> allTime(int partition, boolean stale) {
+            NavigableMap<Bytes, SeriesState> replica = active.get(partition);
             if (replica == null && stale) {
                 replica = standby.get(partition);
             }
@@ -332,22 +334,22 @@ class ClusterScanTest {
     }
 
     /** A read-only store over a sorted map; keys compare as unsigned bytes, as RocksDB's do. */
-    private record MapStore(NavigableMap<Bytes, Aggregate> map)
-            implements ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<Aggregate>> {
+    private record MapStore(NavigableMap<Bytes, SeriesState> map)
+            implements ReadOnlyKeyValueStore<byte[], ValueAndTimestamp<SeriesState>> {
 
         @Override
-        public ValueAndTimestamp<Aggregate> get(byte[] key) {
-            Aggregate value = map.get(Bytes.wrap(key));
+        public ValueAndTimestamp<SeriesState> get(byte[] key) {
+            SeriesState value = map.get(Bytes.wrap(key));
             return value == null ? null : ValueAndTimestamp.make(value, 0);
         }
 
         @Override
-        public KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> range(byte[] from, byte[] to) {
+        public KeyValueIterator<byte[], ValueAndTimestamp<SeriesState>> range(byte[] from, byte[] to) {
             return iterator(map.subMap(Bytes.wrap(from), true, Bytes.wrap(to), true));
         }
 
         @Override
-        public KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> all() {
+        public KeyValueIterator<byte[], ValueAndTimestamp<SeriesState>> all() {
             return iterator(map);
         }
 
@@ -356,8 +358,8 @@ class ClusterScanTest {
             return map.size();
         }
 
-        private static KeyValueIterator<byte[], ValueAndTimestamp<Aggregate>> iterator(Map<Bytes, Aggregate> entries) {
-            Iterator<Map.Entry<Bytes, Aggregate>> it = new ArrayList<>(entries.entrySet()).iterator();
+        private static KeyValueIterator<byte[], ValueAndTimestamp<SeriesState>> iterator(Map<Bytes, SeriesState> entries) {
+            Iterator<Map.Entry<Bytes, SeriesState>> it = new ArrayList<>(entries.entrySet()).iterator();
             return new KeyValueIterator<>() {
                 @Override
                 public boolean hasNext() {
@@ -365,8 +367,8 @@ class ClusterScanTest {
                 }
 
                 @Override
-                public KeyValue<byte[], ValueAndTimestamp<Aggregate>> next() {
-                    Map.Entry<Bytes, Aggregate> next = it.next();
+                public KeyValue<byte[], ValueAndTimestamp<SeriesState>> next() {
+                    Map.Entry<Bytes, SeriesState> next = it.next();
                     return KeyValue.pair(next.getKey().get(), ValueAndTimestamp.make(next.getValue(), 0));
                 }
 

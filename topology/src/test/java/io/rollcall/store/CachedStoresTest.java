@@ -7,7 +7,6 @@ import io.rollcall.aggregate.AggregateCodec;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
 import io.rollcall.schema.avro.MetricType;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,15 +17,13 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.TimestampedWindowStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The object-caching stores over in-memory stores: what is pending is read back, forwarded
- * once per key with its newest value when flushed, merged into range reads in unsigned key
- * order, and flushed early once more keys are pending than the capacity.
+ * The object-caching all-time store over an in-memory store: what is pending is read back,
+ * forwarded once per key with its newest value when flushed, merged into range reads in
+ * unsigned key order, and flushed early once more keys are pending than the capacity.
  */
 class CachedStoresTest {
 
@@ -40,11 +37,11 @@ class CachedStoresTest {
         return ValueAndTimestamp.make(aggregate, time);
     }
 
-    private static CachedKeyValueStore allTime(int capacity, List<KeyValue<byte[], Aggregate>> forwarded) {
+    private static CachedKeyValueStore<Aggregate> allTime(int capacity, List<KeyValue<byte[], Aggregate>> forwarded) {
         TimestampedKeyValueStore<byte[], Aggregate> inner = Stores.timestampedKeyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore("all-time"), Serdes.ByteArray(), AggregateCodec.storeSerde())
                 .withLoggingDisabled().build();
-        CachedKeyValueStore store = new CachedKeyValueStore(inner, capacity);
+        CachedKeyValueStore<Aggregate> store = new CachedKeyValueStore<>(inner, capacity);
         store.init(new MockProcessorContext<>().getStateStoreContext(), store);
         store.setFlushListener(record -> forwarded.add(KeyValue.pair(record.key(), record.value().newValue)), false);
         return store;
@@ -61,7 +58,7 @@ class CachedStoresTest {
     @Test
     void pendingValuesAreReadBackAndForwardedOnceWithTheNewestValueWhenFlushed() {
         List<KeyValue<byte[], Aggregate>> forwarded = new ArrayList<>();
-        CachedKeyValueStore store = allTime(100, forwarded);
+        CachedKeyValueStore<Aggregate> store = allTime(100, forwarded);
         byte[] key = SeriesId.of(7).toBytes();
         store.put(key, aggregate(7, 1));
         store.put(key, aggregate(7, 1, 2));
@@ -83,7 +80,7 @@ class CachedStoresTest {
 
     @Test
     void rangesMergePendingAndFlushedValuesInUnsignedOrderWithPendingWinning() {
-        CachedKeyValueStore store = allTime(100, new ArrayList<>());
+        CachedKeyValueStore<Aggregate> store = allTime(100, new ArrayList<>());
         long high = -1L;               // 2^64 - 1
         long middle = Long.MIN_VALUE;  // 2^63
         store.put(SeriesId.of(5).toBytes(), aggregate(5, 1));
@@ -104,37 +101,11 @@ class CachedStoresTest {
     @Test
     void moreKeysPendingThanTheCapacityAreFlushedBeforeTheCommit() {
         List<KeyValue<byte[], Aggregate>> forwarded = new ArrayList<>();
-        CachedKeyValueStore store = allTime(3, forwarded);
+        CachedKeyValueStore<Aggregate> store = allTime(3, forwarded);
         for (long id = 1; id <= 4; id++) {
             store.put(SeriesId.of(id).toBytes(), aggregate(id, id));
         }
         assertThat(forwarded).extracting(kv -> SeriesId.fromBytes(kv.key).bits()).containsExactly(1L, 2L, 3L, 4L);
         assertThat(store.wrapped().get(SeriesId.of(4).toBytes())).isNotNull();
-    }
-
-    @Test
-    void windowFetchesMergePendingAndFlushedWindowsInTimeOrder() {
-        TimestampedWindowStore<byte[], Aggregate> inner = Stores.timestampedWindowStoreBuilder(
-                Stores.inMemoryWindowStore("windows", Duration.ofHours(1), Duration.ofMinutes(1), false),
-                Serdes.ByteArray(), AggregateCodec.storeSerde()).withLoggingDisabled().build();
-        CachedWindowStore store = new CachedWindowStore(inner, 100);
-        store.init(new MockProcessorContext<>().getStateStoreContext(), store);
-        byte[] key = SeriesId.of(9).toBytes();
-        store.put(key, aggregate(9, 1), 60_000);
-        store.put(key, aggregate(9, 1, 1), 120_000);
-        store.flushCache();
-        store.put(key, aggregate(9, 1, 1, 1), 120_000);
-        store.put(key, aggregate(9, 5), 180_000);
-        store.put(SeriesId.of(10).toBytes(), aggregate(10, 5), 120_000);
-
-        assertThat(store.fetch(key, 120_000).value().count()).isEqualTo(3);
-        assertThat(inner.fetch(key, 180_000)).isNull();
-        List<long[]> windows = new ArrayList<>();
-        try (WindowStoreIterator<ValueAndTimestamp<Aggregate>> it = store.fetch(key, 0, 600_000)) {
-            it.forEachRemaining(kv -> windows.add(new long[] {kv.key, kv.value.value().count()}));
-        }
-        assertThat(windows).containsExactly(new long[] {60_000, 1}, new long[] {120_000, 3}, new long[] {180_000, 1});
-        store.flushCache();
-        assertThat(inner.fetch(key, 180_000).value().sum()).isEqualTo(5.0);
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.aggregate.SeriesState;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
@@ -86,7 +87,8 @@ class BothEncodingsTest {
         events.pipeInput(key(), confluent(SCHEMA_ID, gauge(ID, T0 + 1, 2)), T0 + 1);
         events.pipeInput(key(), bytes(gauge(ID, T0 + 2, 4)), T0 + 2);
 
-        Aggregate aggregate = driver.<byte[], Aggregate>getTimestampedKeyValueStore(StoreNames.ALL_TIME).get(key()).value();
+        Aggregate aggregate = driver.<byte[], SeriesState>getTimestampedKeyValueStore(StoreNames.ALL_TIME).get(key())
+                .value().allTime();
         assertThat(aggregate.count()).isEqualTo(3);
         assertThat(aggregate.sum()).isEqualTo(7.0);
         assertThat(deadLetters.isEmpty()).isTrue();

@@ -7,6 +7,7 @@ import static io.rollcall.topology.TestEvents.timer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.aggregate.Aggregate;
+import io.rollcall.aggregate.SeriesState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.metrics.PipelineMetrics;
@@ -119,10 +120,10 @@ class DeadLetterTest {
         assertThat(header(record, DeadLetterHeaders.SOURCE_PARTITION)).isEqualTo("0");
         assertThat(header(record, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("1");
 
-        ValueAndTimestamp<Aggregate> agg = driver.<byte[], Aggregate>getTimestampedKeyValueStore(StoreNames.ALL_TIME)
-                .get(key(ID));
-        assertThat(agg.value().count()).as("good events before and after are both counted").isEqualTo(2);
-        assertThat(agg.value().sum()).isEqualTo(3.0);
+        Aggregate agg = driver.<byte[], SeriesState>getTimestampedKeyValueStore(StoreNames.ALL_TIME)
+                .get(key(ID)).value().allTime();
+        assertThat(agg.count()).as("good events before and after are both counted").isEqualTo(2);
+        assertThat(agg.sum()).isEqualTo(3.0);
     }
 
     @ParameterizedTest(name = "{0}")

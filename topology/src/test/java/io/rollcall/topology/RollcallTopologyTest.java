@@ -6,10 +6,13 @@ import static io.rollcall.topology.TestEvents.counter;
 import static io.rollcall.topology.TestEvents.gauge;
 import static io.rollcall.topology.TestEvents.timer;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.aggregate.AggregateCodec;
+import io.rollcall.aggregate.SeriesState;
+import io.rollcall.query.SeriesWindows;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.schema.SeriesId;
 import io.rollcall.schema.avro.MetricEvent;
@@ -18,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -29,7 +33,6 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,10 +75,21 @@ class RollcallTopologyTest {
         events.pipeInput(SeriesId.of(event.getId()).toBytes(), bytes(event), event.getTimestamp().toEpochMilli());
     }
 
-    private Aggregate allTime(long id) {
-        KeyValueStore<byte[], ValueAndTimestamp<Aggregate>> store = driver.getTimestampedKeyValueStore(StoreNames.ALL_TIME);
-        ValueAndTimestamp<Aggregate> value = store.get(SeriesId.of(id).toBytes());
+    private SeriesState state(long id) {
+        KeyValueStore<byte[], ValueAndTimestamp<SeriesState>> store = driver.getTimestampedKeyValueStore(StoreNames.ALL_TIME);
+        ValueAndTimestamp<SeriesState> value = store.get(SeriesId.of(id).toBytes());
         return value == null ? null : value.value();
+    }
+
+    private Aggregate allTime(long id) {
+        SeriesState state = state(id);
+        return state == null ? null : state.allTime();
+    }
+
+    /** The windows of a series as queries see them, by start. */
+    private NavigableMap<Long, Aggregate> windows(long id, long from, long to) {
+        return SeriesWindows.between(driver.<byte[], Aggregate>getTimestampedWindowStore(StoreNames.WINDOWED),
+                SeriesId.of(id), state(id), Instant.ofEpochMilli(from), Instant.ofEpochMilli(to));
     }
 
     @Test
@@ -147,13 +161,7 @@ class RollcallTopologyTest {
     }
 
     private List<Long> windowStarts(long id, long from, long to) {
-        WindowStore<byte[], ValueAndTimestamp<Aggregate>> store = driver.getTimestampedWindowStore(StoreNames.WINDOWED);
-        List<Long> starts = new ArrayList<>();
-        try (WindowStoreIterator<ValueAndTimestamp<Aggregate>> it = store.fetch(SeriesId.of(id).toBytes(),
-                Instant.ofEpochMilli(from), Instant.ofEpochMilli(to))) {
-            it.forEachRemaining(kv -> starts.add(kv.key));
-        }
-        return starts;
+        return List.copyOf(windows(id, from, to).keySet());
     }
 
     @Test
@@ -198,17 +206,75 @@ class RollcallTopologyTest {
         send(counter(5, windowStart + 59_999, 4));
         send(counter(5, windowStart + 60_000, 8));
 
-        WindowStore<byte[], ValueAndTimestamp<Aggregate>> store = driver.getTimestampedWindowStore(StoreNames.WINDOWED);
-        List<KeyValue<Long, Aggregate>> windows = new ArrayList<>();
-        try (WindowStoreIterator<ValueAndTimestamp<Aggregate>> it = store.fetch(SeriesId.of(5).toBytes(),
-                Instant.ofEpochMilli(windowStart - 60_000), Instant.ofEpochMilli(windowStart + 60_000))) {
-            it.forEachRemaining(kv -> windows.add(KeyValue.pair(kv.key, kv.value.value())));
-        }
+        NavigableMap<Long, Aggregate> windows = windows(5, windowStart - 60_000, windowStart + 60_000);
 
-        assertThat(windows).extracting(kv -> kv.key)
-                .containsExactly(windowStart - 60_000, windowStart, windowStart + 60_000);
-        assertThat(windows).extracting(kv -> kv.value.sum()).containsExactly(1.0, 6.0, 8.0);
+        assertThat(windows.keySet()).containsExactly(windowStart - 60_000, windowStart, windowStart + 60_000);
+        assertThat(windows.values()).extracting(Aggregate::sum).containsExactly(1.0, 6.0, 8.0);
         assertThat(allTime(5).sum()).isEqualTo(15.0);
+    }
+
+    @Test
+    void aSeriesNewestWindowIsKeptInItsStateUntilTheSeriesMovesOnToALaterWindow() {
+        start(1);
+        send(counter(4, T0, 1));
+        send(counter(4, T0 + 1_000, 2));
+        WindowStore<byte[], ValueAndTimestamp<Aggregate>> store = driver.getTimestampedWindowStore(StoreNames.WINDOWED);
+
+        assertThat(state(4).newest()).map(window -> window.aggregate().count()).contains(2L);
+        assertThat(store.fetch(SeriesId.of(4).toBytes(), T0)).as("not in the window store yet").isNull();
+
+        send(counter(4, T0 + 60_000, 4));
+
+        assertThat(store.fetch(SeriesId.of(4).toBytes(), T0).value().sum()).isEqualTo(3.0);
+        assertThat(state(4).newest()).map(SeriesState.Window::start).contains(T0 + 60_000);
+    }
+
+    @Test
+    void eachCommitLogsOneStateRecordPerSeriesAndAWindowOnlyWhenItsSeriesMovesOn() {
+        start(1);
+        TestOutputTopic<byte[], byte[]> states = driver.createOutputTopic("topology-test-aggregates-all-time-changelog",
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        TestOutputTopic<byte[], byte[]> windowed = driver.createOutputTopic(
+                "topology-test-aggregates-windowed-changelog", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        // The test driver commits after every record.
+        send(counter(4, T0, 1));
+        send(counter(4, T0 + 1_000, 2));
+        send(counter(4, T0 + 2_000, 4));
+
+        assertThat(states.getQueueSize()).isEqualTo(3);
+        assertThat(windowed.getQueueSize()).isZero();
+
+        send(counter(4, T0 + 60_000, 8));
+
+        assertThat(windowed.getQueueSize()).isEqualTo(1);
+    }
+
+    @Test
+    void anEventForAnEarlierWindowStillOpenIsCountedInThatWindow() {
+        start(1);
+        send(counter(8, T0 + 60_000, 1));
+        send(counter(8, T0 + 59_000, 2));   // out of order, its window still open (grace 30 s)
+        send(counter(8, T0 + 30_000, 4));
+
+        assertThat(windows(8, T0, T0 + 60_000)).extractingFromEntries(e -> e.getKey(), e -> e.getValue().sum())
+                .containsExactly(tuple(T0, 6.0),
+                        tuple(T0 + 60_000, 1.0));
+    }
+
+    @Test
+    void aStateWithoutItsNewestWindowContinuesTheWindowTheWindowStoreHolds() {
+        start(1);
+        byte[] key = SeriesId.of(12).toBytes();
+        // As a release that kept every window in the window store left a series.
+        driver.<byte[], SeriesState>getTimestampedKeyValueStore(StoreNames.ALL_TIME)
+                .put(key, ValueAndTimestamp.make(SeriesState.of(Aggregate.of(counter(12, T0, 5))), T0));
+        driver.<byte[], Aggregate>getTimestampedWindowStore(StoreNames.WINDOWED)
+                .put(key, ValueAndTimestamp.make(Aggregate.of(counter(12, T0, 5)), T0), T0);
+
+        send(counter(12, T0 + 1_000, 1));
+
+        assertThat(windows(12, T0, T0).get(T0).sum()).isEqualTo(6.0);
+        assertThat(allTime(12).sum()).isEqualTo(6.0);
     }
 
     @Test
@@ -257,7 +323,7 @@ class RollcallTopologyTest {
         for (long id : ids) {
             send(gauge(id, T0, 1));
         }
-        KeyValueStore<byte[], ValueAndTimestamp<Aggregate>> store = driver.getTimestampedKeyValueStore(StoreNames.ALL_TIME);
+        KeyValueStore<byte[], ValueAndTimestamp<SeriesState>> store = driver.getTimestampedKeyValueStore(StoreNames.ALL_TIME);
         List<String> order = new ArrayList<>();
         try (var it = store.all()) {
             it.forEachRemaining(kv -> order.add(SeriesId.fromBytes(kv.key).toString()));
