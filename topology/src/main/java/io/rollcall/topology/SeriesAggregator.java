@@ -30,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * the DSL's cache does. A window goes to the window store when the series moves on to a later
  * window; an event for an earlier window that is still open (out of order, within the grace)
  * updates the window store directly.
+ *
+ * <p>The first window a task starts after it is initialised is also written at once. Under
+ * exactly-once, Kafka Streams discards a task's local state on restart when one of its
+ * persistent logged stores has no committed changelog offset while the task's state directory
+ * is not empty; a task that has only ever seen series in their first window would otherwise
+ * have an all-time store with data and a window store that was never written, and a clean
+ * restart would restore both from their changelogs.
  */
 final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], Aggregate> {
 
@@ -43,6 +50,8 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
     private final PipelineMetrics metrics;
     /** Largest timestamp this processor has seen, as the DSL's window aggregation keeps it. */
     private long observedStreamTime = Long.MIN_VALUE;
+    /** Whether this task has written its window store since it was initialised. */
+    private boolean windowWritten;
 
     SeriesAggregator(Duration windowSize, Duration grace, PipelineMetrics metrics) {
         this.windowSizeMs = windowSize.toMillis();
@@ -55,6 +64,7 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
         this.context = context;
         states = context.getStateStore(StoreNames.ALL_TIME);
         windows = context.getStateStore(StoreNames.WINDOWED);
+        windowWritten = false;
         FlushForwarding.forwardFlushes(context, states, SeriesState::allTime);
     }
 
@@ -104,7 +114,11 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
         newest.ifPresent(done -> store(key, done));
         // Start from the window store: it holds this window when a release that kept every window
         // there wrote it, before this series' state held its newest window.
-        return Optional.of(stored(key, start).add(event, timestamp));
+        SeriesState.Window started = stored(key, start).add(event, timestamp);
+        if (!windowWritten) {
+            store(key, started);
+        }
+        return Optional.of(started);
     }
 
     /** The window starting at {@code start} as the window store holds it; empty when absent. */
@@ -116,5 +130,6 @@ final class SeriesAggregator implements Processor<byte[], MetricEvent, byte[], A
 
     private void store(byte[] key, SeriesState.Window window) {
         windows.put(key, ValueAndTimestamp.make(window.aggregate(), window.timestamp()), window.start());
+        windowWritten = true;
     }
 }

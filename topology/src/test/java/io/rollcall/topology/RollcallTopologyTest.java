@@ -216,6 +216,7 @@ class RollcallTopologyTest {
     @Test
     void aSeriesNewestWindowIsKeptInItsStateUntilTheSeriesMovesOnToALaterWindow() {
         start(1);
+        send(counter(3, T0, 1));   // the task's first window, written at once
         send(counter(4, T0, 1));
         send(counter(4, T0 + 1_000, 2));
         WindowStore<byte[], ValueAndTimestamp<Aggregate>> store = driver.getTimestampedWindowStore(StoreNames.WINDOWED);
@@ -236,6 +237,9 @@ class RollcallTopologyTest {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
         TestOutputTopic<byte[], byte[]> windowed = driver.createOutputTopic(
                 "topology-test-aggregates-windowed-changelog", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        send(counter(3, T0, 1));   // the task's first window, written at once
+        states.readRecordsToList();
+        windowed.readRecordsToList();
         // The test driver commits after every record.
         send(counter(4, T0, 1));
         send(counter(4, T0 + 1_000, 2));
@@ -247,6 +251,15 @@ class RollcallTopologyTest {
         send(counter(4, T0 + 60_000, 8));
 
         assertThat(windowed.getQueueSize()).isEqualTo(1);
+    }
+
+    @Test
+    void theFirstWindowATaskStartsIsInTheWindowStoreAtOnceSoACleanRestartFindsItsChangelogOffset() {
+        start(1);
+        send(counter(4, T0, 1));
+
+        assertThat(driver.<byte[], Aggregate>getTimestampedWindowStore(StoreNames.WINDOWED)
+                .fetch(SeriesId.of(4).toBytes(), T0).value().sum()).isEqualTo(1.0);
     }
 
     @Test
