@@ -106,6 +106,9 @@ public final class PipelineBenchmark {
         }
     }
 
+    /** Back-to-back pairs of the pipeline with the baseline settings and without, after the measured rows. */
+    private static final int BASELINE_PAIRS = 2;
+
     /** A ratio of two engines' rates on one workload and its target, which may differ between spreads. */
     public record Ratio(Engine over, Engine under, Function<Spread, String> target) {
         public String label() {
@@ -145,6 +148,14 @@ public final class PipelineBenchmark {
 
         public double rate() {
             return records / seconds;
+        }
+
+        /** The passes together: their events over their seconds; sizes and memory of the first. */
+        static Result combined(List<Result> passes) {
+            Result first = passes.get(0);
+            return new Result(passes.stream().mapToLong(Result::records).sum(),
+                    passes.stream().mapToDouble(Result::seconds).sum(), first.stateBytes(), first.compactedBytes(),
+                    first.rocksMemory());
         }
     }
 
@@ -335,10 +346,22 @@ public final class PipelineBenchmark {
                     .figures();
             Result baseline = null;
             if (!settings.baseline().isEmpty()) {
-                baseline = pipeline(config("baseline").with(settings.baseline()));
-                out.printf("(c0) %s: the same pipeline with %s: %,10.0f events/s  (%,d in %.2f s); c/c0 = %.2f%n",
-                        load.label(), settings.baseline(), baseline.rate(), baseline.records(), baseline.seconds(),
-                        pipeline.rate() / baseline.rate());
+                // Alternating pairs, each pair back to back: drift of this machine over the run (other
+                // engines' garbage, the broker's growing logs, a neighbour's load) falls on both alike.
+                List<Result> withBaseline = new ArrayList<>();
+                List<Result> again = new ArrayList<>();
+                for (int pair = 1; pair <= BASELINE_PAIRS; pair++) {
+                    withBaseline.add(pipeline(config("baseline-" + pair).with(settings.baseline())));
+                    again.add(pipeline(config("again-" + pair)));
+                    out.printf("(c0) %s: pair %d: the same pipeline with %s: %,10.0f events/s, then as (c): "
+                                    + "%,10.0f events/s; c/c0 = %.2f%n", load.label(), pair, settings.baseline(),
+                            withBaseline.get(withBaseline.size() - 1).rate(), again.get(again.size() - 1).rate(),
+                            again.get(again.size() - 1).rate() / withBaseline.get(withBaseline.size() - 1).rate());
+                }
+                baseline = Result.combined(withBaseline);
+                double ratio = Result.combined(again).rate() / baseline.rate();
+                out.printf("(c0) %s: over %d alternating pairs, c/c0 = %.2f (events over seconds of each side)%n",
+                        load.label(), BASELINE_PAIRS, ratio);
                 out.printf("     state per id c / c0: %,.0f / %,.0f bytes at close, %,.0f / %,.0f bytes compacted; "
                                 + "RocksDB memory at the end c: %s; c0: %s%n",
                         (double) pipeline.stateBytes() / seriesIds, (double) baseline.stateBytes() / seriesIds,

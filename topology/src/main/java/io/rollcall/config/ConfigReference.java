@@ -99,6 +99,14 @@ public final class ConfigReference {
                   minute, so a restore reads the compacted state plus at most about a minute of updates instead
                   of every update since a 1 GiB segment last closed (set when Streams creates a changelog;
                   repartition topics are not compacted and ignore it);
+                - `max.task.idle.ms` = -1: the aggregating task, which reads the events topic and the
+                  single-writer repartition topic, processes what it has buffered without waiting to learn the
+                  lag of an input it has nothing buffered for (the repartition topic is empty while producers
+                  partition as Kafka does). Streams' default (0) checks that input's lag before every record and
+                  formats log messages it never logs while doing so; the pipeline ran 1.34 times as fast without
+                  it on the skewed workload and 1.07 times on the uniform one
+                  ([BENCHMARKS.md](../BENCHMARKS.md#tuning-choices)). A rerouted event processed after newer
+                  ones still counts in its window within `rollcall.window.grace`;
                 - `application.server` = `rollcall.http.advertised-host` and the bound HTTP port;
                 - `group.instance.id` = the same address as `HOST-PORT` (static membership): a restarted
                   instance rejoins as the member it was, without a rebalance. A clean stop still leaves the

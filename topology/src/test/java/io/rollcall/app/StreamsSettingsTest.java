@@ -43,6 +43,14 @@ class StreamsSettingsTest {
     }
 
     @Test
+    void tasksDoNotIdleWaitingForAnEmptyInputUnlessTheUserSetsAnIdleTime() {
+        assertThat(StreamsSettings.of(RollcallConfig.of(Map.of())).get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG))
+                .isEqualTo("-1");
+        assertThat(StreamsSettings.of(RollcallConfig.of(Map.of("max.task.idle.ms", "0")))
+                .get(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("0");
+    }
+
+    @Test
     void changelogsAreCompactedAtLeastEveryMinuteUnlessTheUserSetsAnotherLag() {
         assertThat(StreamsSettings.of(RollcallConfig.of(Map.of())).get("topic.max.compaction.lag.ms"))
                 .isEqualTo("60000");
