@@ -351,12 +351,13 @@ public final class PipelineBenchmark {
                 List<Result> withBaseline = new ArrayList<>();
                 List<Result> again = new ArrayList<>();
                 for (int pair = 1; pair <= BASELINE_PAIRS; pair++) {
-                    withBaseline.add(pipeline(config("baseline-" + pair).with(settings.baseline())));
-                    again.add(pipeline(config("again-" + pair)));
+                    Result c0 = pipeline(config("baseline-" + pair).with(settings.baseline()));
+                    Result c = pipeline(config("again-" + pair));
+                    withBaseline.add(c0);
+                    again.add(c);
                     out.printf("(c0) %s: pair %d: the same pipeline with %s: %,10.0f events/s, then as (c): "
                                     + "%,10.0f events/s; c/c0 = %.2f%n", load.label(), pair, settings.baseline(),
-                            withBaseline.get(withBaseline.size() - 1).rate(), again.get(again.size() - 1).rate(),
-                            again.get(again.size() - 1).rate() / withBaseline.get(withBaseline.size() - 1).rate());
+                            c0.rate(), c.rate(), c.rate() / c0.rate());
                 }
                 baseline = Result.combined(withBaseline);
                 double ratio = Result.combined(again).rate() / baseline.rate();
