@@ -103,9 +103,8 @@ public final class ConfigReference {
                   single-writer repartition topic, processes what it has buffered without waiting to learn the
                   lag of an input it has nothing buffered for (the repartition topic is empty while producers
                   partition as Kafka does). Streams' default (0) checks that input's lag before every record and
-                  formats log messages it never logs while doing so; the pipeline ran 1.34 times as fast without
-                  it on the skewed workload and 1.07 times on the uniform one
-                  ([BENCHMARKS.md](../BENCHMARKS.md#tuning-choices)). A rerouted event processed after newer
+                  formats log messages it never logs while doing so (measured in
+                  [BENCHMARKS.md](../BENCHMARKS.md#tuning-choices)). A rerouted event processed after newer
                   ones still counts in its window within `rollcall.window.grace`;
                 - `application.server` = `rollcall.http.advertised-host` and the bound HTTP port;
                 - `group.instance.id` = the same address as `HOST-PORT` (static membership): a restarted
