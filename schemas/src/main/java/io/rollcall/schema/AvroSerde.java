@@ -7,6 +7,7 @@ import io.rollcall.schema.avro.RolloutSpec;
 import io.rollcall.schema.avro.RolloutVerdict;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -57,7 +58,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     private AvroSerde(Class<T> type, Schema current, List<Schema> released) {
         this.type = type;
         SpecificData model = SpecificData.getForClass(type);
-        this.encoder = new BinaryMessageEncoder<>(model, current);
+        // No copy inside Avro: serialize copies the encoder's per-thread buffer once, into its result.
+        this.encoder = new BinaryMessageEncoder<>(model, current, false);
         this.decoder = new BinaryMessageDecoder<>(model, current);
         for (Schema writer : released) {
             decoder.addSchema(writer);
@@ -90,6 +92,15 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
             byte[] bytes = new byte[buffer.remaining()];
             buffer.get(bytes);
             return bytes;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode " + type.getSimpleName(), e);
+        }
+    }
+
+    /** Writes the single-object encoding of {@code value} to {@code out}, as {@link #serialize} returns it. */
+    public void serialize(T value, OutputStream out) {
+        try {
+            encoder.encode(value, out);
         } catch (IOException e) {
             throw new IllegalStateException("cannot encode " + type.getSimpleName(), e);
         }

@@ -75,6 +75,7 @@ public final class AggregateCodec {
      */
     public static Serde<SeriesState> stateSerde(Serde<Aggregate> allTime) {
         Serializer<Aggregate> allTimeWriter = allTime.serializer();
+        ThreadLocal<StateOutput> buffers = ThreadLocal.withInitial(StateOutput::new);
         Serializer<SeriesState> serializer = (topic, state) -> {
             if (state == null) {
                 return null;
@@ -84,10 +85,15 @@ public final class AggregateCodec {
                 return head;
             }
             SeriesState.Window window = state.newest().get();
-            byte[] tail = AVRO.serialize(toAvro(window.aggregate(), false));
-            return ByteBuffer.allocate(head.length + 1 + 16 + tail.length)
-                    .put(head).put(WINDOW_FORMAT).putLong(window.start()).putLong(window.timestamp()).put(tail)
-                    .array();
+            // One buffer per thread and one copy out of it: the window is encoded in place after the head.
+            StateOutput out = buffers.get();
+            out.reset();
+            out.write(head, 0, head.length);
+            out.write(WINDOW_FORMAT);
+            out.writeLong(window.start());
+            out.writeLong(window.timestamp());
+            AVRO.serialize(toAvro(window.aggregate(), false), out);
+            return out.toByteArray();
         };
         Deserializer<SeriesState> deserializer = (topic, bytes) -> bytes == null ? null : readState(bytes);
         return Serdes.serdeFrom(serializer, deserializer);
@@ -128,26 +134,67 @@ public final class AggregateCodec {
     /** The all-time form: windowStart and windowEnd stay null (windows are keyed by their start in their store). */
     private static MetricAggregate toAvro(Aggregate aggregate, boolean withQuantiles) {
         double[] p = withQuantiles ? aggregate.quantiles(PUBLISHED_QUANTILES) : NO_QUANTILES;
-        return MetricAggregate.newBuilder()
-                .setId(aggregate.id().bits())
-                .setName(aggregate.name())
-                .setType(aggregate.type())
-                .setCount(aggregate.count())
-                .setSum(aggregate.sum())
-                .setMin(aggregate.min())
-                .setMax(aggregate.max())
-                .setLast(aggregate.last())
-                .setFirstEventTime(Instant.ofEpochMilli(aggregate.firstEventTime()))
-                .setLastEventTime(Instant.ofEpochMilli(aggregate.lastEventTime()))
-                .setErrorCount(aggregate.errorCount())
-                .setP50(p[0])
-                .setP90(p[1])
-                .setP95(p[2])
-                .setP99(p[3])
-                .setP999(p[4])
-                .setSketchRelativeAccuracy(QuantileSketch.RELATIVE_ACCURACY)
-                .setSketch(ByteBuffer.wrap(aggregate.sketch().toBytes()))
-                .build();
+        // Setters on a new record: the builder validates every field and looks up the defaults of the unset ones.
+        MetricAggregate avro = new MetricAggregate();
+        avro.setId(aggregate.id().bits());
+        avro.setName(aggregate.name());
+        avro.setType(aggregate.type());
+        avro.setCount(aggregate.count());
+        avro.setSum(aggregate.sum());
+        avro.setMin(aggregate.min());
+        avro.setMax(aggregate.max());
+        avro.setLast(aggregate.last());
+        avro.setFirstEventTime(Instant.ofEpochMilli(aggregate.firstEventTime()));
+        avro.setLastEventTime(Instant.ofEpochMilli(aggregate.lastEventTime()));
+        avro.setErrorCount(aggregate.errorCount());
+        avro.setP50(p[0]);
+        avro.setP90(p[1]);
+        avro.setP95(p[2]);
+        avro.setP99(p[3]);
+        avro.setP999(p[4]);
+        avro.setSketchRelativeAccuracy(QuantileSketch.RELATIVE_ACCURACY);
+        avro.setSketch(ByteBuffer.wrap(aggregate.sketch().toBytes()));
+        return avro;
+    }
+
+    /** A growing byte buffer without {@link java.io.ByteArrayOutputStream}'s locking, reused per thread. */
+    private static final class StateOutput extends java.io.OutputStream {
+        private byte[] bytes = new byte[512];
+        private int size;
+
+        void reset() {
+            size = 0;
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
+        }
+
+        void writeLong(long value) {
+            ensure(Long.BYTES);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                bytes[size++] = (byte) (value >>> shift);
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, size);
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
     }
 
     private static Aggregate fromAvro(MetricAggregate avro) {
