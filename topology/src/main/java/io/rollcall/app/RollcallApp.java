@@ -116,7 +116,7 @@ public final class RollcallApp implements AutoCloseable {
         monitoring.bind(restores);
         Forwarder forwarder = new Forwarder(config.forwardTimeout(), MetricQueries.name(self), config.tls(),
                 monitoring.pipeline());
-        MetricQueries queries = new MetricQueries(streams, self, forwarder, config.windowSize(), monitoring.pipeline());
+        MetricQueries queries = new MetricQueries(streams, partitions, self, forwarder, config.windowSize(), monitoring.pipeline());
         RolloutWriter writer = new RolloutWriter(config);
         ThreadRestarts restarts = new ThreadRestarts(config.registry() == null ? ThreadRestarts.FIRST_WAIT
                 : config.registry().retryMax());
@@ -134,6 +134,7 @@ public final class RollcallApp implements AutoCloseable {
                 props.getProperty(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "0").trim());
         double[] streamsStarted = new double[1];
         streams.setStateListener((now, before) -> {
+            queries.stateChanged();
             if (now == KafkaStreams.State.RUNNING) {
                 Assignments assignments = Assignments.of(streams, standbyReplicas);
                 LOG.info("state {} -> {}: {}", before, now, assignments.describe());

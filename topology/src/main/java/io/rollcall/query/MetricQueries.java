@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.NavigableMap;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.serialization.Serdes;
@@ -20,6 +23,7 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -42,11 +46,17 @@ public final class MetricQueries {
     private final Forwarder forwarder;
     private final long windowSizeMs;
     private final PipelineMetrics metrics;
+    private final Owners owners;
+    private final Semaphore localReads = new Semaphore(Runtime.getRuntime().availableProcessors(), true);
 
-    /** @param metrics counts the reads this instance answers from a standby or restoring replica */
-    public MetricQueries(KafkaStreams streams, HostInfo self, Forwarder forwarder, java.time.Duration windowSize,
-                         PipelineMetrics metrics) {
+    /**
+     * @param partitions partitions of the events topic, and so of the all-time store
+     * @param metrics    counts the reads this instance answers from a standby or restoring replica
+     */
+    public MetricQueries(KafkaStreams streams, int partitions, HostInfo self, Forwarder forwarder,
+                         java.time.Duration windowSize, PipelineMetrics metrics) {
         this.streams = streams;
+        this.owners = new Owners(partitions, this::allTimeOwner, System::currentTimeMillis);
         this.metrics = metrics;
         this.self = self;
         this.forwarder = forwarder;
@@ -82,9 +92,27 @@ public final class MetricQueries {
         return owner.isEmpty() ? notReady() : readAllTime(id, owner.get().partition(), false);
     }
 
+    /** Call on every state change of the application: who holds which partition may have changed. */
+    public void stateChanged() {
+        owners.changed();
+    }
+
     private <K> Optional<KeyQueryMetadata> owner(String store, K key, Serializer<K> serializer) {
+        if (store.equals(StoreNames.ALL_TIME)) {
+            return owners.of(owners.partition(serializer.serialize(null, key)));
+        }
+        return known(() -> streams.queryMetadataForKey(store, key, serializer));
+    }
+
+    /** Streams' answer for the all-time store's {@code partition}: a partitioner that names it, for any key. */
+    private Optional<KeyQueryMetadata> allTimeOwner(int partition) {
+        StreamPartitioner<Integer, Object> itself = (topic, key, value, count) -> Optional.of(Set.of(key));
+        return known(() -> streams.queryMetadataForKey(StoreNames.ALL_TIME, partition, itself));
+    }
+
+    private static Optional<KeyQueryMetadata> known(Supplier<KeyQueryMetadata> ask) {
         try {
-            KeyQueryMetadata owner = streams.queryMetadataForKey(store, key, serializer);
+            KeyQueryMetadata owner = ask.get();
             boolean known = owner != null && !KeyQueryMetadata.NOT_AVAILABLE.equals(owner) && owner.activeHost() != null;
             return known ? Optional.of(owner) : Optional.empty();
         } catch (IllegalStateException e) {
@@ -102,7 +130,24 @@ public final class MetricQueries {
      */
     <K, T> Answer<T> route(String store, K key, Serializer<K> serializer, ReadOptions options, String path,
                            BiFunction<Integer, Boolean, Answer<T>> local) {
-        Answer<T> answer = answer(store, key, serializer, options, path, local);
+        Answer<T> answer = answer(store, key, serializer, options, path, (partition, standby) -> {
+            // Kafka Streams looks up a local store under its task manager's lock, which the stream
+            // thread takes on every iteration, and reads RocksDB under the store's own lock: with
+            // many request threads, those locks convoyed and their spinning took the CPU the stream
+            // thread needed (JFR, BENCHMARKS.md). As many threads as the JVM has processors go in at
+            // once; the others wait parked, without spinning.
+            try {
+                localReads.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Answer.NotReady<>("interrupted while waiting to read partition " + partition);
+            }
+            try {
+                return local.apply(partition, standby);
+            } finally {
+                localReads.release();
+            }
+        });
         // Counted by the instance whose replica answered: a forwarded stale read once, by its answerer.
         Optional<Served> served = answer instanceof Answer.Local<T> found ? Optional.of(found.served())
                 : answer instanceof Answer.NotFound<T> absent ? Optional.of(absent.served()) : Optional.empty();
