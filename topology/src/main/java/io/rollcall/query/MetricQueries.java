@@ -113,7 +113,8 @@ public final class MetricQueries {
     private static Optional<KeyQueryMetadata> known(Supplier<KeyQueryMetadata> ask) {
         try {
             KeyQueryMetadata owner = ask.get();
-            boolean known = owner != null && !KeyQueryMetadata.NOT_AVAILABLE.equals(owner) && owner.activeHost() != null;
+            boolean known = owner != null && !KeyQueryMetadata.NOT_AVAILABLE.equals(owner) && owner.activeHost() != null
+                    && !HostInfo.unavailable().equals(owner.activeHost());
             return known ? Optional.of(owner) : Optional.empty();
         } catch (IllegalStateException e) {
             return Optional.empty();
@@ -130,24 +131,7 @@ public final class MetricQueries {
      */
     <K, T> Answer<T> route(String store, K key, Serializer<K> serializer, ReadOptions options, String path,
                            BiFunction<Integer, Boolean, Answer<T>> local) {
-        Answer<T> answer = answer(store, key, serializer, options, path, (partition, standby) -> {
-            // Kafka Streams looks up a local store under its task manager's lock, which the stream
-            // thread takes on every iteration, and reads RocksDB under the store's own lock: with
-            // many request threads, those locks convoyed and their spinning took the CPU the stream
-            // thread needed (JFR, BENCHMARKS.md). As many threads as the JVM has processors go in at
-            // once; the others wait parked, without spinning.
-            try {
-                localReads.acquire();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new Answer.NotReady<>("interrupted while waiting to read partition " + partition);
-            }
-            try {
-                return local.apply(partition, standby);
-            } finally {
-                localReads.release();
-            }
-        });
+        Answer<T> answer = answer(store, key, serializer, options, path, local);
         // Counted by the instance whose replica answered: a forwarded stale read once, by its answerer.
         Optional<Served> served = answer instanceof Answer.Local<T> found ? Optional.of(found.served())
                 : answer instanceof Answer.NotFound<T> absent ? Optional.of(absent.served()) : Optional.empty();
@@ -240,10 +224,27 @@ public final class MetricQueries {
         return path + (path.contains("?") ? "&" : "?") + "standby=true";
     }
 
+    /**
+     * {@code read} of a local store, with at most as many other threads as the JVM has processors.
+     * Kafka Streams looks up a local store under its task manager's lock, which the stream thread
+     * takes on every iteration, and reads RocksDB under the store's own lock: with many request
+     * threads, those locks convoyed, and under a CPU limit their spinning took the CPU the stream
+     * thread needed (JFR, BENCHMARKS.md). The others wait parked. Only store reads run gated:
+     * nothing in them waits on the network.
+     */
+    private <R> R gated(Supplier<R> read) {
+        localReads.acquireUninterruptibly();
+        try {
+            return read.get();
+        } finally {
+            localReads.release();
+        }
+    }
+
     /** One read of the all-time store of a local partition: found, absent, or not queryable here. */
     private Answer<SeriesState> readState(SeriesId id, int partition, boolean standby) {
         try {
-            ValueAndTimestamp<SeriesState> value = allTimeStore(partition, standby).get(id.toBytes());
+            ValueAndTimestamp<SeriesState> value = gated(() -> allTimeStore(partition, standby).get(id.toBytes()));
             Served served = served(StoreNames.ALL_TIME, partition, standby);
             return value == null ? absent(served, partition) : new Answer.Local<>(value.value(), served);
         } catch (InvalidStateStoreException e) {
@@ -273,10 +274,9 @@ public final class MetricQueries {
         }
         Served served = known.served();
         try {
-            ReadOnlyWindowStore<byte[], ValueAndTimestamp<Aggregate>> store = streams.store(localPartition(
+            NavigableMap<Long, Aggregate> byStart = gated(() -> SeriesWindows.between(streams.store(localPartition(
                     StoreNames.WINDOWED, QueryableStoreTypes.<byte[], Aggregate>timestampedWindowStore(), partition,
-                    standby));
-            NavigableMap<Long, Aggregate> byStart = SeriesWindows.between(store, id, known.value(), from, to);
+                    standby)), id, known.value(), from, to));
             List<AggregateView> windows = new ArrayList<>();
             byStart.forEach((start, aggregate) -> windows.add(AggregateView.of(aggregate, start,
                     start + windowSizeMs, null)));
