@@ -184,6 +184,12 @@ class MetricsIT {
     }
 
     @Test
+    void theJitCompilersTimeIsExportedToTellAWarmInstance() {
+        assertThat(scrapedA.find("jvm_compilation_time_ms_total")).singleElement()
+                .satisfies(sample -> assertThat(sample.value()).isPositive());
+    }
+
+    @Test
     void everyValidEventIsCountedAsAggregatedOnce() {
         assertThat(both("rollcall_events_aggregated_total")).isEqualTo(validEvents);
     }

@@ -45,7 +45,7 @@ public final class AllBenchmark {
         out.printf("%n== 2/4 queries at 2,000 requests/s, alone and while ingesting %,d events/s (half the pipeline "
                 + "rate on %s)%n", ingestRate, pipeline.detailed().label());
         QueryBenchmark query = new QueryBenchmark(new QueryBenchmark.Settings(settings.bootstrapServers(),
-                Math.min(settings.series(), 20_000), 2_000, Duration.ofSeconds(5),
+                Math.min(settings.series(), 20_000), 2_000, QueryBenchmark.WARMUP,
                 Duration.ofSeconds(settings.querySeconds()), ingestRate), out);
         query.run();
 

@@ -176,7 +176,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (what.equals("query")) {
             return withBroker(servers -> new QueryBenchmark(new QueryBenchmark.Settings(servers,
-                    Math.min(series, 20_000), rate == null ? 2_000 : rate, Duration.ofSeconds(5), Duration.ofSeconds(seconds), ingestRate),
+                    Math.min(series, 20_000), rate == null ? 2_000 : rate, QueryBenchmark.WARMUP, Duration.ofSeconds(seconds), ingestRate),
                     System.out).run());
         }
         if (what.equals("codec")) {
