@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
                 "checked against the events, on one preloaded topic per workload (--workload, --cardinality);",
                 "starts an embedded broker in this JVM unless --bootstrap-servers is given.",
                 "all: pipeline on both workloads (the first with 1, 2 and 3 instances), query, verdict and restore in",
-                "one run (about a quarter of an hour), with a summary against the targets.",
+                "one run (about 25 minutes), with a summary against the targets.",
                 "codec: cost per event of the aggregation step without Kafka.",
                 "query: HTTP query latency at a fixed rate, local and forwarded, alone and while ingesting.",
                 "verdict: time from the event that makes a rollback conclusive to the verdict being readable.",
