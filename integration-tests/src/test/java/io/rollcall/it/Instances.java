@@ -14,16 +14,22 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** rollcall instances as separate JVMs running {@code rollcall serve}, so a test can SIGKILL one. */
 final class Instances {
 
     static final Path JAR = Path.of("..", "topology", "target", "rollcall.jar").toAbsolutePath().normalize();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final int CONCURRENT_READS = 8;
 
     /** One running instance. */
     record Instance(int port, Process process, Path log) {
@@ -63,15 +69,38 @@ final class Instances {
             }
         }
 
+        /**
+         * The JSON answers of GETs of {@code path} of every key, by key, with at most {@link #CONCURRENT_READS}
+         * requests in flight: reads of thousands of series one after the other took tens of seconds.
+         */
+        <K> Map<K, JsonNode> getAll(Collection<K> keys, Function<K, String> path) throws InterruptedException {
+            Semaphore inFlight = new Semaphore(CONCURRENT_READS);
+            Map<K, CompletableFuture<String>> answers = new LinkedHashMap<>();
+            for (K key : keys) {
+                inFlight.acquire();
+                HttpRequest request = HttpRequest.newBuilder(URI.create(base() + path.apply(key)))
+                        .timeout(Duration.ofSeconds(10)).GET().build();
+                answers.put(key, HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                        .whenComplete((response, failure) -> inFlight.release())
+                        .thenApply(HttpResponse::body));
+            }
+            Map<K, JsonNode> parsed = new LinkedHashMap<>();
+            answers.forEach((key, answer) -> parsed.put(key, Api.parse(answer.join())));
+            return parsed;
+        }
+
         /** Asserts that this instance serves every window of every series of {@code truth} with its count and sum. */
-        void assertServesTheWindowsOf(GroundTruth truth) throws IOException, InterruptedException {
-            for (long series : truth.byId().keySet()) {
-                String id = SeriesId.of(series).toString();
+        void assertServesTheWindowsOf(GroundTruth truth) throws InterruptedException {
+            Map<Long, JsonNode> answers = getAll(truth.byId().keySet(), series -> {
                 Map<Long, double[]> expected = truth.windowsOf(series);
                 long from = expected.keySet().stream().mapToLong(Long::longValue).min().orElseThrow();
                 long to = expected.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
-                JsonNode windows = Api.parse(get("/api/v1/metrics/" + id + "/windows?from=" + from + "&to=" + to)
-                        .body()).get("windows");
+                return "/api/v1/metrics/" + SeriesId.of(series) + "/windows?from=" + from + "&to=" + to;
+            });
+            for (long series : truth.byId().keySet()) {
+                String id = SeriesId.of(series).toString();
+                Map<Long, double[]> expected = truth.windowsOf(series);
+                JsonNode windows = answers.get(series).get("windows");
                 Map<Long, double[]> actual = new HashMap<>();
                 windows.forEach(w -> actual.put(Instant.parse(w.get("windowStart").asText()).toEpochMilli(),
                         new double[] {w.get("count").asDouble(), w.get("sum").asDouble()}));
