@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
@@ -221,12 +222,13 @@ public final class QueryBenchmark {
     private long[] instancesJitMillis() {
         return instances.stream().mapToLong(instance -> instance.tryGet("/metrics")
                 .filter(response -> response.statusCode() == 200)
-                .flatMap(response -> JIT_TIME.matcher(response.body()).results().findFirst())
-                .map(found -> (long) Double.parseDouble(found.group(1))).orElse(-1L)).toArray();
+                .map(response -> Exposition.sum(response.body(), JIT_TIME))
+                .filter(OptionalDouble::isPresent)
+                .map(time -> (long) time.getAsDouble()).orElse(-1L)).toArray();
     }
 
-    private static final java.util.regex.Pattern JIT_TIME = java.util.regex.Pattern.compile(
-            "(?m)^jvm_compilation_time_ms_total(?:\\{[^}]*})?\\s+(\\S+)$");
+    /** What every instance exports of its JIT compilers' time (Micrometer's {@code JvmCompilationMetrics}). */
+    private static final String JIT_TIME = "jvm_compilation_time_ms_total";
 
     /** {@code a} and {@code b} alternating, until the shorter ends. */
     private static List<String> interleaved(List<String> a, List<String> b) {

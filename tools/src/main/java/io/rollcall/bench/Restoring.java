@@ -24,23 +24,16 @@ record Restoring(long remaining, long restored, double seconds) {
         double seconds = 0;
         boolean seen = false;
         for (String line : exposition.split("\n")) {
-            if (line.startsWith(REMAINING + "{") || line.startsWith(REMAINING + " ")) {
-                remaining += value(line);
+            if (Exposition.isSample(line, REMAINING)) {
+                remaining += Exposition.value(line);
                 seen = true;
-            } else if (line.startsWith(RESTORED + "{") || line.startsWith(RESTORED + " ")) {
-                restored += value(line);
+            } else if (Exposition.isSample(line, RESTORED)) {
+                restored += Exposition.value(line);
                 seen = true;
-            } else if (line.startsWith(SECONDS + "{") || line.startsWith(SECONDS + " ")) {
-                seconds += value(line);
+            } else if (Exposition.isSample(line, SECONDS)) {
+                seconds += Exposition.value(line);
             }
         }
         return seen ? Optional.of(new Restoring((long) remaining, (long) restored, seconds)) : Optional.empty();
-    }
-
-    /** The value of a sample, {@code name{labels} value [timestamp]} or {@code name value [timestamp]}. */
-    private static double value(String sample) {
-        int labels = sample.lastIndexOf('}');
-        String[] fields = sample.substring(labels >= 0 ? labels + 1 : sample.indexOf(' ')).trim().split("\\s+");
-        return Double.parseDouble(fields[0]);
     }
 }
