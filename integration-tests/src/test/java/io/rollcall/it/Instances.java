@@ -91,16 +91,18 @@ final class Instances {
 
         /** Asserts that this instance serves every window of every series of {@code truth} with its count and sum. */
         void assertServesTheWindowsOf(GroundTruth truth) throws InterruptedException {
-            Map<Long, JsonNode> answers = getAll(truth.byId().keySet(), series -> {
-                Map<Long, double[]> expected = truth.windowsOf(series);
+            Map<Long, Map<Long, double[]>> expectedBySeries = new HashMap<>();
+            truth.byId().keySet().forEach(series -> expectedBySeries.put(series, truth.windowsOf(series)));
+            Map<Long, JsonNode> answers = getAll(expectedBySeries.keySet(), series -> {
+                Map<Long, double[]> expected = expectedBySeries.get(series);
                 long from = expected.keySet().stream().mapToLong(Long::longValue).min().orElseThrow();
                 long to = expected.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
                 return "/api/v1/metrics/" + SeriesId.of(series) + "/windows?from=" + from + "&to=" + to;
             });
-            for (long series : truth.byId().keySet()) {
-                String id = SeriesId.of(series).toString();
-                Map<Long, double[]> expected = truth.windowsOf(series);
-                JsonNode windows = answers.get(series).get("windows");
+            for (Map.Entry<Long, Map<Long, double[]>> entry : expectedBySeries.entrySet()) {
+                String id = SeriesId.of(entry.getKey()).toString();
+                Map<Long, double[]> expected = entry.getValue();
+                JsonNode windows = answers.get(entry.getKey()).get("windows");
                 Map<Long, double[]> actual = new HashMap<>();
                 windows.forEach(w -> actual.put(Instant.parse(w.get("windowStart").asText()).toEpochMilli(),
                         new double[] {w.get("count").asDouble(), w.get("sum").asDouble()}));
