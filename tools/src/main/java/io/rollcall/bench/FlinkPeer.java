@@ -2,6 +2,7 @@ package io.rollcall.bench;
 
 import io.rollcall.aggregate.Aggregate;
 import io.rollcall.aggregate.AggregateCodec;
+import io.rollcall.app.StreamsSettings;
 import io.rollcall.app.Topics;
 import io.rollcall.config.RollcallConfig;
 import io.rollcall.config.RollcallSettings;
@@ -25,8 +26,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The engine a user might pick instead: the same aggregation as an Apache Flink job (module
@@ -148,6 +151,11 @@ final class FlinkPeer {
         }
         Map<String, String> settings = new HashMap<>();
         config.kafkaProperties().forEach((key, value) -> settings.put("kafka." + key, value.toString()));
+        // The job's sink batches and compresses as the pipeline's producers do: the same requests reach the broker.
+        Map<String, Object> producer = new StreamsConfig(StreamsSettings.of(config)).getProducerConfigs("flink");
+        for (String key : List.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, ProducerConfig.BATCH_SIZE_CONFIG)) {
+            settings.put("kafka." + key, producer.get(key).toString());
+        }
         settings.put("name", name);
         settings.put("events.topic", topic);
         settings.put("output.topic", output);

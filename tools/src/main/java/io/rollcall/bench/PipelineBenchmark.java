@@ -346,22 +346,28 @@ public final class PipelineBenchmark {
                     .figures();
             Result baseline = null;
             if (!settings.baseline().isEmpty()) {
-                // Alternating pairs, each pair back to back: drift of this machine over the run (other
-                // engines' garbage, the broker's growing logs, a neighbour's load) falls on both alike.
+                // Pairs back to back, the baseline first in odd pairs and second in even ones: drift of
+                // this machine over the run (other engines' garbage, the broker's growing logs, a
+                // neighbour's load) and the JIT still compiling after the pass before fall on both alike.
                 List<Result> withBaseline = new ArrayList<>();
                 List<Result> again = new ArrayList<>();
                 for (int pair = 1; pair <= BASELINE_PAIRS; pair++) {
-                    Result c0 = pipeline(config("baseline-" + pair).with(settings.baseline()));
-                    Result c = pipeline(config("again-" + pair));
+                    boolean baselineFirst = pair % 2 == 1;
+                    Result first = baselineFirst ? pipeline(config("baseline-" + pair).with(settings.baseline()))
+                            : pipeline(config("again-" + pair));
+                    Result second = baselineFirst ? pipeline(config("again-" + pair))
+                            : pipeline(config("baseline-" + pair).with(settings.baseline()));
+                    Result c0 = baselineFirst ? first : second;
+                    Result c = baselineFirst ? second : first;
                     withBaseline.add(c0);
                     again.add(c);
-                    out.printf("(c0) %s: pair %d: the same pipeline with %s: %,10.0f events/s, then as (c): "
-                                    + "%,10.0f events/s; c/c0 = %.2f%n", load.label(), pair, settings.baseline(),
-                            c0.rate(), c.rate(), c.rate() / c0.rate());
+                    out.printf("(c0) %s: pair %d: the same pipeline with %s: %,10.0f events/s, as (c): "
+                                    + "%,10.0f events/s (%s first); c/c0 = %.2f%n", load.label(), pair,
+                            settings.baseline(), c0.rate(), c.rate(), baselineFirst ? "c0" : "c", c.rate() / c0.rate());
                 }
                 baseline = Result.combined(withBaseline);
                 double ratio = Result.combined(again).rate() / baseline.rate();
-                out.printf("(c0) %s: over %d alternating pairs, c/c0 = %.2f (events over seconds of each side)%n",
+                out.printf("(c0) %s: over %d pairs, c/c0 = %.2f (events over seconds of each side)%n",
                         load.label(), BASELINE_PAIRS, ratio);
                 out.printf("     state per id c / c0: %,.0f / %,.0f bytes at close, %,.0f / %,.0f bytes compacted; "
                                 + "RocksDB memory at the end c: %s; c0: %s%n",

@@ -23,6 +23,12 @@ public final class StreamsSettings {
     /** Largest record the app's producers send: 64 MiB, above any sane max.message.bytes. */
     static final int MAX_REQUEST_BYTES = 64 << 20;
 
+    /** How the producers compress what they write (Kafka's {@code compression.type}). */
+    private static final String COMPRESSION = "lz4";
+
+    /** Largest batch a producer builds per partition (Kafka's {@code batch.size}; its default is 16 KiB). */
+    private static final int BATCH_BYTES = 128 << 10;
+
     /** Longest a changelog update stays uncompacted (measured in BENCHMARKS.md, "Restarts"). */
     static final Duration CHANGELOG_MAX_COMPACTION_LAG = Duration.ofMinutes(1);
 
@@ -98,6 +104,13 @@ public final class StreamsSettings {
         // as the events topic does (its max.message.bytes; the dead-letter topic is created
         // with the same). This is a bound, not an allocation.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(MAX_REQUEST_BYTES));
+        // What the producers write (changelogs, aggregates, verdicts, dead letters) goes out in
+        // LZ4-compressed batches of up to BATCH_BYTES per partition: a commit sends a task's
+        // changed series at once, and the broker and the producers' network threads handle far
+        // fewer, smaller requests, for a little CPU in the stream threads (measured in
+        // BENCHMARKS.md, "Tuning choices"). Unprefixed, so a user's setting, prefixed or not, wins.
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, COMPRESSION);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(BATCH_BYTES));
         RollcallConfig.RocksDb rocks = config.storage().rocksDb();
         if (rocks != null) {
             // Measured in BENCHMARKS.md ("Tuning choices"): bounded off-heap memory, LZ4-compressed state.

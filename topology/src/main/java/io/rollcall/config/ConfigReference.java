@@ -89,6 +89,13 @@ public final class ConfigReference {
                 - `errors.dead.letter.queue.topic.name` = `rollcall.topic.dead-letter`;
                 - `producer.max.request.size` = 64 MiB, so dead letters as large as the events topic
                   accepts can be written;
+                - `compression.type` = `lz4` and `batch.size` = 131072 (128 KiB; Kafka's default is 16 KiB):
+                  a commit sends a task's changed series at once, and the producers write them (changelogs,
+                  aggregates, verdicts, dead letters) in fewer, LZ4-compressed batches, so the brokers and the
+                  producers' network threads handle fewer requests and a fraction of the bytes (measured in
+                  [BENCHMARKS.md](../BENCHMARKS.md#tuning-choices)). Every Java client, Kafka Connect and
+                  librdkafka read LZ4; a KafkaJS consumer of the aggregates or verdicts topic needs an LZ4
+                  codec package, or set `compression.type=none`;
                 - `rocksdb.config.setter` = `io.rollcall.store.RocksDbTuning` while `rollcall.rocksdb.tuning`
                   is `bounded`;
                 - `task.assignor.class` = Kafka's `StickyTaskAssignor`: tasks stay where they are, and a new

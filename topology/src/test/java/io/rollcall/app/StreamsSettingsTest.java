@@ -3,9 +3,11 @@ package io.rollcall.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rollcall.config.RollcallConfig;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.assignment.assignors.StickyTaskAssignor;
 import org.apache.kafka.streams.state.HostInfo;
@@ -56,5 +58,29 @@ class StreamsSettingsTest {
                 .isEqualTo("60000");
         assertThat(StreamsSettings.of(RollcallConfig.of(Map.of("topic.max.compaction.lag.ms", "600000")))
                 .get("topic.max.compaction.lag.ms")).isEqualTo("600000");
+    }
+
+    @Test
+    void theProducersCompressWithLz4UnlessTheUserSetsACompressionTypePrefixedOrNot() {
+        assertThat(producerCompression(Map.of())).isEqualTo("lz4");
+        assertThat(producerCompression(Map.of("compression.type", "zstd"))).isEqualTo("zstd");
+        assertThat(producerCompression(Map.of("producer.compression.type", "none"))).isEqualTo("none");
+    }
+
+    @Test
+    void theProducersBuildBatchesOfUpTo128KiBUnlessTheUserSetsABatchSize() {
+        assertThat(producerSetting(Map.of(), ProducerConfig.BATCH_SIZE_CONFIG)).isEqualTo("131072");
+        assertThat(producerSetting(Map.of("batch.size", "16384"), ProducerConfig.BATCH_SIZE_CONFIG)).isEqualTo("16384");
+    }
+
+    /** {@code key} as Kafka Streams hands it to the app's producers. */
+    private static Object producerSetting(Map<String, String> settings, String key) {
+        Map<String, String> all = new HashMap<>(settings);
+        all.put("bootstrap.servers", "kafka:9092");
+        return new StreamsConfig(StreamsSettings.of(RollcallConfig.of(all))).getProducerConfigs("client").get(key);
+    }
+
+    private static Object producerCompression(Map<String, String> settings) {
+        return producerSetting(settings, ProducerConfig.COMPRESSION_TYPE_CONFIG);
     }
 }
