@@ -193,12 +193,12 @@ class RolloutScenarioTest {
     }
 
     @Test
-    void aNoisyButHealthyCanaryIsNeverRolledBackOver200SeededRuns() {
+    void aNoisyButHealthyCanaryIsNeverRolledBackOver100SeededRuns() {
         // Canary and baseline alike, at 30 % of the error-rate SLO (0.3 % against 1 %) and
         // p95 ≈ 228 ms against 320 ms; 150 requests per window and role, failure limit 2,
         // four windows. Binomial arithmetic: a window fails with probability 0.12 %, so all
-        // 200 runs pass with probability 99.8 % for any seeds, not just these.
-        int runs = 200;
+        // 100 runs pass with probability 99.9 % for any seeds, not just these.
+        int runs = 100;
         int windows = 4;
         driver.put(java.util.stream.IntStream.range(0, runs)
                 .mapToObj(run -> spec("svc-" + run, latency(0.95, 320.0, 0.5), errorRate(0.01, 1.0))
