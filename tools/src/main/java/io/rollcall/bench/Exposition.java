@@ -9,12 +9,12 @@ final class Exposition {
     }
 
     /** Whether {@code line} is a sample of {@code metric}, with or without labels. */
-    static boolean isSample(String line, String metric) {
+    private static boolean isSample(String line, String metric) {
         return line.startsWith(metric + "{") || line.startsWith(metric + " ");
     }
 
     /** The value of a sample, {@code name{labels} value [timestamp]} or {@code name value [timestamp]}. */
-    static double value(String sample) {
+    private static double value(String sample) {
         int labels = sample.lastIndexOf('}');
         String[] fields = sample.substring(labels >= 0 ? labels + 1 : sample.indexOf(' ')).trim().split("\\s+");
         return Double.parseDouble(fields[0]);

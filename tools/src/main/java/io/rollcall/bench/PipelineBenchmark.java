@@ -353,12 +353,15 @@ public final class PipelineBenchmark {
                 List<Result> again = new ArrayList<>();
                 for (int pair = 1; pair <= BASELINE_PAIRS; pair++) {
                     boolean baselineFirst = pair % 2 == 1;
-                    Result first = baselineFirst ? pipeline(config("baseline-" + pair).with(settings.baseline()))
-                            : pipeline(config("again-" + pair));
-                    Result second = baselineFirst ? pipeline(config("again-" + pair))
-                            : pipeline(config("baseline-" + pair).with(settings.baseline()));
-                    Result c0 = baselineFirst ? first : second;
-                    Result c = baselineFirst ? second : first;
+                    Result c0;
+                    Result c;
+                    if (baselineFirst) {
+                        c0 = pipeline(config("baseline-" + pair).with(settings.baseline()));
+                        c = pipeline(config("again-" + pair));
+                    } else {
+                        c = pipeline(config("again-" + pair));
+                        c0 = pipeline(config("baseline-" + pair).with(settings.baseline()));
+                    }
                     withBaseline.add(c0);
                     again.add(c);
                     out.printf("(c0) %s: pair %d: the same pipeline with %s: %,10.0f events/s, as (c): "

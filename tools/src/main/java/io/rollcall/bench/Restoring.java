@@ -1,6 +1,7 @@
 package io.rollcall.bench;
 
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * What an instance says about restoring its stores, read from its own {@code /metrics}
@@ -19,21 +20,12 @@ record Restoring(long remaining, long restored, double seconds) {
 
     /** Sums the metrics' samples in a Prometheus text exposition; empty when neither record count is in it. */
     static Optional<Restoring> parse(String exposition) {
-        double remaining = 0;
-        double restored = 0;
-        double seconds = 0;
-        boolean seen = false;
-        for (String line : exposition.split("\n")) {
-            if (Exposition.isSample(line, REMAINING)) {
-                remaining += Exposition.value(line);
-                seen = true;
-            } else if (Exposition.isSample(line, RESTORED)) {
-                restored += Exposition.value(line);
-                seen = true;
-            } else if (Exposition.isSample(line, SECONDS)) {
-                seconds += Exposition.value(line);
-            }
+        OptionalDouble remaining = Exposition.sum(exposition, REMAINING);
+        OptionalDouble restored = Exposition.sum(exposition, RESTORED);
+        if (remaining.isEmpty() && restored.isEmpty()) {
+            return Optional.empty();
         }
-        return seen ? Optional.of(new Restoring((long) remaining, (long) restored, seconds)) : Optional.empty();
+        return Optional.of(new Restoring((long) remaining.orElse(0), (long) restored.orElse(0),
+                Exposition.sum(exposition, SECONDS).orElse(0)));
     }
 }

@@ -62,9 +62,10 @@ class StreamsSettingsTest {
 
     @Test
     void theProducersCompressWithLz4UnlessTheUserSetsACompressionTypePrefixedOrNot() {
-        assertThat(producerCompression(Map.of())).isEqualTo("lz4");
-        assertThat(producerCompression(Map.of("compression.type", "zstd"))).isEqualTo("zstd");
-        assertThat(producerCompression(Map.of("producer.compression.type", "none"))).isEqualTo("none");
+        String compression = ProducerConfig.COMPRESSION_TYPE_CONFIG;
+        assertThat(producerSetting(Map.of(), compression)).isEqualTo("lz4");
+        assertThat(producerSetting(Map.of("compression.type", "zstd"), compression)).isEqualTo("zstd");
+        assertThat(producerSetting(Map.of("producer.compression.type", "none"), compression)).isEqualTo("none");
     }
 
     @Test
@@ -78,9 +79,5 @@ class StreamsSettingsTest {
         Map<String, String> all = new HashMap<>(settings);
         all.put("bootstrap.servers", "kafka:9092");
         return new StreamsConfig(StreamsSettings.of(RollcallConfig.of(all))).getProducerConfigs("client").get(key);
-    }
-
-    private static Object producerCompression(Map<String, String> settings) {
-        return producerSetting(settings, ProducerConfig.COMPRESSION_TYPE_CONFIG);
     }
 }
