@@ -522,9 +522,12 @@ public final class PipelineBenchmark {
         try (Admin admin = Admin.create(config.kafkaProperties());
              RollcallApp app = RollcallApp.start(config)) {
             Running.await(app, Duration.ofMinutes(2));
+            ThreadCpu cpuAtStart = ThreadCpu.now();
             long start = System.nanoTime();
             awaitCommitted(admin, config.applicationId(), config.eventsTopic(), start);
             seconds = (System.nanoTime() - start) / 1e9;
+            out.printf("     CPU of this JVM during the pass (%s): %s%n", config.applicationId(),
+                    ThreadCpu.describe(ThreadCpu.now().since(cpuAtStart)));
             memory = rocksMemory(app, config.storage().rocksDb() != null);
         }
         // Closed cleanly: RocksDB has flushed its memtables, so the directory holds the whole state.
