@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.stream.Collectors;
 
 /**
@@ -83,6 +84,14 @@ public final class AllBenchmark {
         row("HTTP local p99, ingesting", "%.2f ms", get(q, "local hits, ingesting"), "<= 2 ms");
         row("HTTP forwarded p99, ingesting", "%.2f ms", get(q, "forwarded hits, ingesting"), "");
         row("HTTP baseline /health/live p99", "%.2f ms", get(q, "baseline: GET /health/live"), "");
+        for (boolean ingesting : new boolean[] {false, true}) {
+            OptionalDouble[] ratios = query.forwardedOverLocal(ingesting);
+            String[] percentiles = {"p50", "p99"};
+            for (int i = 0; i < ratios.length; i++) {
+                row("HTTP forwarded / local " + percentiles[i] + ", interleaved, " + (ingesting ? "ingesting" : "alone"),
+                        "%.2f", ratios[i].orElse(Double.NaN), "<= " + QueryBenchmark.FORWARD_RATIO_TARGET);
+            }
+        }
         row("verdict p99", "%.0f ms", verdict[1], "<= 1000 ms");
         row("restore rate", "%,.0f records/s", restoreRate, "");
         for (PipelineBenchmark.Scaled scaled : pipeline.scaling()) {
