@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +47,8 @@ import org.rocksdb.CompressionType;
  * (how events fall on series, how many series): on one preloaded topic per workload, (a) a
  * plain consumer that only reads, (b) an in-memory peer, (c) rollcall's full pipeline with its
  * production settings (exactly-once v2), (d) the same job as an idiomatic Streams DSL
- * application. The first workload runs each once first to warm the JVM; its pipeline is also
+ * application; (b) and (c) in rounds, the order swapped each round, and each row is its median
+ * round. The first workload runs each once first to warm the JVM; its pipeline is also
  * measured with the baseline settings and with several instances.
  */
 public final class PipelineBenchmark {
@@ -109,6 +111,12 @@ public final class PipelineBenchmark {
     /** Back-to-back pairs of the pipeline with the baseline settings and without, after the measured rows. */
     private static final int BASELINE_PAIRS = 2;
 
+    /**
+     * Rounds of the in-memory peer and the pipeline; each row is its median round, as one slow pass
+     * (a collection or compilation landing on a pass of a few seconds) moves a sum of passes.
+     */
+    private static final int PEER_ROUNDS = 3;
+
     /** A ratio of two engines' rates on one workload and its target, which may differ between spreads. */
     public record Ratio(Engine over, Engine under, Function<Spread, String> target) {
         public String label() {
@@ -148,6 +156,12 @@ public final class PipelineBenchmark {
 
         public double rate() {
             return records / seconds;
+        }
+
+        /** The pass with the median rate (of an even number, the slower of the middle two). */
+        static Result median(List<Result> passes) {
+            List<Result> byRate = passes.stream().sorted(Comparator.comparingDouble(Result::rate)).toList();
+            return byRate.get((byRate.size() - 1) / 2);
         }
 
         /** The passes together: their events over their seconds; sizes and memory of the first. */
@@ -310,16 +324,39 @@ public final class PipelineBenchmark {
             }
             List<Row> rows = new ArrayList<>();
             rows.add(print("(a)", new Row(load, Engine.RAW, consume(base, topic), "")));
-            InMemoryPeer.Outcome peer = InMemoryPeer.run(base.kafkaProperties(), topic, settings.partitions(), threads,
-                    settings.events(), base.windowSize());
+            // The peer and the pipeline in rounds, the order swapped each round, so that drift over the
+            // rounds (the JIT still compiling, a neighbour's load) falls on both alike. Not all of it
+            // does: a pipeline pass right after the peer meets the peer's garbage (every series' state
+            // on the heap) and runs slower than one right after a pipeline pass; two of the three
+            // pipeline passes are of that kind, so the median is one.
+            List<Result> peerRounds = new ArrayList<>();
+            List<Result> pipelineRounds = new ArrayList<>();
+            InMemoryPeer.Outcome peer = null;
+            for (int round = 1; round <= PEER_ROUNDS; round++) {
+                boolean peerFirst = round % 2 == 1;
+                if (!peerFirst) {
+                    pipelineRounds.add(pipeline(config("measured-" + round)));
+                }
+                peer = InMemoryPeer.run(base.kafkaProperties(), topic, settings.partitions(), threads,
+                        settings.events(), base.windowSize());
+                peerRounds.add(new Result(peer.events(), peer.seconds()));
+                if (peerFirst) {
+                    pipelineRounds.add(pipeline(config("measured-" + round)));
+                }
+                out.printf("    round %d (%s first): in-memory peer %,10.0f events/s, pipeline %,10.0f events/s, "
+                                + "ratio %.3f%n", round, peerFirst ? "peer" : "pipeline", peerRounds.get(round - 1).rate(),
+                        pipelineRounds.get(round - 1).rate(),
+                        pipelineRounds.get(round - 1).rate() / peerRounds.get(round - 1).rate());
+            }
             seriesIds = peer.seriesIds();
-            rows.add(print("(b)", new Row(load, Engine.PEER, new Result(peer.events(), peer.seconds()),
-                    String.format("%d consumer threads; %,d series, %,d windows", threads, peer.seriesIds(),
-                            peer.windows()))));
-            Result pipeline = pipeline(config("measured"));
+            String rounds = "median of " + PEER_ROUNDS + " rounds, peer and pipeline in turn";
+            rows.add(print("(b)", new Row(load, Engine.PEER, Result.median(peerRounds),
+                    String.format("%s; %d consumer threads; %,d series, %,d windows", rounds,
+                            threads, peer.seriesIds(), peer.windows()))));
+            Result pipeline = Result.median(pipelineRounds);
             rows.add(print("(c)", new Row(load, Engine.PIPELINE, pipeline, String.format(
-                    "state per id %,.0f bytes at close, %,.0f compacted", (double) pipeline.stateBytes() / seriesIds,
-                    (double) pipeline.compactedBytes() / seriesIds))));
+                    "%s; state per id %,.0f bytes at close, %,.0f compacted", rounds,
+                    (double) pipeline.stateBytes() / seriesIds, (double) pipeline.compactedBytes() / seriesIds))));
             DslOutcome dsl = dsl(config("dsl"));
             rows.add(print("(d)", new Row(load, Engine.DSL, dsl.figures(), String.format("%,d of %,d ids wrong",
                     dsl.wrong(), truth.ids()), OptionalInt.of(dsl.wrong()))));

@@ -11,6 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -23,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The object-caching all-time store over an in-memory store: what is pending is read back,
  * forwarded once per key with its newest value when flushed, merged into range reads in
- * unsigned key order, and flushed early once more keys are pending than the capacity.
+ * unsigned key order, flushed early once more keys are pending than the capacity, and read
+ * from the store underneath once evicted, by the writer and by any other thread.
  */
 class CachedStoresTest {
 
@@ -107,5 +111,45 @@ class CachedStoresTest {
         }
         assertThat(forwarded).extracting(kv -> SeriesId.fromBytes(kv.key).bits()).containsExactly(1L, 2L, 3L, 4L);
         assertThat(store.wrapped().get(SeriesId.of(4).toBytes())).isNotNull();
+    }
+
+    @Test
+    void valuesEvictedFromTheCacheAreReadFromTheStoreUnderneath() {
+        CachedKeyValueStore<Aggregate> store = allTime(4, new ArrayList<>());
+        for (long id = 1; id <= 40; id++) {
+            store.put(SeriesId.of(id).toBytes(), aggregate(id, id, id));
+            store.flushCache();
+        }
+        for (long id = 1; id <= 40; id++) {
+            assertThat(store.get(SeriesId.of(id).toBytes()).value().sum()).as("sum of %d", id).isEqualTo(2.0 * id);
+        }
+    }
+
+    @Test
+    void anotherThreadReadsEveryWrittenKeyWhileTheWriterFlushesAndEvicts() throws Exception {
+        CachedKeyValueStore<Aggregate> store = allTime(8, new ArrayList<>());
+        AtomicLong written = new AtomicLong();
+        AtomicBoolean done = new AtomicBoolean();
+        CompletableFuture<Long> misses = CompletableFuture.supplyAsync(() -> {
+            long missed = 0;
+            while (!done.get()) {
+                long upTo = written.get();
+                for (long id = 1; id <= upTo; id++) {
+                    missed += store.get(SeriesId.of(id).toBytes()) == null ? 1 : 0;
+                }
+            }
+            return missed;
+        });
+        for (int round = 0; round < 200; round++) {
+            for (long id = 1; id <= 64; id++) {
+                store.put(SeriesId.of(id).toBytes(), aggregate(id, round));
+                written.accumulateAndGet(id, Math::max);
+                if (id % 5 == 0) {
+                    store.flushCache();
+                }
+            }
+        }
+        done.set(true);
+        assertThat(misses.get()).as("reads that found no value for a key already written").isZero();
     }
 }
