@@ -328,25 +328,24 @@ public final class PipelineBenchmark {
             // rounds (the JIT still compiling, a neighbour's load) falls on both alike. Not all of it
             // does: a pipeline pass right after the peer meets the peer's garbage (every series' state
             // on the heap) and runs slower than one right after a pipeline pass; two of the three
-            // pipeline passes are of that kind, so the median is one.
+            // pipeline passes are of that kind, so the median is usually one.
             List<Result> peerRounds = new ArrayList<>();
             List<Result> pipelineRounds = new ArrayList<>();
             InMemoryPeer.Outcome peer = null;
             for (int round = 1; round <= PEER_ROUNDS; round++) {
                 boolean peerFirst = round % 2 == 1;
-                if (!peerFirst) {
-                    pipelineRounds.add(pipeline(config("measured-" + round)));
-                }
+                Result pipelineRound = peerFirst ? null : pipeline(config("measured-" + round));
                 peer = InMemoryPeer.run(base.kafkaProperties(), topic, settings.partitions(), threads,
                         settings.events(), base.windowSize());
-                peerRounds.add(new Result(peer.events(), peer.seconds()));
+                Result peerRound = new Result(peer.events(), peer.seconds());
                 if (peerFirst) {
-                    pipelineRounds.add(pipeline(config("measured-" + round)));
+                    pipelineRound = pipeline(config("measured-" + round));
                 }
+                peerRounds.add(peerRound);
+                pipelineRounds.add(pipelineRound);
                 out.printf("    round %d (%s first): in-memory peer %,10.0f events/s, pipeline %,10.0f events/s, "
-                                + "ratio %.3f%n", round, peerFirst ? "peer" : "pipeline", peerRounds.get(round - 1).rate(),
-                        pipelineRounds.get(round - 1).rate(),
-                        pipelineRounds.get(round - 1).rate() / peerRounds.get(round - 1).rate());
+                                + "ratio %.3f%n", round, peerFirst ? "peer" : "pipeline", peerRound.rate(),
+                        pipelineRound.rate(), pipelineRound.rate() / peerRound.rate());
             }
             seriesIds = peer.seriesIds();
             String rounds = "median of " + PEER_ROUNDS + " rounds, peer and pipeline in turn";

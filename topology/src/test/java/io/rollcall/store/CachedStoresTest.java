@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
@@ -130,9 +132,11 @@ class CachedStoresTest {
         CachedKeyValueStore<Aggregate> store = allTime(8, new ArrayList<>());
         AtomicLong written = new AtomicLong();
         AtomicBoolean done = new AtomicBoolean();
+        CountDownLatch reading = new CountDownLatch(1);
         CompletableFuture<Long> misses = CompletableFuture.supplyAsync(() -> {
             long missed = 0;
             while (!done.get()) {
+                reading.countDown();
                 long upTo = written.get();
                 for (long id = 1; id <= upTo; id++) {
                     missed += store.get(SeriesId.of(id).toBytes()) == null ? 1 : 0;
@@ -140,6 +144,8 @@ class CachedStoresTest {
             }
             return missed;
         });
+        // The writer starts once the reader is reading, so their work overlaps.
+        assertThat(reading.await(30, TimeUnit.SECONDS)).as("the reader started").isTrue();
         for (int round = 0; round < 200; round++) {
             for (long id = 1; id <= 64; id++) {
                 store.put(SeriesId.of(id).toBytes(), aggregate(id, round));
